@@ -1,66 +1,142 @@
 package dev.stepwise.schedule;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.stepwise.schedule.InvalidScheduleException.Kind;
+import dev.stepwise.schedule.NodeState.WarmRestarts;
+
 /**
  * A registered schedule: a validated scheduler spec on a given set of param groups, and the
- * operations PyTorch offers on it ({@code __init__}, {@code step()}, {@code state_dict()}).
+ * operations PyTorch offers on it ({@code __init__}, {@code step()}, {@code step(epoch)},
+ * {@code state_dict()}, {@code load_state_dict()}).
  * <p>
  * Immutable and thread-safe; every operation is a pure function from one {@link ScheduleState} to
- * the next. Build one with {@link #of(Map, List)}.
+ * the next. Registration with {@code last_epoch = k}, preview and stepping all go through the same
+ * {@link #step}. Build one with {@link #of(Map, List)}.
  */
 public final class Schedule {
 
-	private Schedule() {
-		throw new UnsupportedOperationException("in progress");
+	/** The most groups a schedule takes. */
+	public static final int MAX_GROUPS = 1024;
+
+	/** The largest {@code last_epoch} a registration may fast-forward to (each step is computed). */
+	public static final long MAX_FAST_FORWARD = 10_000_000;
+
+	private final Scheduler scheduler;
+
+	private final ScheduleState initial;
+
+	private Schedule(Scheduler scheduler, ScheduleState initial) {
+		this.scheduler = scheduler;
+		this.initial = initial;
 	}
 
 	/**
-	 * Parses and validates a scheduler spec, as PyTorch's constructor would on these param groups.
+	 * Parses and validates a scheduler spec and builds it as PyTorch's constructor would on these
+	 * param groups.
 	 * @param spec the {@code scheduler} object of a request as plain Java values: {@code String},
 	 * {@code Long} for JSON integers, {@code Double} for JSON decimals, {@code Boolean}, {@code List},
 	 * {@code Map}, {@code null}
 	 * @param groups the optimizer's param groups at registration
 	 * @return the schedule
 	 * @throws InvalidScheduleException when PyTorch would not build it (field paths start with
-	 * {@code scheduler.})
+	 * {@code scheduler.} or {@code param_groups})
 	 */
 	public static Schedule of(Map<String, ?> spec, List<ParamGroup> groups) {
-		throw new UnsupportedOperationException("in progress");
+		GroupArrays registered = registeredGroups(groups);
+		Scheduler scheduler = SchedulerFactory.read(new Arguments(spec, "scheduler", groups.size(), groups.get(0).lr()));
+		boolean[] report = new boolean[groups.size()];
+		for (int i = 0; i < report.length; i++) {
+			report[i] = groups.get(i).momentum() != null || scheduler.cyclesMomentum();
+		}
+		Optimizer optimizer = new Optimizer(registered);
+		NodeState root;
+		try {
+			root = scheduler.construct(optimizer);
+		}
+		catch (StepException | ArithmeticException ex) {
+			throw new InvalidScheduleException(Kind.INVALID, "scheduler", "PyTorch's constructor raises: " + ex.getMessage());
+		}
+		return new Schedule(scheduler, new ScheduleState(0, optimizer.freeze(), root, report));
+	}
+
+	private static GroupArrays registeredGroups(List<ParamGroup> groups) {
+		if (groups.isEmpty() || groups.size() > MAX_GROUPS) {
+			throw new InvalidScheduleException(Kind.INVALID, "param_groups",
+					"must hold 1 to " + MAX_GROUPS + " groups, got " + groups.size());
+		}
+		double[] lr = new double[groups.size()];
+		double[] momentum = new double[groups.size()];
+		for (int i = 0; i < lr.length; i++) {
+			ParamGroup group = groups.get(i);
+			if (!Double.isFinite(group.lr()) || group.lr() < 0) {
+				throw new InvalidScheduleException(Kind.INVALID, "param_groups[" + i + "].lr",
+						"must be a finite number >= 0, got " + group.lr());
+			}
+			Double given = group.momentum();
+			if (given != null && !Double.isFinite(given)) {
+				throw new InvalidScheduleException(Kind.INVALID, "param_groups[" + i + "].momentum",
+						"must be a finite number, got " + given);
+			}
+			lr[i] = group.lr();
+			momentum[i] = (given != null) ? given : 0.0;
+		}
+		return GroupArrays.registered(lr, momentum);
 	}
 
 	/** The scheduler type, e.g. {@code OneCycleLR} or {@code cosine}. */
 	public String type() {
-		throw new UnsupportedOperationException("in progress");
+		return this.scheduler.type();
 	}
 
 	/** The spec with every default filled in, in the same plain-Java form {@link #of} takes. */
-	public Map<String, Object> normalizedSpec() {
-		throw new UnsupportedOperationException("in progress");
+	public Map<String, @Nullable Object> normalizedSpec() {
+		return this.scheduler.arguments();
 	}
 
 	/** Whether every step needs a metric (ReduceLROnPlateau). */
 	public boolean requiresMetric() {
-		throw new UnsupportedOperationException("in progress");
+		return this.scheduler.requiresMetric();
 	}
 
 	/** Whether {@link #stepTo} takes fractional epochs (CosineAnnealingWarmRestarts). */
 	public boolean acceptsFractionalEpochs() {
-		throw new UnsupportedOperationException("in progress");
+		return this.scheduler instanceof CosineAnnealingWarmRestarts;
 	}
 
 	/**
 	 * The state after construction, fast-forwarded by {@code lastEpoch} metric-less steps.
-	 * @param lastEpoch 0 (or -1, PyTorch's default, meaning the same) or the number of steps already taken
+	 * @param lastEpoch 0 (or -1, PyTorch's default, meaning the same) or the number of steps already
+	 * taken
 	 * @return the state at {@code lastEpoch}
 	 * @throws InvalidScheduleException when the schedule needs metrics and {@code lastEpoch >= 1}, or
 	 * when PyTorch would raise on the way
 	 */
 	public ScheduleState start(long lastEpoch) {
-		throw new UnsupportedOperationException("in progress");
+		if (lastEpoch < -1 || lastEpoch > MAX_FAST_FORWARD) {
+			throw new InvalidScheduleException(Kind.INVALID, "last_epoch",
+					"must be -1, 0 or a number of steps up to " + MAX_FAST_FORWARD + ", got " + lastEpoch);
+		}
+		if (lastEpoch >= 1 && requiresMetric()) {
+			throw new InvalidScheduleException(Kind.INVALID, "last_epoch",
+					type() + " needs a metric for every step, so it cannot be fast-forwarded; register at 0 and post the steps");
+		}
+		ScheduleState state = this.initial;
+		try {
+			for (long i = 0; i < lastEpoch; i++) {
+				state = step(state, null);
+			}
+		}
+		catch (StepException ex) {
+			throw new InvalidScheduleException(Kind.INVALID, "last_epoch",
+					"PyTorch raises before epoch " + lastEpoch + ": " + ex.getMessage());
+		}
+		return state;
 	}
 
 	/**
@@ -71,13 +147,26 @@ public final class Schedule {
 	 * @throws StepException when PyTorch raises in this step or a required metric is missing
 	 */
 	public ScheduleState step(ScheduleState state, @Nullable Double metric) {
-		throw new UnsupportedOperationException("in progress");
+		if (metric == null && requiresMetric()) {
+			throw new StepException(StepException.Reason.METRIC_REQUIRED,
+					type() + " needs the validation metric for every step: send \"metric\"");
+		}
+		Optimizer optimizer = new Optimizer(state.groups());
+		NodeState root;
+		try {
+			root = this.scheduler.step(state.root(), optimizer, (metric != null) ? metric : Double.NaN);
+		}
+		catch (ArithmeticException ex) {
+			throw Py.refused(ex.getMessage());
+		}
+		return new ScheduleState(state.lastEpoch() + 1, optimizer.freeze(), root, state.reportFlags());
 	}
 
 	/**
 	 * A step to an explicit, possibly fractional epoch: CosineAnnealingWarmRestarts'
-	 * {@code step(epoch)}, which sets the position by its closed form. For other types an integral
-	 * {@code epoch == last_epoch + 1} is the same as {@link #step}.
+	 * {@code step(epoch)}, which sets the position by its closed form. An integral
+	 * {@code epoch == last_epoch + 1} from an integral position is PyTorch's plain {@code step()},
+	 * for every type.
 	 * @param state the current state
 	 * @param epoch the epoch to step to
 	 * @param metric the validation metric, or {@code null}
@@ -85,7 +174,35 @@ public final class Schedule {
 	 * @throws StepException when the type takes no fractional epochs or PyTorch raises
 	 */
 	public ScheduleState stepTo(ScheduleState state, double epoch, @Nullable Double metric) {
-		throw new UnsupportedOperationException("in progress");
+		boolean integral = Double.isFinite(epoch) && epoch == Math.rint(epoch);
+		boolean next = integral && epoch == state.lastEpoch() + 1;
+		if (!(this.scheduler instanceof CosineAnnealingWarmRestarts warmRestarts)) {
+			if (!integral) {
+				throw new StepException(StepException.Reason.FRACTIONAL_EPOCH_UNSUPPORTED,
+						type() + " takes integral epochs only; fractional epochs are for CosineAnnealingWarmRestarts");
+			}
+			if (!next) {
+				throw new StepException(StepException.Reason.REFUSED,
+						"the next epoch is " + (state.lastEpoch() + 1) + ", not " + (long) epoch);
+			}
+			return step(state, metric);
+		}
+		WarmRestarts position = (WarmRestarts) state.root();
+		if (next && position.tCur() == Math.rint(position.tCur())) {
+			return step(state, metric);
+		}
+		if (!Double.isFinite(epoch) || epoch > MAX_FAST_FORWARD) {
+			throw Py.refused("epoch must be a finite number up to " + MAX_FAST_FORWARD + ", got " + epoch);
+		}
+		Optimizer optimizer = new Optimizer(state.groups());
+		NodeState root;
+		try {
+			root = warmRestarts.stepTo(position, optimizer, epoch);
+		}
+		catch (ArithmeticException ex) {
+			throw Py.refused(ex.getMessage());
+		}
+		return new ScheduleState((long) Math.floor(epoch), optimizer.freeze(), root, state.reportFlags());
 	}
 
 	/**
@@ -94,30 +211,115 @@ public final class Schedule {
 	 * @param steps how many steps to take
 	 * @param metrics one metric per step for schedulers that need them (others may pass an empty list)
 	 * @return {@code steps + 1} states
+	 * @throws StepException when PyTorch raises in one of the steps
 	 */
 	public List<ScheduleState> preview(long lastEpoch, int steps, List<@Nullable Double> metrics) {
-		throw new UnsupportedOperationException("in progress");
+		List<ScheduleState> states = new ArrayList<>(steps + 1);
+		ScheduleState state = start(lastEpoch);
+		states.add(state);
+		for (int i = 0; i < steps; i++) {
+			state = step(state, (i < metrics.size()) ? metrics.get(i) : null);
+			states.add(state);
+		}
+		return states;
 	}
 
 	/**
 	 * The full internal state as a document named like PyTorch's {@code state_dict()} keys
 	 * ({@code last_epoch}, {@code _step_count}, {@code base_lrs}, {@code _last_lr}, {@code best},
-	 * {@code T_cur}, {@code _schedulers}, ...) plus {@code param_groups} (the optimizer side:
-	 * {@code lr}, {@code momentum}, {@code initial_lr}, ...). Plain Java values; non-finite doubles
-	 * stay doubles (the JSON layer writes them as strings). Lossless: {@link #fromStateDict} of it
-	 * gives back an equal state.
+	 * {@code T_cur}, {@code _schedulers}, ...) plus {@code type} and {@code param_groups} (the
+	 * optimizer side: {@code lr}, {@code momentum}, {@code initial_lr}, ...). Plain Java values;
+	 * non-finite doubles stay doubles (the JSON layer writes them as strings). Lossless:
+	 * {@link #fromStateDict} of it gives back an equal state.
 	 */
 	public Map<String, Object> stateDict(ScheduleState state) {
-		throw new UnsupportedOperationException("in progress");
+		Map<String, Object> document = new LinkedHashMap<>();
+		document.put("type", type());
+		document.put("last_epoch", state.lastEpoch());
+		document.putAll(this.scheduler.stateDict(state.root()));
+		document.put("param_groups", groupDicts(state));
+		return document;
+	}
+
+	private static List<Map<String, Object>> groupDicts(ScheduleState state) {
+		GroupArrays groups = state.groups();
+		List<Map<String, Object>> list = new ArrayList<>(groups.size());
+		for (int i = 0; i < groups.size(); i++) {
+			Map<String, Object> group = new LinkedHashMap<>();
+			group.put("lr", groups.lr()[i]);
+			if (state.reportsMomentum(i)) {
+				group.put("momentum", groups.momentum()[i]);
+			}
+			putPresent(group, "initial_lr", groups.initialLr()[i]);
+			putPresent(group, "max_lr", groups.maxLr()[i]);
+			putPresent(group, "min_lr", groups.minLr()[i]);
+			putPresent(group, "max_momentum", groups.maxMomentum()[i]);
+			putPresent(group, "base_momentum", groups.baseMomentum()[i]);
+			list.add(group);
+		}
+		return list;
+	}
+
+	private static void putPresent(Map<String, Object> group, String key, double value) {
+		if (!Double.isNaN(value)) {
+			group.put(key, value);
+		}
 	}
 
 	/**
 	 * Reads a document written by {@link #stateDict}; non-finite numbers may be given as the strings
-	 * {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}.
+	 * {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}. Hyperparameter keys are informational
+	 * and ignored: the registered spec stays authoritative.
 	 * @throws InvalidStateException when the document does not fit this schedule
 	 */
 	public ScheduleState fromStateDict(Map<String, ?> document) {
-		throw new UnsupportedOperationException("in progress");
+		Object type = document.get("type");
+		if (type != null && !type().equals(type)) {
+			throw new InvalidStateException("state.type", "is " + type + " but the scheduler is " + type());
+		}
+		int size = this.initial.groups().size();
+		StateReader reader = new StateReader(document, "state", size);
+		long lastEpoch = reader.integer("last_epoch");
+		if (lastEpoch < 0) {
+			throw reader.invalid("last_epoch", "must not be negative");
+		}
+		GroupArrays groups = readGroups(reader.require("param_groups"), size);
+		NodeState root = this.scheduler.readState(reader);
+		return new ScheduleState(lastEpoch, groups, root, this.initial.reportFlags());
+	}
+
+	private GroupArrays readGroups(Object value, int size) {
+		if (!(value instanceof List<?> list) || list.size() != size) {
+			throw new InvalidStateException("state.param_groups", "must be a list of " + size + " groups");
+		}
+		double[] lr = new double[size];
+		double[] momentum = new double[size];
+		double[][] keys = { Optimizer.absent(size), Optimizer.absent(size), Optimizer.absent(size),
+				Optimizer.absent(size), Optimizer.absent(size) };
+		String[] names = { "initial_lr", "max_lr", "min_lr", "max_momentum", "base_momentum" };
+		for (int i = 0; i < size; i++) {
+			if (!(list.get(i) instanceof Map<?, ?> group)) {
+				throw new InvalidStateException("state.param_groups[" + i + "]", "must be an object");
+			}
+			@SuppressWarnings("unchecked")
+			StateReader reader = new StateReader((Map<String, ?>) group, "state.param_groups[" + i + "]", size);
+			lr[i] = finite(reader, "lr");
+			momentum[i] = this.initial.reportFlags()[i] ? finite(reader, "momentum") : 0.0;
+			for (int k = 0; k < names.length; k++) {
+				if (group.get(names[k]) != null) {
+					keys[k][i] = finite(reader, names[k]);
+				}
+			}
+		}
+		return new GroupArrays(lr, momentum, keys[0], keys[1], keys[2], keys[3], keys[4]);
+	}
+
+	private static double finite(StateReader reader, String key) {
+		double value = reader.real(key);
+		if (!Double.isFinite(value)) {
+			throw reader.invalid(key, "must be a finite number");
+		}
+		return value;
 	}
 
 }

@@ -1,5 +1,6 @@
 package dev.stepwise.schedule;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -8,18 +9,61 @@ import java.util.List;
  */
 public final class ScheduleState {
 
-	private ScheduleState() {
-		throw new UnsupportedOperationException("in progress");
+	private final long lastEpoch;
+
+	private final GroupArrays groups;
+
+	private final NodeState root;
+
+	private final boolean[] reportMomentum;
+
+	ScheduleState(long lastEpoch, GroupArrays groups, NodeState root, boolean[] reportMomentum) {
+		this.lastEpoch = lastEpoch;
+		this.groups = groups;
+		this.root = root;
+		this.reportMomentum = reportMomentum;
 	}
 
 	/** The number of {@code step()} calls since registration, as PyTorch's {@code last_epoch}. */
 	public long lastEpoch() {
-		throw new UnsupportedOperationException("in progress");
+		return this.lastEpoch;
 	}
 
 	/** The param groups as the trainer must apply them. */
 	public List<ParamGroup> paramGroups() {
-		throw new UnsupportedOperationException("in progress");
+		double[] lr = this.groups.lr();
+		double[] momentum = this.groups.momentum();
+		List<ParamGroup> result = new ArrayList<>(lr.length);
+		for (int i = 0; i < lr.length; i++) {
+			result.add(new ParamGroup(lr[i], this.reportMomentum[i] ? momentum[i] : null));
+		}
+		return result;
+	}
+
+	/** The lr of one group, without building the list. */
+	public double lr(int group) {
+		return this.groups.lr()[group];
+	}
+
+	GroupArrays groups() {
+		return this.groups;
+	}
+
+	NodeState root() {
+		return this.root;
+	}
+
+	boolean[] reportFlags() {
+		return this.reportMomentum;
+	}
+
+	boolean reportsMomentum(int group) {
+		return this.reportMomentum[group];
+	}
+
+	@Override
+	public String toString() {
+		return "ScheduleState[last_epoch=" + this.lastEpoch + ", param_groups=" + paramGroups() + "]";
 	}
 
 }

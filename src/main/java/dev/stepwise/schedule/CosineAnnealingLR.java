@@ -1,0 +1,72 @@
+package dev.stepwise.schedule;
+
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.stepwise.schedule.NodeState.Progress;
+
+/**
+ * {@code CosineAnnealingLR(optimizer, T_max, eta_min=0.0)}, the recursive form PyTorch uses:
+ * {@code η_min + (lr - η_min) · (1 + cos(πe/T)) / (1 + cos(π(e-1)/T))}, with
+ * {@code lr + (base_lr - η_min)(1 - cos(π/T))/2} where {@code (e - 1 - T) % 2T == 0} (the ratio's
+ * denominator is 0 there). Closed form {@code η_min + (base_lr - η_min)(1 + cos(πe/T))/2}. Not
+ * clamped: past {@code T_max} it climbs back, period {@code 2·T_max}. {@code T_max=0} fails at the
+ * first step as in PyTorch.
+ *
+ * @param tMax half period
+ * @param etaMin minimum lr
+ * @param arguments the normalised arguments
+ * @see <a href="https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.CosineAnnealingLR.html">torch.optim.lr_scheduler.CosineAnnealingLR</a>
+ */
+record CosineAnnealingLR(long tMax, double etaMin, Map<String, @Nullable Object> arguments) implements Chainable {
+
+	static CosineAnnealingLR read(Arguments arguments) {
+		long tMax = arguments.requiredInteger("T_max", false);
+		double etaMin = arguments.real("eta_min", 0.0);
+		return new CosineAnnealingLR(tMax, etaMin, arguments.normalized());
+	}
+
+	@Override
+	public String type() {
+		return "CosineAnnealingLR";
+	}
+
+	@Override
+	public double[] lr(Progress progress, Optimizer optimizer, boolean initial) {
+		long epoch = progress.lastEpoch();
+		if (initial) {
+			return Chainable.unchanged(optimizer);
+		}
+		if (progress.stepCount() == 1 && epoch > 0) {
+			return closedFormLr(progress);
+		}
+		double[] base = progress.baseLrs();
+		double[] values = optimizer.lrs();
+		if (Py.mod(epoch - 1 - this.tMax, 2 * this.tMax) == 0) {
+			double cosStep = Math.cos(Py.div(Math.PI, this.tMax));
+			for (int i = 0; i < values.length; i++) {
+				values[i] = values[i] + (base[i] - this.etaMin) * (1 - cosStep) / 2;
+			}
+			return values;
+		}
+		double ratio = Py.div(1 + Math.cos(Py.div(Math.PI * epoch, this.tMax)),
+				1 + Math.cos(Py.div(Math.PI * (epoch - 1), this.tMax)));
+		for (int i = 0; i < values.length; i++) {
+			values[i] = ratio * (values[i] - this.etaMin) + this.etaMin;
+		}
+		return values;
+	}
+
+	@Override
+	public double[] closedFormLr(Progress progress) {
+		double[] base = progress.baseLrs();
+		double[] values = new double[base.length];
+		double cos = Math.cos(Py.div(Math.PI * progress.lastEpoch(), this.tMax));
+		for (int i = 0; i < values.length; i++) {
+			values[i] = this.etaMin + (base[i] - this.etaMin) * (1 + cos) / 2;
+		}
+		return values;
+	}
+
+}

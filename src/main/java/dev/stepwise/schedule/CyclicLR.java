@@ -1,0 +1,135 @@
+package dev.stepwise.schedule;
+
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.stepwise.schedule.NodeState.Progress;
+
+/**
+ * {@code CyclicLR(optimizer, base_lr, max_lr, step_size_up=2000, step_size_down=None,
+ * mode='triangular', gamma=1.0, scale_fn=None, scale_mode='cycle', cycle_momentum=True,
+ * base_momentum=0.8, max_momentum=0.9)} (Smith, "Cyclical Learning Rates", 2017). Absolute in
+ * {@code e}: {@code cycle = floor(1 + e/total)}, {@code x = 1 + e/total - cycle},
+ * {@code s = x/ratio} if {@code x <= ratio} else {@code (x-1)/(ratio-1)},
+ * {@code lr = base + (max - base)·s·scale}, {@code momentum = max_m - (max_m - base_m)·s·scale}, where
+ * scale is 1 (triangular), {@code 1/2^(cycle-1)} (triangular2), {@code γ^e} (exp_range) or the
+ * {@code scale_fn} expression over {@code x} (cycle or iteration, by {@code scale_mode}).
+ * Construction overwrites every group's lr with {@code base_lr} and momentum with {@code max_momentum}.
+ *
+ * @param baseLrs lower bound per group
+ * @param maxLrs upper bound per group
+ * @param totalSize {@code step_size_up + step_size_down}
+ * @param stepRatio {@code step_size_up / total_size}
+ * @param scale the amplitude scaling function
+ * @param scaleByCycle whether it is evaluated on the cycle (else on the iteration)
+ * @param cycleMomentum whether momentum is cycled
+ * @param baseMomentums lower momentum bound per group
+ * @param maxMomentums upper momentum bound per group
+ * @param arguments the normalised arguments
+ * @see <a href="https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.CyclicLR.html">torch.optim.lr_scheduler.CyclicLR</a>
+ */
+record CyclicLR(double[] baseLrs, double[] maxLrs, double totalSize, double stepRatio, EpochFunction scale,
+		boolean scaleByCycle, boolean cycleMomentum, double[] baseMomentums, double[] maxMomentums,
+		Map<String, @Nullable Object> arguments) implements Chainable {
+
+	static CyclicLR read(Arguments arguments) {
+		double[] baseLrs = arguments.reals("base_lr", null);
+		double[] maxLrs = arguments.reals("max_lr", null);
+		long up = arguments.integer("step_size_up", 2000, false);
+		Long downArgument = arguments.optionalInteger("step_size_down", false);
+		double down = (downArgument != null) ? downArgument : up;
+		double totalSize = up + down;
+		if (totalSize == 0) {
+			throw arguments.invalid("step_size_up", "step_size_up + step_size_down must not be 0 (float division by zero)");
+		}
+		if (up < 0 || down < 0) {
+			throw arguments.invalid((up < 0) ? "step_size_up" : "step_size_down", "must not be negative");
+		}
+		String mode = arguments.string("mode", "triangular");
+		double gamma = arguments.real("gamma", 1.0);
+		String scaleFunction = arguments.optionalString("scale_fn");
+		String scaleMode = arguments.string("scale_mode", "cycle");
+		if (!scaleMode.equals("cycle") && !scaleMode.equals("iterations")) {
+			throw arguments.invalid("scale_mode", "scale_mode must be 'cycle' or 'iterations', got '" + scaleMode + "'");
+		}
+		EpochFunction scale;
+		boolean byCycle;
+		if (scaleFunction != null) {
+			scale = EpochFunction.parse(arguments, "scale_fn", scaleFunction, "x");
+			byCycle = scaleMode.equals("cycle");
+		}
+		else {
+			switch (mode) {
+				case "triangular" -> {
+					scale = (x) -> 1.0;
+					byCycle = true;
+				}
+				case "triangular2" -> {
+					scale = (x) -> 1 / Math.pow(2.0, x - 1);
+					byCycle = true;
+				}
+				case "exp_range" -> {
+					scale = (x) -> Math.pow(gamma, x);
+					byCycle = false;
+				}
+				default -> throw arguments.invalid("mode", "mode is invalid and scale_fn is None");
+			}
+		}
+		boolean cycleMomentum = arguments.bool("cycle_momentum", true);
+		double[] baseMomentums = arguments.reals("base_momentum", 0.8);
+		double[] maxMomentums = arguments.reals("max_momentum", 0.9);
+		return new CyclicLR(baseLrs, maxLrs, totalSize, up / totalSize, scale, byCycle, cycleMomentum, baseMomentums,
+				maxMomentums, arguments.normalized());
+	}
+
+	@Override
+	public String type() {
+		return "CyclicLR";
+	}
+
+	@Override
+	public boolean cyclesMomentum() {
+		return this.cycleMomentum;
+	}
+
+	@Override
+	public NodeState construct(Optimizer optimizer) {
+		optimizer.writeLr(this.baseLrs.clone());
+		if (this.cycleMomentum) {
+			optimizer.editKeys();
+			for (int i = 0; i < optimizer.size(); i++) {
+				optimizer.momentum[i] = this.maxMomentums[i];
+				optimizer.maxMomentum[i] = this.maxMomentums[i];
+				optimizer.baseMomentum[i] = this.baseMomentums[i];
+			}
+		}
+		// The initial step runs with base_lrs = initial_lr; the arguments replace them afterwards.
+		Progress progress = (Progress) Chainable.super.construct(optimizer);
+		return new Progress(progress.lastEpoch(), progress.stepCount(), this.baseLrs.clone(), progress.lastLr());
+	}
+
+	@Override
+	public double[] lr(Progress progress, Optimizer optimizer, boolean initial) {
+		long epoch = progress.lastEpoch();
+		double cycle = Math.floor(1 + epoch / this.totalSize);
+		double x = 1.0 + epoch / this.totalSize - cycle;
+		double scaleFactor = (x <= this.stepRatio) ? Py.div(x, this.stepRatio)
+				: Py.div(x - 1, this.stepRatio - 1);
+		double scaled = this.scale.apply(this.scaleByCycle ? (long) cycle : epoch);
+		double[] base = progress.baseLrs();
+		double[] values = new double[base.length];
+		for (int i = 0; i < values.length; i++) {
+			double baseHeight = (this.maxLrs[i] - base[i]) * scaleFactor;
+			values[i] = base[i] + baseHeight * scaled;
+		}
+		if (this.cycleMomentum) {
+			for (int i = 0; i < values.length; i++) {
+				double baseHeight = (this.maxMomentums[i] - this.baseMomentums[i]) * scaleFactor;
+				optimizer.momentum[i] = this.maxMomentums[i] - baseHeight * scaled;
+			}
+		}
+		return values;
+	}
+
+}

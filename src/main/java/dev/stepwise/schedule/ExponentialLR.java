@@ -1,0 +1,39 @@
+package dev.stepwise.schedule;
+
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.stepwise.schedule.NodeState.Progress;
+
+/**
+ * {@code ExponentialLR(optimizer, gamma)}: chainable {@code lr · γ} every step (not on the initial
+ * step); closed form {@code base_lr · γ^last_epoch}. {@code gamma} is not range-checked, as in
+ * PyTorch (a negative γ flips the sign).
+ *
+ * @param gamma multiplicative factor per step
+ * @param arguments the normalised arguments
+ * @see <a href="https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.ExponentialLR.html">torch.optim.lr_scheduler.ExponentialLR</a>
+ */
+record ExponentialLR(double gamma, Map<String, @Nullable Object> arguments) implements Chainable {
+
+	static ExponentialLR read(Arguments arguments) {
+		return new ExponentialLR(arguments.requiredReal("gamma"), arguments.normalized());
+	}
+
+	@Override
+	public String type() {
+		return "ExponentialLR";
+	}
+
+	@Override
+	public double[] lr(Progress progress, Optimizer optimizer, boolean initial) {
+		return initial ? Chainable.unchanged(optimizer) : Chainable.scaled(optimizer, this.gamma);
+	}
+
+	@Override
+	public double[] closedFormLr(Progress progress) {
+		return Chainable.times(progress.baseLrs(), Math.pow(this.gamma, progress.lastEpoch()));
+	}
+
+}

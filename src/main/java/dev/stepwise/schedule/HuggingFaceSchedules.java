@@ -1,0 +1,241 @@
+package dev.stepwise.schedule;
+
+import java.util.List;
+
+/**
+ * The Hugging Face {@code transformers.get_scheduler} schedules. All but
+ * {@code reduce_lr_on_plateau} are a {@link LambdaLR} with one multiplier {@code f(t)} for every
+ * group, {@code lr = initial_lr · f(last_epoch)}; with {@code w = num_warmup_steps},
+ * {@code T = num_training_steps} and the warmup {@code t / max(1, w)} for {@code t < w}:
+ * <ul>
+ * <li>{@code constant}: 1; {@code constant_with_warmup}: warmup, then 1</li>
+ * <li>{@code linear}: warmup, then {@code max(0, (T - t)/max(1, T - w))}</li>
+ * <li>{@code cosine}: warmup, then {@code max(0, ½(1 + cos(2π·num_cycles·p)))},
+ * {@code p = (t - w)/max(1, T - w)}, not clamped after T</li>
+ * <li>{@code cosine_with_restarts}: as cosine with {@code cos(π·((num_cycles·p) mod 1))}, 0 from
+ * {@code p >= 1}</li>
+ * <li>{@code polynomial}: {@code ((lr_init - lr_end)(1 - (t - w)/(T - w))^power + lr_end)/lr_init},
+ * {@code lr_end/lr_init} after T, where {@code lr_init} is the first group's lr</li>
+ * <li>{@code inverse_sqrt}: warmup, then {@code 1/sqrt((t + timescale - w)/timescale)},
+ * {@code timescale = w or 10000} by default</li>
+ * <li>{@code cosine_with_min_lr}: cosine floored at {@code min_lr_rate} (or
+ * {@code min_lr / lr_init}); {@code cosine_warmup_with_min_lr}: the same shifted one step, warmup
+ * {@code (t + 1)/max(1, w)} or from {@code warmup_lr_rate}</li>
+ * <li>{@code warmup_stable_decay}: warmup (linear, cosine or 1-sqrt) from {@code min_lr_ratio}, a
+ * stable phase, a decay back to {@code min_lr_ratio}, then {@code min_lr_ratio}</li>
+ * </ul>
+ *
+ * @see <a href="https://huggingface.co/docs/transformers/main_classes/optimizer_schedules">transformers optimizer schedules</a>
+ */
+final class HuggingFaceSchedules {
+
+	static final List<String> NAMES = List.of("constant", "constant_with_warmup", "linear", "cosine",
+			"cosine_with_restarts", "polynomial", "inverse_sqrt", "reduce_lr_on_plateau", "cosine_with_min_lr",
+			"cosine_warmup_with_min_lr", "warmup_stable_decay");
+
+	private HuggingFaceSchedules() {
+	}
+
+	/** Builds the named schedule; {@code firstLr} is HF's {@code optimizer.defaults["lr"]}. */
+	static Scheduler read(String name, Arguments arguments, double firstLr) {
+		EpochFunction function = switch (name) {
+			case "constant" -> (t) -> 1.0;
+			case "constant_with_warmup" -> constantWithWarmup(arguments);
+			case "linear" -> linear(arguments);
+			case "cosine" -> cosine(arguments);
+			case "cosine_with_restarts" -> cosineWithRestarts(arguments);
+			case "polynomial" -> polynomial(arguments, firstLr);
+			case "inverse_sqrt" -> inverseSqrt(arguments);
+			case "cosine_with_min_lr" -> cosineWithMinLr(arguments, firstLr);
+			case "cosine_warmup_with_min_lr" -> cosineWarmupWithMinLr(arguments, firstLr);
+			case "warmup_stable_decay" -> warmupStableDecay(arguments);
+			default -> throw new IllegalArgumentException(name);
+		};
+		return new LambdaLR(name, List.of(function), arguments.normalized());
+	}
+
+	private static EpochFunction constantWithWarmup(Arguments arguments) {
+		long w = steps(arguments, "num_warmup_steps");
+		return (t) -> (t < w) ? warmup(t, w) : 1.0;
+	}
+
+	private static EpochFunction linear(Arguments arguments) {
+		long w = steps(arguments, "num_warmup_steps");
+		long total = steps(arguments, "num_training_steps");
+		return (t) -> (t < w) ? warmup(t, w) : Py.max(0.0, (double) (total - t) / Math.max(1, total - w));
+	}
+
+	private static EpochFunction cosine(Arguments arguments) {
+		long w = steps(arguments, "num_warmup_steps");
+		long total = steps(arguments, "num_training_steps");
+		double cycles = arguments.real("num_cycles", 0.5);
+		return (t) -> (t < w) ? warmup(t, w) : Py.max(0.0, halfCosine(cycles, progress(t, w, total)));
+	}
+
+	private static EpochFunction cosineWithRestarts(Arguments arguments) {
+		long w = steps(arguments, "num_warmup_steps");
+		long total = steps(arguments, "num_training_steps");
+		double cycles = arguments.real("num_cycles", 1.0);
+		return (t) -> {
+			if (t < w) {
+				return warmup(t, w);
+			}
+			double p = progress(t, w, total);
+			if (p >= 1.0) {
+				return 0.0;
+			}
+			return Py.max(0.0, 0.5 * (1.0 + Math.cos(Math.PI * Py.mod(cycles * p, 1.0))));
+		};
+	}
+
+	private static EpochFunction polynomial(Arguments arguments, double lrInit) {
+		long w = steps(arguments, "num_warmup_steps");
+		long total = steps(arguments, "num_training_steps");
+		double lrEnd = arguments.real("lr_end", 1e-7);
+		double power = arguments.real("power", 1.0);
+		if (!(lrInit > lrEnd)) {
+			throw arguments.invalid("lr_end", "lr_end (" + lrEnd + ") must be smaller than initial lr (" + lrInit + ")");
+		}
+		return (t) -> {
+			if (t < w) {
+				return warmup(t, w);
+			}
+			if (t > total) {
+				return Py.div(lrEnd, lrInit);
+			}
+			double remaining = 1 - Py.div(t - w, total - w);
+			return Py.div((lrInit - lrEnd) * Py.pow(remaining, power) + lrEnd, lrInit);
+		};
+	}
+
+	private static EpochFunction inverseSqrt(Arguments arguments) {
+		long w = steps(arguments, "num_warmup_steps");
+		Long given = arguments.optionalInteger("timescale", false);
+		long timescale = (given != null) ? given : ((w != 0) ? w : 10_000);
+		arguments.put("timescale", timescale);
+		long shift = timescale - w;
+		return (t) -> {
+			if (t < w) {
+				return warmup(t, w);
+			}
+			double ratio = Py.div(t + shift, timescale);
+			if (ratio < 0) {
+				throw Py.refused("math domain error");
+			}
+			return Py.div(1.0, Math.sqrt(ratio));
+		};
+	}
+
+	private static EpochFunction cosineWithMinLr(Arguments arguments, double lrInit) {
+		long w = steps(arguments, "num_warmup_steps");
+		long total = steps(arguments, "num_training_steps");
+		double cycles = arguments.real("num_cycles", 0.5);
+		double rate = minLrRate(arguments, lrInit);
+		return (t) -> (t < w) ? warmup(t, w)
+				: Py.max(0.0, halfCosine(cycles, progress(t, w, total)) * (1 - rate) + rate);
+	}
+
+	private static EpochFunction cosineWarmupWithMinLr(Arguments arguments, double lrInit) {
+		long w = steps(arguments, "num_warmup_steps");
+		long total = steps(arguments, "num_training_steps");
+		double cycles = arguments.real("num_cycles", 0.5);
+		double rate = minLrRate(arguments, lrInit);
+		Double warmupRate = arguments.optionalReal("warmup_lr_rate");
+		return (t) -> {
+			if (t < w) {
+				if (warmupRate == null) {
+					return (double) (t + 1) / Math.max(1, w);
+				}
+				return warmupRate + (1.0 - warmupRate) * t / Math.max(1, w - 1);
+			}
+			double p = (double) (t - w + 1) / Math.max(1, total - w);
+			return Py.max(0.0, halfCosine(cycles, p) * (1.0 - rate) + rate);
+		};
+	}
+
+	private static EpochFunction warmupStableDecay(Arguments arguments) {
+		long w = steps(arguments, "num_warmup_steps");
+		long decay = steps(arguments, "num_decay_steps");
+		Long total = arguments.optionalInteger("num_training_steps", false);
+		Long stable = arguments.optionalInteger("num_stable_steps", false);
+		String warmupType = arguments.string("warmup_type", "linear");
+		String decayType = arguments.string("decay_type", "cosine");
+		double minRatio = arguments.real("min_lr_ratio", 0.0);
+		double cycles = arguments.real("num_cycles", 0.5);
+		if (total == null && stable == null) {
+			throw arguments.invalid("num_training_steps", "Either num_training_steps or num_stable_steps must be specified.");
+		}
+		checkShape(arguments, "warmup_type", warmupType, "Unknown warmup type: ");
+		checkShape(arguments, "decay_type", decayType, "Unknown decay type: ");
+		long stableSteps = (stable != null) ? stable : total - w - decay;
+		return (t) -> {
+			if (t < w) {
+				double p = (double) t / Math.max(1, w);
+				double raw = switch (warmupType) {
+					case "linear" -> p;
+					case "cosine" -> 0.5 * (1.0 - Math.cos(Math.PI * p));
+					default -> 1.0 - Math.sqrt(1.0 - p);
+				};
+				return Py.max(0.0, raw * (1.0 - minRatio) + minRatio);
+			}
+			if (t < w + stableSteps) {
+				return 1.0;
+			}
+			if (t < w + stableSteps + decay) {
+				double p = (double) (t - w - stableSteps) / Math.max(1, decay);
+				double raw = switch (decayType) {
+					case "linear" -> 1.0 - p;
+					case "cosine" -> 0.5 * (1.0 + Math.cos(Math.PI * cycles * 2.0 * p));
+					default -> 1.0 - Math.sqrt(p);
+				};
+				return Py.max(0.0, raw * (1.0 - minRatio) + minRatio);
+			}
+			return minRatio;
+		};
+	}
+
+	private static void checkShape(Arguments arguments, String name, String value, String message) {
+		if (!value.equals("linear") && !value.equals("cosine") && !value.equals("1-sqrt")) {
+			throw arguments.invalid(name, message + value + "; expected linear, cosine or 1-sqrt");
+		}
+	}
+
+	/** {@code min_lr_rate}, or {@code min_lr / lr_init}: exactly one of the two. */
+	private static double minLrRate(Arguments arguments, double lrInit) {
+		Double minLr = arguments.optionalReal("min_lr");
+		Double rate = arguments.optionalReal("min_lr_rate");
+		if (minLr != null && rate != null) {
+			throw arguments.invalid("min_lr", "Only one of min_lr or min_lr_rate should be set");
+		}
+		if (minLr == null && rate == null) {
+			throw arguments.invalid("min_lr", "One of min_lr or min_lr_rate should be set");
+		}
+		return (minLr != null) ? Py.div(minLr, lrInit) : rate;
+	}
+
+	/** A required, non-negative step count; HF's get_scheduler raises ValueError when it is missing. */
+	private static long steps(Arguments arguments, String name) {
+		Long value = arguments.optionalInteger(name, false);
+		if (value == null) {
+			throw arguments.invalid(name,
+					arguments.normalized().get("type") + " requires `" + name + "`, please provide that argument.");
+		}
+		if (value < 0) {
+			throw arguments.invalid(name, "must not be negative, got " + value);
+		}
+		return value;
+	}
+
+	private static double warmup(long t, long w) {
+		return (double) t / Math.max(1, w);
+	}
+
+	private static double progress(long t, long w, long total) {
+		return (double) (t - w) / Math.max(1, total - w);
+	}
+
+	private static double halfCosine(double cycles, double p) {
+		return 0.5 * (1.0 + Math.cos(Math.PI * cycles * 2.0 * p));
+	}
+
+}

@@ -1,0 +1,41 @@
+package dev.stepwise.schedule;
+
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.stepwise.schedule.NodeState.Progress;
+
+/**
+ * {@code LambdaLR(optimizer, lr_lambda)}: {@code lr = base_lr · λ(last_epoch)}, an absolute rule
+ * that ignores the current lr; after construction {@code lr = base_lr · λ(0)}. No closed form: an
+ * explicit epoch uses the same rule. {@code lr_lambda} is one expression over {@code epoch}, or one
+ * per param group.
+ *
+ * @param type {@code LambdaLR}, or the Hugging Face schedule it implements
+ * @param lambdas one function, or one per group
+ * @param arguments the normalised arguments
+ * @see <a href="https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.LambdaLR.html">torch.optim.lr_scheduler.LambdaLR</a>
+ */
+record LambdaLR(String type, List<EpochFunction> lambdas, Map<String, @Nullable Object> arguments) implements Chainable {
+
+	static LambdaLR read(Arguments arguments) {
+		return new LambdaLR("LambdaLR", EpochFunction.parse(arguments, "lr_lambda", "epoch"), arguments.normalized());
+	}
+
+	@Override
+	public double[] lr(Progress progress, Optimizer optimizer, boolean initial) {
+		double[] base = progress.baseLrs();
+		double[] values = new double[base.length];
+		for (int i = 0; i < values.length; i++) {
+			values[i] = base[i] * function(i).apply(progress.lastEpoch());
+		}
+		return values;
+	}
+
+	private EpochFunction function(int group) {
+		return this.lambdas.get((this.lambdas.size() == 1) ? 0 : group);
+	}
+
+}

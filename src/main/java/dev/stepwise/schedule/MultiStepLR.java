@@ -1,0 +1,52 @@
+package dev.stepwise.schedule;
+
+import java.util.Arrays;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.stepwise.schedule.NodeState.Progress;
+
+/**
+ * {@code MultiStepLR(optimizer, milestones, gamma=0.1)}: chainable {@code lr · γ^count(last_epoch)}
+ * where {@code count} is how often the epoch appears among the milestones (a Counter: repeated
+ * milestones decay several times at once), else unchanged; closed form
+ * {@code base_lr · γ^bisect_right(sorted(milestones), last_epoch)}. Milestones need not be sorted;
+ * a milestone 0 decays at construction.
+ *
+ * @param milestones the milestones as given
+ * @param gamma multiplicative factor
+ * @param arguments the normalised arguments
+ * @see <a href="https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.MultiStepLR.html">torch.optim.lr_scheduler.MultiStepLR</a>
+ */
+record MultiStepLR(long[] milestones, double gamma, Map<String, @Nullable Object> arguments) implements Chainable {
+
+	static MultiStepLR read(Arguments arguments) {
+		long[] milestones = arguments.integers("milestones");
+		double gamma = arguments.real("gamma", 0.1);
+		long[] sorted = milestones.clone();
+		Arrays.sort(sorted);
+		return new MultiStepLR(sorted, gamma, arguments.normalized());
+	}
+
+	@Override
+	public String type() {
+		return "MultiStepLR";
+	}
+
+	@Override
+	public double[] lr(Progress progress, Optimizer optimizer, boolean initial) {
+		long epoch = progress.lastEpoch();
+		int count = Py.bisectRight(this.milestones, epoch) - Py.bisectRight(this.milestones, epoch - 1);
+		if (count == 0) {
+			return Chainable.unchanged(optimizer);
+		}
+		return Chainable.scaled(optimizer, Math.pow(this.gamma, count));
+	}
+
+	@Override
+	public double[] closedFormLr(Progress progress) {
+		return Chainable.times(progress.baseLrs(), Math.pow(this.gamma, Py.bisectRight(this.milestones, progress.lastEpoch())));
+	}
+
+}

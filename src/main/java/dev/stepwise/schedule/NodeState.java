@@ -1,0 +1,44 @@
+package dev.stepwise.schedule;
+
+import java.util.List;
+
+/**
+ * One scheduler's own attributes, as in its PyTorch {@code state_dict()}; composites nest their
+ * children's. Immutable: arrays are never written after construction.
+ */
+sealed interface NodeState {
+
+	/**
+	 * What every {@code LRScheduler} holds: {@code last_epoch}, {@code _step_count},
+	 * {@code base_lrs} and {@code _last_lr}.
+	 */
+	record Progress(long lastEpoch, long stepCount, double[] baseLrs, double[] lastLr) implements NodeState {
+
+		Progress withLastEpoch(long epoch) {
+			return new Progress(epoch, this.stepCount, this.baseLrs, this.lastLr);
+		}
+
+	}
+
+	/** CosineAnnealingWarmRestarts: the base attributes plus the cycle position. */
+	record WarmRestarts(Progress progress, double tCur, long tI) implements NodeState {
+
+	}
+
+	/** ReduceLROnPlateau's counters. */
+	record Plateau(long lastEpoch, double best, long numBadEpochs, long cooldownCounter, double[] lastLr)
+			implements NodeState {
+
+	}
+
+	/** SequentialLR: its own epoch and its children. */
+	record Sequential(long lastEpoch, double[] lastLr, List<NodeState> children) implements NodeState {
+
+	}
+
+	/** ChainedScheduler: only its children (it has no {@code last_epoch} in PyTorch). */
+	record Chained(double[] lastLr, List<NodeState> children) implements NodeState {
+
+	}
+
+}

@@ -1,0 +1,81 @@
+package dev.stepwise.schedule;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.stepwise.schedule.InvalidScheduleException.Kind;
+
+/**
+ * Builds a {@link Scheduler} from its JSON arguments, dispatching on {@code type}.
+ */
+final class SchedulerFactory {
+
+	static final List<String> TORCH_TYPES = List.of("LambdaLR", "MultiplicativeLR", "StepLR", "MultiStepLR",
+			"ConstantLR", "LinearLR", "ExponentialLR", "PolynomialLR", "CosineAnnealingLR",
+			"CosineAnnealingWarmRestarts", "CyclicLR", "OneCycleLR", "ReduceLROnPlateau", "SequentialLR",
+			"ChainedScheduler");
+
+	static final List<String> TYPES;
+
+	static {
+		List<String> types = new ArrayList<>(TORCH_TYPES);
+		types.addAll(HuggingFaceSchedules.NAMES);
+		TYPES = List.copyOf(types);
+	}
+
+	private SchedulerFactory() {
+	}
+
+	/** Reads one scheduler object. */
+	static Scheduler read(Arguments arguments) {
+		String type = arguments.type();
+		Scheduler scheduler = switch (type) {
+			case "LambdaLR" -> LambdaLR.read(arguments);
+			case "MultiplicativeLR" -> MultiplicativeLR.read(arguments);
+			case "StepLR" -> StepLR.read(arguments);
+			case "MultiStepLR" -> MultiStepLR.read(arguments);
+			case "ConstantLR" -> ConstantLR.read(arguments);
+			case "LinearLR" -> LinearLR.read(arguments);
+			case "ExponentialLR" -> ExponentialLR.read(arguments);
+			case "PolynomialLR" -> PolynomialLR.read(arguments);
+			case "CosineAnnealingLR" -> CosineAnnealingLR.read(arguments);
+			case "CosineAnnealingWarmRestarts" -> CosineAnnealingWarmRestarts.read(arguments);
+			case "CyclicLR" -> CyclicLR.read(arguments);
+			case "OneCycleLR" -> OneCycleLR.read(arguments);
+			case "ReduceLROnPlateau", "reduce_lr_on_plateau" -> ReduceLROnPlateau.read(arguments);
+			case "SequentialLR" -> SequentialLR.read(arguments);
+			case "ChainedScheduler" -> ChainedScheduler.read(arguments);
+			default -> {
+				if (!HuggingFaceSchedules.NAMES.contains(type)) {
+					throw arguments.malformed("type", "unknown scheduler type '" + type + "'; expected one of " + TYPES);
+				}
+				yield HuggingFaceSchedules.read(type, arguments, arguments.firstLr());
+			}
+		};
+		arguments.rejectUnknown(type);
+		return scheduler;
+	}
+
+	/** The children of a composite: at least one, none a ReduceLROnPlateau. */
+	static List<Scheduler> children(Arguments parent, List<Arguments> childArguments, String type) {
+		if (childArguments.isEmpty()) {
+			throw parent.invalid("schedulers", type + " expects at least one scheduler, but got no scheduler.");
+		}
+		List<Scheduler> children = new ArrayList<>(childArguments.size());
+		List<Object> normalized = new ArrayList<>(childArguments.size());
+		for (int i = 0; i < childArguments.size(); i++) {
+			Scheduler child = read(childArguments.get(i));
+			if (child.requiresMetric()) {
+				throw new InvalidScheduleException(Kind.INVALID, parent.field("schedulers[" + i + "]"), type
+						+ " does not support `ReduceLROnPlateau` scheduler as it requires additional kwargs to be "
+						+ "specified when calling `step`, but got one at index " + i
+						+ " in the given schedulers sequence.");
+			}
+			children.add(child);
+			normalized.add(child.arguments());
+		}
+		parent.put("schedulers", List.copyOf(normalized));
+		return List.copyOf(children);
+	}
+
+}

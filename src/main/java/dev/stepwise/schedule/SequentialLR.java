@@ -1,0 +1,138 @@
+package dev.stepwise.schedule;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.stepwise.schedule.NodeState.Sequential;
+
+/**
+ * {@code SequentialLR(optimizer, schedulers, milestones)}: runs one child at a time, switching at
+ * the milestones. Construction builds the children in order on the same groups, resets every
+ * group's lr to {@code initial_lr}, rewinds every (nested) child by one epoch and re-runs the first
+ * child's initial step. {@code step()}: {@code i = bisect_right(milestones, last_epoch)}; at a
+ * milestone child {@code i} restarts at epoch 0 through its closed form ({@code _update_lr(0)}), so it
+ * starts from {@code base_lr}, not from where the previous child ended; otherwise child {@code i}
+ * steps. Milestones are not sorted, as in PyTorch. Nested SequentialLR/ChainedScheduler are taken
+ * only as the first child: PyTorch cannot restart them at a milestone (it raises
+ * {@code NotImplementedError}), so they are refused up front.
+ *
+ * @param children the schedulers in order
+ * @param milestones the epochs at which the next child takes over
+ * @param arguments the normalised arguments
+ * @see <a href="https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.SequentialLR.html">torch.optim.lr_scheduler.SequentialLR</a>
+ */
+record SequentialLR(List<Scheduler> children, long[] milestones, Map<String, @Nullable Object> arguments)
+		implements Scheduler {
+
+	static SequentialLR read(Arguments arguments) {
+		List<Arguments> childArguments = arguments.schedulers("schedulers");
+		long[] milestones = arguments.integers("milestones");
+		List<Scheduler> children = SchedulerFactory.children(arguments, childArguments, "SequentialLR");
+		for (int i = 1; i < children.size(); i++) {
+			if (children.get(i).composite()) {
+				throw arguments.invalid("schedulers[" + i + "]", "a nested " + children.get(i).type()
+						+ " can only be the first scheduler of a SequentialLR: PyTorch cannot restart it at a milestone "
+						+ "(NotImplementedError)");
+			}
+		}
+		if (milestones.length != children.size() - 1) {
+			throw arguments.invalid("milestones",
+					"Sequential Schedulers expects number of schedulers provided to be one more than the number of "
+							+ "milestone points, but got number of schedulers " + children.size()
+							+ " and the number of milestones to be equal to " + milestones.length);
+		}
+		return new SequentialLR(children, milestones, arguments.normalized());
+	}
+
+	@Override
+	public String type() {
+		return "SequentialLR";
+	}
+
+	@Override
+	public boolean cyclesMomentum() {
+		return this.children.stream().anyMatch(Scheduler::cyclesMomentum);
+	}
+
+	@Override
+	public boolean composite() {
+		return true;
+	}
+
+	@Override
+	public NodeState construct(Optimizer optimizer) {
+		List<NodeState> states = new ArrayList<>(this.children.size());
+		for (Scheduler child : this.children) {
+			states.add(child.construct(optimizer));
+		}
+		System.arraycopy(optimizer.initialLr, 0, optimizer.lr, 0, optimizer.size());
+		Sequential undone = (Sequential) undo(new Sequential(0, optimizer.lrs(), states));
+		List<NodeState> started = new ArrayList<>(undone.children());
+		started.set(0, this.children.get(0).initialStep(started.get(0), optimizer));
+		return new Sequential(0, optimizer.lrs(), List.copyOf(started));
+	}
+
+	@Override
+	public NodeState step(NodeState state, Optimizer optimizer, double metric) {
+		Sequential current = (Sequential) state;
+		long epoch = current.lastEpoch() + 1;
+		int index = Py.bisectRight(this.milestones, epoch);
+		List<NodeState> states = new ArrayList<>(current.children());
+		Scheduler child = this.children.get(index);
+		if (index > 0 && this.milestones[index - 1] == epoch) {
+			states.set(index, child.restart(states.get(index), optimizer));
+		}
+		else {
+			states.set(index, child.step(states.get(index), optimizer, metric));
+		}
+		return new Sequential(epoch, optimizer.lrs(), List.copyOf(states));
+	}
+
+	/** {@code _initial_step()} as the first child of another SequentialLR: a plain {@code step()}. */
+	@Override
+	public NodeState initialStep(NodeState state, Optimizer optimizer) {
+		return step(state, optimizer, Double.NaN);
+	}
+
+	/** {@code recursive_undo}: rewinds the children, not itself. */
+	@Override
+	public NodeState undo(NodeState state) {
+		Sequential current = (Sequential) state;
+		return new Sequential(current.lastEpoch(), current.lastLr(), undoAll(this.children, current.children()));
+	}
+
+	static List<NodeState> undoAll(List<Scheduler> children, List<NodeState> states) {
+		List<NodeState> undone = new ArrayList<>(states.size());
+		for (int i = 0; i < states.size(); i++) {
+			undone.add(children.get(i).undo(states.get(i)));
+		}
+		return List.copyOf(undone);
+	}
+
+	@Override
+	public NodeState restart(NodeState state, Optimizer optimizer) {
+		throw new IllegalStateException("refused at construction");
+	}
+
+	@Override
+	public Map<String, Object> stateDict(NodeState state) {
+		Sequential current = (Sequential) state;
+		Map<String, Object> dict = new LinkedHashMap<>();
+		dict.put("_milestones", arguments().get("milestones"));
+		dict.put("last_epoch", current.lastEpoch());
+		dict.put("_last_lr", StateWriter.list(current.lastLr()));
+		dict.put("_schedulers", ChainedScheduler.childDicts(this.children, current.children()));
+		return dict;
+	}
+
+	@Override
+	public NodeState readState(StateReader reader) {
+		return new Sequential(reader.integer("last_epoch"), reader.reals("_last_lr"),
+				ChainedScheduler.readChildren(this.children, reader));
+	}
+
+}

@@ -1,0 +1,48 @@
+package dev.stepwise.schedule;
+
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.stepwise.schedule.NodeState.Progress;
+
+/**
+ * {@code StepLR(optimizer, step_size, gamma=0.1)}: chainable {@code lr · γ} when
+ * {@code last_epoch > 0} and {@code last_epoch % step_size == 0}, else unchanged; closed form
+ * {@code base_lr · γ^(last_epoch // step_size)} (Python floor division). {@code step_size=0}
+ * constructs and fails at the first step, as in PyTorch.
+ *
+ * @param stepSize period of decay
+ * @param gamma multiplicative factor
+ * @param arguments the normalised arguments
+ * @see <a href="https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.StepLR.html">torch.optim.lr_scheduler.StepLR</a>
+ */
+record StepLR(long stepSize, double gamma, Map<String, @Nullable Object> arguments) implements Chainable {
+
+	static StepLR read(Arguments arguments) {
+		long stepSize = arguments.requiredInteger("step_size", false);
+		double gamma = arguments.real("gamma", 0.1);
+		return new StepLR(stepSize, gamma, arguments.normalized());
+	}
+
+	@Override
+	public String type() {
+		return "StepLR";
+	}
+
+	@Override
+	public double[] lr(Progress progress, Optimizer optimizer, boolean initial) {
+		long epoch = progress.lastEpoch();
+		if (epoch == 0 || Py.mod(epoch, this.stepSize) != 0) {
+			return Chainable.unchanged(optimizer);
+		}
+		return Chainable.scaled(optimizer, this.gamma);
+	}
+
+	@Override
+	public double[] closedFormLr(Progress progress) {
+		double factor = Math.pow(this.gamma, Py.floorDiv(progress.lastEpoch(), this.stepSize));
+		return Chainable.times(progress.baseLrs(), factor);
+	}
+
+}
