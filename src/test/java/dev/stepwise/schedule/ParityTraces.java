@@ -16,7 +16,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class ParityTraces {
 
-	private static final JsonMapper JSON = JsonMapper.builder().build();
+	private static final JsonMapper JSON = JsonMapper.builder().enable(tools.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
 	private ParityTraces() {
 	}
