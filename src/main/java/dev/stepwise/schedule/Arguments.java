@@ -319,8 +319,10 @@ final class Arguments {
 		Set<String> known = new TreeSet<>(this.normalized.keySet());
 		known.remove("type");
 		for (String name : unknown) {
-			errors.add(new FieldError(field(name), type + " got an unexpected keyword argument '" + name
-					+ "'; it takes " + (known.isEmpty() ? "no arguments" : String.join(", ", known))));
+			String suggestion = known.stream().filter((candidate) -> isNearMiss(name, candidate)).findFirst()
+				.map((candidate) -> "; did you mean '" + candidate + "'?")
+				.orElse("; it takes " + (known.isEmpty() ? "no arguments" : String.join(", ", known)));
+			errors.add(new FieldError(field(name), type + " got an unexpected keyword argument '" + name + "'" + suggestion));
 		}
 		throw new InvalidScheduleException(Kind.MALFORMED, errors);
 	}
@@ -333,8 +335,37 @@ final class Arguments {
 		return new InvalidScheduleException(Kind.MALFORMED, field(name), message);
 	}
 
+	/** A missing argument, or rather the misspelling of it the caller sent (Python would name that one). */
 	private InvalidScheduleException missing(String name) {
+		for (String key : this.values.keySet()) {
+			if (!this.normalized.containsKey(key) && isNearMiss(key, name)) {
+				return malformed(key, "unexpected keyword argument '" + key + "'; did you mean '" + name + "'?");
+			}
+		}
 		return malformed(name, "is required");
+	}
+
+	/** Whether two names are at most two single-character edits apart. */
+	static boolean isNearMiss(String a, String b) {
+		if (a.equals(b) || Math.abs(a.length() - b.length()) > 2) {
+			return false;
+		}
+		int[] previous = new int[b.length() + 1];
+		int[] current = new int[b.length() + 1];
+		for (int j = 0; j <= b.length(); j++) {
+			previous[j] = j;
+		}
+		for (int i = 1; i <= a.length(); i++) {
+			current[0] = i;
+			for (int j = 1; j <= b.length(); j++) {
+				int substitution = previous[j - 1] + ((a.charAt(i - 1) == b.charAt(j - 1)) ? 0 : 1);
+				current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+			}
+			int[] swap = previous;
+			previous = current;
+			current = swap;
+		}
+		return previous[b.length()] <= 2;
 	}
 
 	private <T> T remember(String name, T value) {
