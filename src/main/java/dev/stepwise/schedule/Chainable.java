@@ -53,8 +53,9 @@ sealed interface Chainable extends Scheduler permits LambdaLR, MultiplicativeLR,
 	private Progress advance(Progress progress, Optimizer optimizer, boolean initial) {
 		Progress next = new Progress(progress.lastEpoch() + 1, progress.stepCount() + 1, progress.baseLrs(),
 				progress.lastLr());
+		// get_lr() returns a fresh array that the optimizer copies, so it can be _last_lr as it is.
 		double[] values = optimizer.writeLr(lr(next, optimizer, initial));
-		return new Progress(next.lastEpoch(), next.stepCount(), next.baseLrs(), values.clone());
+		return new Progress(next.lastEpoch(), next.stepCount(), next.baseLrs(), values);
 	}
 
 	@Override
@@ -68,7 +69,7 @@ sealed interface Chainable extends Scheduler permits LambdaLR, MultiplicativeLR,
 		Progress atZero = ((Progress) state).withLastEpoch(0);
 		double[] closed = closedFormLr(atZero);
 		double[] values = optimizer.writeLr((closed != null) ? closed : lr(atZero, optimizer, false));
-		return new Progress(0, atZero.stepCount(), atZero.baseLrs(), values.clone());
+		return new Progress(0, atZero.stepCount(), atZero.baseLrs(), values);
 	}
 
 	@Override

@@ -126,7 +126,7 @@ record CosineAnnealingWarmRestarts(long t0, long tMult, double etaMin, Map<Strin
 
 	private WarmRestarts apply(Progress progress, long lastEpoch, double tCur, long tI, Optimizer optimizer) {
 		double[] values = optimizer.writeLr(lr(progress.baseLrs(), tCur, tI));
-		return new WarmRestarts(new Progress(lastEpoch, progress.stepCount(), progress.baseLrs(), values.clone()), tCur, tI);
+		return new WarmRestarts(new Progress(lastEpoch, progress.stepCount(), progress.baseLrs(), values), tCur, tI);
 	}
 
 	private double[] lr(double[] baseLrs, double tCur, long tI) {

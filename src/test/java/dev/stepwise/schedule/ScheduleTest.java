@@ -155,6 +155,15 @@ class ScheduleTest {
 		}
 
 		@Test
+		void wrapUsesModuloAsTheNewestPyTorchDoes() {
+			Schedule schedule = warmRestarts(4, 2);
+			Map<String, Object> document = new java.util.LinkedHashMap<>(schedule.stateDict(schedule.start(0)));
+			document.put("T_cur", 9.0);
+			ScheduleState stepped = schedule.step(schedule.fromStateDict(document), null);
+			assertThat(schedule.stateDict(stepped)).containsEntry("T_cur", 2.0).containsEntry("T_i", 8L);
+		}
+
+		@Test
 		void otherTypesRefuseFractionalEpochs() {
 			Schedule schedule = Schedule.of(Map.of("type", "StepLR", "step_size", 2L), ONE_GROUP);
 			assertThatExceptionOfType(StepException.class)
