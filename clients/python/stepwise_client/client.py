@@ -1,0 +1,211 @@
+"""HTTP client for the Stepwise API v1 (standard library only)."""
+from __future__ import annotations
+
+import http.client
+import json
+import random
+import threading
+import time
+import urllib.parse
+import uuid
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+
+JSON = Dict[str, Any]
+
+# Errors after which a request that is not idempotent (a step without an epoch) certainly did
+# not reach the service, so resending it cannot apply it twice.
+_UNSENT = (ConnectionRefusedError,)
+
+
+class StepwiseError(Exception):
+    """A non-2xx answer; for RFC 9457 problem responses every field of the problem is kept."""
+
+    def __init__(self, status: int, title: str, detail: Optional[str] = None,
+                 errors: Optional[List[JSON]] = None, problem_type: Optional[str] = None,
+                 body: Any = None) -> None:
+        self.status = status
+        self.title = title
+        self.detail = detail
+        self.errors = errors or []
+        self.type = problem_type
+        self.body = body
+        fields = "; ".join(f"{e.get('field')}: {e.get('message')}" for e in self.errors)
+        super().__init__(" - ".join(s for s in (f"{status} {title}", detail, fields) if s))
+
+    @classmethod
+    def from_response(cls, status: int, reason: str, body: Any) -> "StepwiseError":
+        if not isinstance(body, dict):  # e.g. a proxy's HTML error page
+            return cls(status, reason, body=body)
+        return cls(status, body.get("title") or reason, body.get("detail"), body.get("errors"),
+                   body.get("type"), body)
+
+
+class StepwiseClient:
+    """One method per call of the Stepwise HTTP API.
+
+    Connections are kept alive (one per thread). Connection errors, timeouts, 429 and 5xx are
+    retried up to `retries` times with exponential backoff and jitter (a 429's or 503's
+    `Retry-After` is honoured, capped at `max_backoff`). Retrying is safe because registration
+    carries an id and steps carry their epoch: the service answers a repeated one from its record.
+    """
+
+    def __init__(self, base_url: str, timeout: float = 10.0, retries: int = 8,
+                 backoff: float = 0.05, max_backoff: float = 5.0) -> None:
+        url = urllib.parse.urlsplit(base_url)
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise ValueError(f"base_url must be an http(s) URL, got {base_url!r}")
+        self._connection_class = (http.client.HTTPSConnection if url.scheme == "https"
+                                  else http.client.HTTPConnection)
+        self._netloc = url.netloc
+        self._prefix = url.path.rstrip("/") + "/api/v1"
+        self.timeout = timeout
+        self.retries = retries
+        self.backoff = backoff
+        self.max_backoff = max_backoff
+        self._local = threading.local()
+
+    # -- API calls ---------------------------------------------------------------------------
+
+    def register(self, param_groups: Sequence[Mapping[str, Any]], scheduler: Mapping[str, Any],
+                 id: Optional[str] = None, last_epoch: Optional[int] = None) -> JSON:
+        """POST /schedulers. 201 (created) and 200 (already registered, identical) both return
+        the resource; a different schedule under that id raises StepwiseError(409)."""
+        # An id chosen here makes a retried registration idempotent.
+        body: JSON = {"id": id or str(uuid.uuid4()), "param_groups": list(param_groups),
+                      "scheduler": dict(scheduler)}
+        if last_epoch is not None:
+            body["last_epoch"] = last_epoch
+        return self._call("POST", "/schedulers", body)
+
+    def step(self, scheduler_id: str, epoch: Optional[float] = None,
+             metric: Optional[float] = None) -> JSON:
+        """POST /schedulers/{id}/steps: the state after `epoch`, with `replayed`. Without an
+        epoch the step is retried only when it certainly did not reach the service."""
+        body: JSON = {}
+        if epoch is not None:
+            body["epoch"] = epoch
+        if metric is not None:
+            body["metric"] = metric
+        return self._call("POST", self._path(scheduler_id, "steps"), body,
+                          idempotent=epoch is not None)
+
+    def get_lr(self, scheduler_id: str) -> JSON:
+        """GET /schedulers/{id}/lr: the current state."""
+        return self._call("GET", self._path(scheduler_id, "lr"))
+
+    def get_scheduler(self, scheduler_id: str) -> JSON:
+        """GET /schedulers/{id}: the resource (state, normalised spec, timestamps)."""
+        return self._call("GET", self._path(scheduler_id))
+
+    def list_schedulers(self, page: Optional[int] = None, size: Optional[int] = None) -> JSON:
+        """GET /schedulers: one page, newest first."""
+        return self._call("GET", "/schedulers", query={"page": page, "size": size})
+
+    def delete_scheduler(self, scheduler_id: str) -> None:
+        """DELETE /schedulers/{id} (and its history)."""
+        self._call("DELETE", self._path(scheduler_id))
+
+    def history(self, scheduler_id: str, from_epoch: Optional[int] = None,
+                to_epoch: Optional[int] = None, limit: Optional[int] = None) -> JSON:
+        """GET /schedulers/{id}/history: `items` in epoch order and `next_from_epoch`."""
+        return self._call("GET", self._path(scheduler_id, "history"),
+                          query={"from_epoch": from_epoch, "to_epoch": to_epoch, "limit": limit})
+
+    def resume(self, scheduler_id: str, last_epoch: int) -> JSON:
+        """POST /schedulers/{id}/resume: back to the state recorded at `last_epoch`."""
+        return self._call("POST", self._path(scheduler_id, "resume"), {"last_epoch": last_epoch})
+
+    def get_state(self, scheduler_id: str) -> JSON:
+        """GET /schedulers/{id}/state: the full internal state (PyTorch state_dict keys)."""
+        return self._call("GET", self._path(scheduler_id, "state"))
+
+    def put_state(self, scheduler_id: str, state: Mapping[str, Any]) -> JSON:
+        """PUT /schedulers/{id}/state: replace the whole state."""
+        return self._call("PUT", self._path(scheduler_id, "state"), dict(state))
+
+    def preview(self, param_groups: Sequence[Mapping[str, Any]], scheduler: Mapping[str, Any],
+                steps: int, metrics: Optional[Sequence[float]] = None) -> JSON:
+        """POST /previews: `states` after registration and each step, nothing stored."""
+        body: JSON = {"param_groups": list(param_groups), "scheduler": dict(scheduler),
+                      "steps": steps}
+        if metrics is not None:
+            body["metrics"] = list(metrics)
+        return self._call("POST", "/previews", body)
+
+    def close(self) -> None:
+        """Close this thread's connection (others close when their thread ends)."""
+        self._drop_connection()
+
+    def __enter__(self) -> "StepwiseClient":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- transport ---------------------------------------------------------------------------
+
+    def _path(self, scheduler_id: str, *rest: str) -> str:
+        return "/".join(("/schedulers", urllib.parse.quote(scheduler_id, safe="")) + rest)
+
+    def _call(self, method: str, path: str, body: Optional[JSON] = None,
+              query: Optional[Mapping[str, Any]] = None, idempotent: bool = True) -> Any:
+        if query:
+            pairs = {k: v for k, v in query.items() if v is not None}
+            if pairs:
+                path += "?" + urllib.parse.urlencode(pairs)
+        # json.dumps writes NaN/Infinity as bare tokens, as the API accepts for a metric.
+        payload = None if body is None else json.dumps(body).encode()
+        attempt = 0
+        while True:
+            try:
+                status, reason, headers, data = self._send(method, self._prefix + path, payload)
+            except (OSError, http.client.HTTPException) as exc:  # refused, reset, timeout, ...
+                self._drop_connection()
+                if attempt >= self.retries or not (idempotent or isinstance(exc, _UNSENT)):
+                    raise
+                delay = self._backoff(attempt)
+            else:
+                if 200 <= status < 300:
+                    return data
+                error = StepwiseError.from_response(status, reason, data)
+                retryable = status == 429 or (status >= 500 and idempotent)
+                if attempt >= self.retries or not retryable:
+                    raise error
+                delay = self._backoff(attempt, headers.get("Retry-After"))
+            time.sleep(delay)
+            attempt += 1
+
+    def _backoff(self, attempt: int, retry_after: Optional[str] = None) -> float:
+        try:
+            return min(self.max_backoff, max(0.0, float(retry_after)))  # type: ignore[arg-type]
+        except (TypeError, ValueError):  # absent, or an HTTP date: fall back to our own backoff
+            pass
+        # Jitter keeps the ranks of a job from retrying in lockstep.
+        return min(self.max_backoff, self.backoff * 2 ** attempt) * random.uniform(0.5, 1.0)
+
+    def _send(self, method: str, path: str,
+              payload: Optional[bytes]) -> Tuple[int, str, http.client.HTTPMessage, Any]:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = self._connection_class(self._netloc, timeout=self.timeout)
+        headers = {"Accept": "application/json, application/problem+json"}
+        if payload is not None:
+            headers["Content-Type"] = "application/json"
+        conn.request(method, path, body=payload, headers=headers)
+        response = conn.getresponse()
+        raw = response.read()  # read fully so that the connection can be reused
+        if response.will_close:
+            self._drop_connection()
+        data: Any = None
+        if raw:
+            try:
+                data = json.loads(raw)
+            except ValueError:
+                data = raw.decode("utf-8", "replace")
+        return response.status, response.reason, response.headers, data
+
+    def _drop_connection(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        self._local.conn = None
+        if conn is not None:
+            conn.close()

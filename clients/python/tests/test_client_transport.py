@@ -1,0 +1,206 @@
+"""StepwiseClient's transport against a scripted stdlib http.server stub: keep-alive, retries
+and backoff, problem responses, request bodies. (No service needed.)"""
+from __future__ import annotations
+
+import json
+import math
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Dict, Iterator, List, Optional, Tuple
+
+import pytest
+
+import stepwise_client.client as client_module
+from helpers import free_port
+from stepwise_client import StepwiseClient, StepwiseError
+
+STATE = {"id": "s", "last_epoch": 1, "param_groups": [{"lr": 0.1, "momentum": None}],
+         "replayed": False}
+PROBLEM = {"type": "about:blank", "title": "Unprocessable Entity", "status": 422,
+           "detail": "gamma must be finite",
+           "errors": [{"field": "scheduler.gamma", "message": "must be finite"}]}
+
+# A scripted answer: (status, extra headers, JSON body), or DROP to close without answering.
+Answer = Optional[Tuple[int, Dict[str, str], Any]]
+DROP: Answer = None
+OK: Answer = (200, {}, STATE)
+
+
+class Stub:
+    """Answers requests from a script (the last answer repeats) and records what it got."""
+
+    def __init__(self, script: List[Answer], port: int = 0) -> None:
+        self.script = list(script)
+        self.requests: List[Dict[str, Any]] = []
+        stub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive
+            wbufsize = 1 << 16  # one send per answer: no Nagle / delayed-ACK stalls
+
+            def handle_one(self) -> None:
+                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                stub.requests.append({"method": self.command, "path": self.path, "body": raw,
+                                      "peer": self.client_address})
+                answer = stub.script.pop(0) if len(stub.script) > 1 else stub.script[0]
+                if answer is DROP:
+                    self.close_connection = True
+                    return
+                status, headers, body = answer
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/problem+json" if status >= 400
+                                 else "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST = do_PUT = do_DELETE = handle_one
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, args=(0.02,), daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def stub_with(request) -> Iterator:
+    stubs: List[Stub] = []
+
+    def make(*script: Answer) -> Stub:
+        stubs.append(Stub(list(script)))
+        return stubs[-1]
+
+    yield make
+    for stub in stubs:
+        stub.close()
+
+
+@pytest.fixture
+def sleeps(monkeypatch) -> List[float]:
+    """Backoff delays the client asked for (not slept, so the tests stay fast)."""
+    delays: List[float] = []
+    monkeypatch.setattr(client_module.time, "sleep", delays.append)
+    return delays
+
+
+def test_keeps_the_connection_alive(stub_with) -> None:
+    stub = stub_with(OK)
+    client = StepwiseClient(stub.url)
+    for epoch in range(1, 6):
+        client.step("s", epoch=epoch)
+    assert len(stub.requests) == 5
+    assert len({r["peer"] for r in stub.requests}) == 1
+
+
+def test_retries_5xx_and_429_with_the_same_request(stub_with, sleeps) -> None:
+    stub = stub_with((503, {}, {}), (429, {"Retry-After": "0"}, {}), (500, {}, {}), OK)
+    assert StepwiseClient(stub.url, retries=3).step("s", epoch=7, metric=0.5) == STATE
+    assert [json.loads(r["body"]) for r in stub.requests] == [{"epoch": 7, "metric": 0.5}] * 4
+    assert len(sleeps) == 3 and sleeps[1] == 0.0  # Retry-After: 0 is honoured
+
+
+def test_backoff_doubles_up_to_its_cap_then_gives_up(stub_with, sleeps) -> None:
+    stub = stub_with((503, {}, {"title": "Service Unavailable", "status": 503}))
+    client = StepwiseClient(stub.url, retries=5, backoff=0.1, max_backoff=0.5)
+    with pytest.raises(StepwiseError) as raised:
+        client.get_lr("s")
+    assert raised.value.status == 503 and raised.value.title == "Service Unavailable"
+    assert len(stub.requests) == 6
+    caps = [0.1, 0.2, 0.4, 0.5, 0.5]
+    assert all(cap / 2 <= delay <= cap for delay, cap in zip(sleeps, caps)), sleeps
+
+
+@pytest.mark.parametrize("status", [400, 404, 409, 422])
+def test_problem_responses_raise_at_once(stub_with, sleeps, status: int) -> None:
+    stub = stub_with((status, {}, dict(PROBLEM, status=status)))
+    with pytest.raises(StepwiseError) as raised:
+        StepwiseClient(stub.url).register([{"lr": 0.1}], {"type": "ExponentialLR", "gamma": math.inf})
+    error = raised.value
+    assert (error.status, error.title, error.detail) == (status, PROBLEM["title"], PROBLEM["detail"])
+    assert error.errors == PROBLEM["errors"] and error.type == "about:blank"
+    assert "scheduler.gamma" in str(error)
+    assert len(stub.requests) == 1 and not sleeps
+
+
+def test_an_error_without_a_problem_body_still_raises_stepwise_error(stub_with, sleeps) -> None:
+    stub = stub_with((404, {}, "not json"))
+    with pytest.raises(StepwiseError) as raised:
+        StepwiseClient(stub.url).get_scheduler("s")
+    assert raised.value.status == 404 and raised.value.title == "Not Found"
+
+
+def test_waits_for_a_service_that_is_not_up_yet() -> None:
+    port = free_port()
+    stubs: List[Stub] = []
+    timer = threading.Timer(0.3, lambda: stubs.append(Stub([OK], port=port)))
+    timer.start()
+    try:
+        client = StepwiseClient(f"http://127.0.0.1:{port}", retries=20, backoff=0.02, max_backoff=0.1)
+        assert client.step("s", epoch=1) == STATE
+    finally:
+        timer.join()
+        for stub in stubs:
+            stub.close()
+
+
+def test_connection_refused_until_retries_run_out(sleeps) -> None:
+    client = StepwiseClient(f"http://127.0.0.1:{free_port()}", retries=3)
+    with pytest.raises(ConnectionRefusedError):
+        client.get_lr("s")
+    assert len(sleeps) == 3
+
+
+def test_a_dropped_step_is_resent_only_when_it_carries_its_epoch(stub_with, sleeps) -> None:
+    stub = stub_with(DROP, OK)
+    client = StepwiseClient(stub.url)
+    assert client.step("s", epoch=3) == STATE
+    assert [json.loads(r["body"]) for r in stub.requests] == [{"epoch": 3}] * 2
+
+    stub = stub_with(DROP, OK)
+    with pytest.raises((ConnectionError, OSError)):
+        StepwiseClient(stub.url).step("s", metric=1.0)  # the service may have taken it
+    assert len(stub.requests) == 1
+
+    stub = stub_with((500, {}, {}), OK)
+    with pytest.raises(StepwiseError):
+        StepwiseClient(stub.url).step("s")
+    assert len(stub.requests) == 1
+
+
+def test_request_bodies_and_paths(stub_with) -> None:
+    stub = stub_with((201, {}, STATE))
+    client = StepwiseClient(stub.url + "/prefix/")
+    client.step("run 1", epoch=2, metric=math.nan)
+    client.step("s")
+    client.register([{"lr": 0.1}], {"type": "StepLR", "step_size": 2})
+    client.register([{"lr": 0.1}], {"type": "StepLR", "step_size": 2}, id="r", last_epoch=5)
+    client.history("s", from_epoch=3, limit=10)
+    client.resume("s", 4)
+    client.put_state("s", {"last_epoch": 4, "best": "Infinity"})
+    client.preview([{"lr": 1.0}], {"type": "ReduceLROnPlateau"}, steps=2, metrics=[1.0, 2.0])
+    client.list_schedulers(size=10)
+    client.delete_scheduler("s")
+    sent = [(r["method"], r["path"], r["body"]) for r in stub.requests]
+    assert sent[0] == ("POST", "/prefix/api/v1/schedulers/run%201/steps", b'{"epoch": 2, "metric": NaN}')
+    assert sent[1] == ("POST", "/prefix/api/v1/schedulers/s/steps", b"{}")
+    generated = json.loads(sent[2][2])
+    assert generated.pop("id")  # chosen by the client, so a retried registration is idempotent
+    assert generated == {"param_groups": [{"lr": 0.1}], "scheduler": {"type": "StepLR", "step_size": 2}}
+    assert json.loads(sent[3][2]) == {"id": "r", "param_groups": [{"lr": 0.1}],
+                                      "scheduler": {"type": "StepLR", "step_size": 2}, "last_epoch": 5}
+    assert sent[4][:2] == ("GET", "/prefix/api/v1/schedulers/s/history?from_epoch=3&limit=10")
+    assert sent[5] == ("POST", "/prefix/api/v1/schedulers/s/resume", b'{"last_epoch": 4}')
+    assert sent[6][:2] == ("PUT", "/prefix/api/v1/schedulers/s/state")
+    assert json.loads(sent[7][2]) == {"param_groups": [{"lr": 1.0}], "scheduler": {"type": "ReduceLROnPlateau"},
+                                      "steps": 2, "metrics": [1.0, 2.0]}
+    assert sent[8][:2] == ("GET", "/prefix/api/v1/schedulers?size=10")
+    assert sent[9][:2] == ("DELETE", "/prefix/api/v1/schedulers/s")

@@ -1,0 +1,132 @@
+"""RemoteLRScheduler's bookkeeping against a fake client: what it registers and posts, and what
+it writes into the optimizer. (No service needed.)"""
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Dict, List
+
+import pytest
+import torch
+
+from stepwise_client import RemoteLRScheduler
+
+
+class FakeClient:
+    """Answers like the service for a schedule lr = initial_lr * 0.5**epoch, momentum - 0.1*epoch."""
+
+    def __init__(self, registered_epoch: int = 0) -> None:
+        self.calls: List[tuple] = []
+        self.groups: List[Dict[str, Any]] = []
+        self.epoch = registered_epoch
+
+    def state(self) -> Dict[str, Any]:
+        return {"id": "run", "last_epoch": self.epoch, "param_groups": [
+            {"lr": g["lr"] * 0.5 ** self.epoch,
+             "momentum": None if g.get("momentum") is None else g["momentum"] - 0.1 * self.epoch}
+            for g in self.groups]}
+
+    def register(self, param_groups, scheduler, id=None, last_epoch=None):
+        self.calls.append(("register", param_groups, scheduler, id))
+        self.groups = self.groups or param_groups  # the first registration stays
+        return self.state()
+
+    def step(self, scheduler_id, epoch=None, metric=None):
+        self.calls.append(("step", scheduler_id, epoch, metric))
+        self.epoch = epoch
+        return self.state()
+
+    def resume(self, scheduler_id, last_epoch):
+        self.calls.append(("resume", scheduler_id, last_epoch))
+        self.epoch = last_epoch
+        return self.state()
+
+
+def params() -> List[Dict[str, Any]]:
+    return [{"params": [torch.zeros(2, requires_grad=True)]},
+            {"params": [torch.zeros(1, requires_grad=True)], "lr": 0.01}]
+
+
+SPEC = {"type": "ExponentialLR", "gamma": 0.5}
+
+
+@pytest.mark.parametrize("optimizer, sent", [
+    (lambda: torch.optim.SGD(params(), lr=0.1, momentum=0.9),
+     [{"lr": 0.1, "momentum": 0.9}, {"lr": 0.01, "momentum": 0.9}]),
+    (lambda: torch.optim.Adam(params(), lr=0.1, betas=(0.8, 0.99)),
+     [{"lr": 0.1, "momentum": 0.8}, {"lr": 0.01, "momentum": 0.8}]),
+    (lambda: torch.optim.Adagrad(params(), lr=0.1), [{"lr": 0.1}, {"lr": 0.01}]),
+])
+def test_registers_the_param_groups(optimizer, sent) -> None:
+    client = FakeClient()
+    RemoteLRScheduler(optimizer(), client, "run", SPEC)
+    assert client.calls == [("register", sent, SPEC, "run")]
+
+
+def test_registers_initial_values_not_scheduled_ones() -> None:
+    optimizer = torch.optim.SGD(params(), lr=0.1, momentum=0.9)
+    client = FakeClient(registered_epoch=3)  # registered before: its lr and momentum moved
+    first = RemoteLRScheduler(optimizer, client, "run", SPEC)
+    assert optimizer.param_groups[0]["lr"] == 0.1 * 0.5 ** 3
+    RemoteLRScheduler(optimizer, client, "run", SPEC)
+    assert client.calls[0] == client.calls[1]
+    assert first.last_epoch == 3
+
+
+def test_step_posts_the_next_epoch_and_writes_lr_and_momentum() -> None:
+    optimizer = torch.optim.SGD(params(), lr=0.1, momentum=0.9)
+    client = FakeClient()
+    scheduler = RemoteLRScheduler(optimizer, client, "run", SPEC)
+    scheduler.step()
+    scheduler.step(torch.tensor(0.25))  # a tensor metric is sent as a float
+    assert client.calls[1:] == [("step", "run", 1, None), ("step", "run", 2, 0.25)]
+    assert isinstance(client.calls[2][3], float)
+    assert scheduler.last_epoch == 2
+    assert scheduler.get_last_lr() == [0.1 * 0.25, 0.01 * 0.25]
+    assert [g["lr"] for g in optimizer.param_groups] == scheduler.get_last_lr()
+    assert [g["momentum"] for g in optimizer.param_groups] == [pytest.approx(0.7)] * 2
+
+
+def test_beta1_is_written_for_optimizers_with_betas() -> None:
+    optimizer = torch.optim.Adam(params(), lr=0.1, betas=(0.9, 0.99))
+    scheduler = RemoteLRScheduler(optimizer, FakeClient(), "run", SPEC)
+    scheduler.step()
+    assert optimizer.param_groups[1]["betas"] == (pytest.approx(0.8), 0.99)
+    assert "momentum" not in optimizer.param_groups[1]
+
+
+def test_state_dict_survives_torch_save_and_resumes_the_service() -> None:
+    optimizer = torch.optim.SGD(params(), lr=0.1, momentum=0.9)
+    client = FakeClient()
+    scheduler = RemoteLRScheduler(optimizer, client, "run", SPEC)
+    for _ in range(4):
+        scheduler.step()
+    buffer = io.BytesIO()
+    torch.save({"scheduler": scheduler.state_dict()}, buffer)
+    saved = scheduler.state_dict()
+    assert saved == {"scheduler_id": "run", "last_epoch": 4, "scheduler": SPEC}
+    scheduler.step()
+
+    fresh = RemoteLRScheduler(torch.optim.SGD(params(), lr=0.1, momentum=0.9), client, "run", SPEC)
+    buffer.seek(0)
+    fresh.load_state_dict(torch.load(buffer)["scheduler"])
+    assert client.calls[-1] == ("resume", "run", 4)
+    assert fresh.last_epoch == 4
+    assert [g["lr"] for g in fresh.optimizer.param_groups] == [0.1 / 16, 0.01 / 16]
+    with pytest.raises(ValueError):
+        fresh.load_state_dict(dict(saved, scheduler_id="another-run"))
+
+
+def test_a_param_group_count_mismatch_is_an_error() -> None:
+    client = FakeClient()
+    RemoteLRScheduler(torch.optim.SGD(params(), lr=0.1), client, "run", SPEC)
+    single = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+    with pytest.raises(RuntimeError, match="param groups"):
+        RemoteLRScheduler(single, client, "run", SPEC)
+
+
+def test_importing_the_client_does_not_import_torch() -> None:
+    code = "import sys, stepwise_client; assert 'torch' not in sys.modules, 'torch imported'"
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[1])
