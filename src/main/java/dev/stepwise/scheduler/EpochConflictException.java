@@ -1,0 +1,52 @@
+package dev.stepwise.scheduler;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A step, replay or resume that does not fit the scheduler's recorded history: a gap, a different
+ * metric for a recorded epoch, an epoch no longer recorded.
+ */
+public class EpochConflictException extends RuntimeException {
+
+	private final long lastEpoch;
+
+	private final @Nullable Long expectedEpoch;
+
+	public EpochConflictException(String message, long lastEpoch, @Nullable Long expectedEpoch) {
+		super(message);
+		this.lastEpoch = lastEpoch;
+		this.expectedEpoch = expectedEpoch;
+	}
+
+	static EpochConflictException gap(String epoch, long lastEpoch) {
+		return new EpochConflictException("Epoch " + epoch + " would skip epochs: last_epoch is " + lastEpoch
+				+ ", so the next epoch expected is " + (lastEpoch + 1) + ".", lastEpoch, lastEpoch + 1);
+	}
+
+	static EpochConflictException notRecorded(String epoch, long lastEpoch) {
+		return new EpochConflictException("Epoch " + epoch + " is not recorded (any more) in the history of this"
+				+ " scheduler, whose last_epoch is " + lastEpoch + ".", lastEpoch, null);
+	}
+
+	static EpochConflictException metricDiffers(String epoch, @Nullable Double recorded, @Nullable Double given,
+			long lastEpoch) {
+		return new EpochConflictException("Epoch " + epoch + " was recorded with metric " + recorded
+				+ ", not " + given + ".", lastEpoch, null);
+	}
+
+	static EpochConflictException beyond(long epoch, long lastEpoch) {
+		return new EpochConflictException(
+				"Cannot resume at epoch " + epoch + ": the scheduler's last_epoch is " + lastEpoch + ".", lastEpoch,
+				null);
+	}
+
+	/** The scheduler's {@code last_epoch} when the conflict was found. */
+	public long lastEpoch() {
+		return this.lastEpoch;
+	}
+
+	/** The epoch the next step must produce, when the conflict is a gap. */
+	public @Nullable Long expectedEpoch() {
+		return this.expectedEpoch;
+	}
+
+}

@@ -1,0 +1,19 @@
+package dev.stepwise.scheduler;
+import java.time.Instant;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One record of a scheduler's history, without its state document.
+ *
+ * @param lastEpoch PyTorch's {@code last_epoch} after the step
+ * @param position the epoch stepped to: {@code lastEpoch}, or a fractional epoch of
+ * CosineAnnealingWarmRestarts
+ * @param metric the metric the step was given, or {@code null}
+ * @param paramGroupsJson the param groups after the step, as the API writes them
+ * @param recordedAt when the step was taken
+ */
+public record HistoryEntry(long lastEpoch, double position, @Nullable Double metric, String paramGroupsJson,
+		Instant recordedAt) {
+
+}

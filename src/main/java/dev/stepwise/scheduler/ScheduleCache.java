@@ -1,0 +1,60 @@
+package dev.stepwise.scheduler;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.stepwise.schedule.Schedule;
+import dev.stepwise.system.StepwiseProperties;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * The compiled {@link Schedule} of each registration, kept in memory because building one parses
+ * and validates the spec. Safe with several replicas: a registration's spec never changes, and a
+ * deleted and re-registered id gets a new key. Holds no state: that is always read from the database.
+ */
+@Component
+class ScheduleCache {
+
+	private final Map<Key, Schedule> schedules = new ConcurrentHashMap<>();
+
+	private final JsonCodec json;
+
+	private final int capacity;
+
+	ScheduleCache(JsonCodec json, StepwiseProperties properties) {
+		this.json = json;
+		this.capacity = Math.max(1, properties.scheduleCacheSize());
+	}
+
+	/** The schedule of a stored scheduler, compiled on first use. */
+	Schedule get(SchedulerEntity scheduler) {
+		Key key = new Key(scheduler.getId(), scheduler.getCreatedAt());
+		Schedule schedule = this.schedules.get(key);
+		if (schedule == null) {
+			Map<String, Object> request = this.json.readDocument(scheduler.getRequestJson());
+			@SuppressWarnings("unchecked")
+			Map<String, Object> spec = (Map<String, Object>) request.get("scheduler");
+			schedule = Schedule.of(spec, this.json.readParamGroups(scheduler.getInitialParamGroupsJson()));
+			put(scheduler, schedule);
+		}
+		return schedule;
+	}
+
+	/** Remembers the schedule just built for a new registration. */
+	void put(SchedulerEntity scheduler, Schedule schedule) {
+		if (this.schedules.size() >= this.capacity) {
+			Iterator<Key> keys = this.schedules.keySet().iterator();
+			if (keys.hasNext()) {
+				keys.next();
+				keys.remove();
+			}
+		}
+		this.schedules.put(new Key(scheduler.getId(), scheduler.getCreatedAt()), schedule);
+	}
+
+	private record Key(long id, Instant createdAt) {
+	}
+
+}

@@ -1,0 +1,12 @@
+package dev.stepwise.scheduler;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A step request.
+ *
+ * @param epoch the epoch the step produces, or {@code null} for {@code last_epoch + 1}
+ * @param metric the validation metric, or {@code null}; may be NaN or infinite
+ */
+public record StepCommand(@Nullable Double epoch, @Nullable Double metric) {
+
+}

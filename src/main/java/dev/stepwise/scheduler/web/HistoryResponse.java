@@ -1,0 +1,58 @@
+package dev.stepwise.scheduler.web;
+import java.time.Instant;
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonRawValue;
+import dev.stepwise.scheduler.HistoryEntry;
+import dev.stepwise.scheduler.HistoryPage;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Schema;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A slice of a scheduler's history.
+ *
+ * @param items the records in epoch order
+ * @param nextFromEpoch the {@code from_epoch} of the next slice, {@code null} at the end
+ */
+@Schema(name = "History", description = "A slice of a scheduler's history, in epoch order.")
+record HistoryResponse(List<Item> items,
+		@Schema(description = "from_epoch of the next slice; null when this slice reaches to_epoch or the end.",
+				example = "1000", nullable = true) @JsonProperty("next_from_epoch") @Nullable Number nextFromEpoch) {
+
+	static HistoryResponse of(HistoryPage page) {
+		return new HistoryResponse(page.items().stream().map(Item::of).toList(),
+				(page.nextFromEpoch() != null) ? jsonEpoch(page.nextFromEpoch()) : null);
+	}
+
+	/** An integral epoch as a JSON integer, a fractional one as a decimal. */
+	static Number jsonEpoch(double position) {
+		return (position == Math.rint(position) && Math.abs(position) < 1e15) ? (Number) (long) position
+				: (Number) position;
+	}
+
+	/**
+	 * One history record.
+	 *
+	 * @param epoch the epoch stepped to (fractional for CosineAnnealingWarmRestarts' fractional steps)
+	 * @param paramGroups the param groups after the step (JSON written as is)
+	 * @param metric the metric the step was given
+	 * @param recordedAt when the step was taken
+	 */
+	@Schema(name = "HistoryItem", description = "The state one step (or the registration) produced.")
+	record Item(@Schema(description = "The epoch stepped to: last_epoch, or a fractional epoch of"
+			+ " CosineAnnealingWarmRestarts.", example = "0") Number epoch,
+			@ArraySchema(schema = @Schema(implementation = ParamGroupBody.class)) @JsonProperty("param_groups")
+			@JsonRawValue String paramGroups,
+			@Schema(description = "The metric of the step; null for none; non-finite values as strings.",
+					nullable = true) @Nullable Double metric,
+			@JsonProperty("recorded_at") Instant recordedAt) {
+
+		static Item of(HistoryEntry entry) {
+			return new Item(jsonEpoch(entry.position()), entry.paramGroupsJson(), entry.metric(), entry.recordedAt());
+		}
+
+	}
+
+}

@@ -1,0 +1,36 @@
+package dev.stepwise.scheduler.web;
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.stepwise.schedule.ScheduleState;
+import io.swagger.v3.oas.annotations.media.Schema;
+
+/**
+ * The states of a preview.
+ *
+ * @param states the state after registration, then after each step
+ */
+@Schema(name = "Preview", description = "The states after registration and after each step.")
+record PreviewResponse(List<State> states) {
+
+	static PreviewResponse of(List<ScheduleState> states) {
+		return new PreviewResponse(states.stream().map(State::of).toList());
+	}
+
+	/**
+	 * One state of a preview.
+	 *
+	 * @param lastEpoch PyTorch's {@code last_epoch}
+	 * @param paramGroups the param groups
+	 */
+	@Schema(name = "PreviewState")
+	record State(@JsonProperty("last_epoch") long lastEpoch,
+			@JsonProperty("param_groups") List<ParamGroupBody> paramGroups) {
+
+		static State of(ScheduleState state) {
+			return new State(state.lastEpoch(), state.paramGroups().stream().map(ParamGroupBody::of).toList());
+		}
+
+	}
+
+}

@@ -1,0 +1,101 @@
+package dev.stepwise.scheduler.web;
+import java.net.URI;
+
+import dev.stepwise.scheduler.RegistrationResult;
+import dev.stepwise.scheduler.SchedulerService;
+import dev.stepwise.system.ProblemResponses.Problem;
+import dev.stepwise.system.ProblemResponses;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
+
+/**
+ * Registration, reading, listing and deletion of schedulers.
+ */
+@RestController
+@RequestMapping(path = "/api/v1/schedulers", produces = MediaType.APPLICATION_JSON_VALUE)
+@Tag(name = "Schedulers")
+class SchedulerController {
+
+	private final SchedulerService schedulers;
+
+	SchedulerController(SchedulerService schedulers) {
+		this.schedulers = schedulers;
+	}
+
+	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(summary = "Register a scheduler",
+			description = "Validates the spec as PyTorch's (or Hugging Face's) constructor would on these param groups"
+					+ " and stores the state after construction (last_epoch 0, or k after a fast-forward) as the first"
+					+ " history record. Every rank of a job may register the same id: an identical body answers 200.",
+			requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+					content = @Content(examples = { @ExampleObject(name = "OneCycleLR", value = ApiDocs.REGISTER_ONE_CYCLE),
+							@ExampleObject(name = "ReduceLROnPlateau", value = ApiDocs.REGISTER_PLATEAU),
+							@ExampleObject(name = "HF cosine with warmup", value = ApiDocs.REGISTER_HF_COSINE),
+							@ExampleObject(name = "Warmup then cosine (SequentialLR)", value = ApiDocs.REGISTER_SEQUENTIAL) })))
+	@ApiResponse(responseCode = "201", description = "Registered; Location names the new scheduler.")
+	@ApiResponse(responseCode = "200", description = "Already registered with an identical body.")
+	@ProblemResponses({ Problem.MALFORMED_REQUEST, Problem.CONFLICT,
+			Problem.PAYLOAD_TOO_LARGE, Problem.INVALID_ARGUMENT })
+	ResponseEntity<SchedulerResponse> register(@Valid @RequestBody RegisterRequest request) {
+		RegistrationResult result = this.schedulers.register(request.toRegistration());
+		SchedulerResponse body = SchedulerResponse.of(result.scheduler());
+		if (!result.created()) {
+			return ResponseEntity.ok(body);
+		}
+		URI location = ServletUriComponentsBuilder.fromCurrentRequestUri()
+			.path("/{id}")
+			.buildAndExpand(body.id())
+			.toUri();
+		return ResponseEntity.created(location).body(body);
+	}
+
+	@GetMapping
+	@Operation(summary = "List schedulers", description = "Paged, newest first.")
+	@ApiResponse(responseCode = "200", description = "One page.")
+	@ProblemResponses({ Problem.MALFORMED_REQUEST, Problem.INVALID_ARGUMENT })
+	SchedulerListResponse list(
+			@Parameter(description = "Page number, from 0.") @RequestParam(defaultValue = "0") @Min(0) int page,
+			@Parameter(description = "Page size, 1 to 500.") @RequestParam(defaultValue = "20") @Min(1) @Max(500) int size) {
+		return SchedulerListResponse.of(this.schedulers.list(page, size));
+	}
+
+	@GetMapping("/{id}")
+	@Operation(summary = "Read a scheduler",
+			description = "The state plus the normalised spec (every default filled in), the param groups as"
+					+ " registered and the timestamps.")
+	@ApiResponse(responseCode = "200", description = "The scheduler.")
+	@ProblemResponses({ Problem.NOT_FOUND })
+	SchedulerResponse get(@PathVariable String id) {
+		return SchedulerResponse.of(this.schedulers.get(id));
+	}
+
+	@DeleteMapping("/{id}")
+	@Operation(summary = "Delete a scheduler", description = "Removes the scheduler and its whole history.")
+	@ApiResponse(responseCode = "204", description = "Deleted.", content = @Content)
+	@ProblemResponses({ Problem.NOT_FOUND })
+	ResponseEntity<Void> delete(@PathVariable String id) {
+		this.schedulers.delete(id);
+		return ResponseEntity.status(HttpStatus.NO_CONTENT).build();
+	}
+
+}

@@ -1,0 +1,34 @@
+package dev.stepwise.scheduler.web;
+import dev.stepwise.scheduler.StepCommand;
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The body of {@code POST /api/v1/schedulers/{id}/steps}; every field is optional.
+ *
+ * @param epoch the {@code last_epoch} this step produces, {@code last_epoch + 1} when absent
+ * @param metric the validation metric of this step
+ */
+@Schema(name = "StepRequest", description = "One scheduler.step(); every field is optional, the body too.")
+record StepRequest(
+		@Schema(description = "The last_epoch this step produces; absent means last_epoch + 1. last_epoch + 1 takes"
+				+ " the step; an epoch <= last_epoch is answered from the history (replayed: true), 409 if it is no"
+				+ " longer recorded or was recorded with a different metric; more than last_epoch + 1 is a gap (409)."
+				+ " CosineAnnealingWarmRestarts also takes fractional epochs above its current position"
+				+ " (scheduler.step(epoch + i / iters)); a fractional epoch is 422 for every other type.",
+				example = "41", minimum = "0",
+				nullable = true) @Finite @DecimalMin("0") @DecimalMax("9007199254740992") @Nullable Double epoch,
+		@Schema(description = "The validation metric (ReduceLROnPlateau and reduce_lr_on_plateau require it, 400"
+				+ " without). NaN, Infinity and -Infinity are accepted as bare tokens (Python's json.dumps) or as"
+				+ " strings, and treated as PyTorch treats float('nan') / float('inf'). Recorded for every type.",
+				example = "0.532", nullable = true) @Nullable Double metric) {
+
+	static final StepRequest EMPTY = new StepRequest(null, null);
+
+	StepCommand toCommand() {
+		return new StepCommand(this.epoch, this.metric);
+	}
+
+}

@@ -1,0 +1,29 @@
+package dev.stepwise.scheduler.web;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonRawValue;
+import dev.stepwise.scheduler.StepResult;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Schema;
+
+/**
+ * The answer to a step: the state it produced, and whether it was answered from the history.
+ *
+ * @param id the scheduler id
+ * @param lastEpoch PyTorch's {@code last_epoch} after the step
+ * @param paramGroups the param groups after the step, a JSON array written as is
+ * @param replayed whether the epoch had been stepped to before
+ */
+@Schema(name = "StepResult", description = "The state a step produced.")
+record StepResponse(@Schema(example = "resnet50-run17") String id,
+		@Schema(example = "41") @JsonProperty("last_epoch") long lastEpoch,
+		@ArraySchema(schema = @Schema(implementation = ParamGroupBody.class)) @JsonProperty("param_groups")
+		@JsonRawValue String paramGroups,
+		@Schema(description = "true when the epoch had been stepped to before (a retry, another rank): nothing"
+				+ " changed and the recorded state is returned.") boolean replayed) {
+
+	static StepResponse of(StepResult result) {
+		return new StepResponse(result.state().id(), result.state().lastEpoch(), result.state().paramGroupsJson(),
+				result.replayed());
+	}
+
+}

@@ -1,0 +1,153 @@
+package dev.stepwise.scheduler.web;
+import java.util.Map;
+
+import dev.stepwise.scheduler.SchedulerService;
+import dev.stepwise.scheduler.StepService;
+import dev.stepwise.system.ProblemResponses.Problem;
+import dev.stepwise.system.ProblemResponses;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The calls a training job makes on its scheduler: a step per optimizer step, the lr every rank must
+ * use, and the history, resume and state documents of checkpoints.
+ */
+@RestController
+@RequestMapping(path = "/api/v1/schedulers/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
+class TrainingController {
+
+	private final StepService steps;
+
+	private final SchedulerService schedulers;
+
+	TrainingController(StepService steps, SchedulerService schedulers) {
+		this.steps = steps;
+		this.schedulers = schedulers;
+	}
+
+	@PostMapping("/steps")
+	@Tag(name = "Steps")
+	@Operation(summary = "Step a scheduler",
+			description = "One scheduler.step() (scheduler.step(metric) for ReduceLROnPlateau). Idempotent by epoch:"
+					+ " posting an epoch again (a retry, another rank) answers the recorded state with replayed: true."
+					+ " Concurrent posts for one scheduler are serialised, so each epoch is taken exactly once. The new"
+					+ " state and the history record are written in one transaction before the answer. A step PyTorch"
+					+ " refuses (OneCycleLR past total_steps) is 409 step-refused.",
+			requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = false,
+					content = @Content(schema = @Schema(implementation = StepRequest.class), examples = {
+							@ExampleObject(name = "Next epoch with a metric", value = ApiDocs.STEP_NEXT),
+							@ExampleObject(name = "NaN metric (Python json.dumps)", value = ApiDocs.STEP_NAN),
+							@ExampleObject(name = "Fractional epoch (CosineAnnealingWarmRestarts)",
+									value = ApiDocs.STEP_FRACTIONAL),
+							@ExampleObject(name = "Just step", value = ApiDocs.STEP_IMPLICIT) })))
+	@ApiResponse(responseCode = "200", description = "Stepped (replayed: false) or answered from the history (replayed: true).")
+	@ProblemResponses({ Problem.MALFORMED_REQUEST, Problem.NOT_FOUND, Problem.CONFLICT, Problem.INVALID_ARGUMENT })
+	StepResponse step(@PathVariable String id, @Valid @RequestBody(required = false) @Nullable StepRequest request) {
+		StepRequest body = (request != null) ? request : StepRequest.EMPTY;
+		return StepResponse.of(this.steps.step(id, body.toCommand()));
+	}
+
+	@GetMapping("/lr")
+	@Tag(name = "Steps")
+	@Operation(summary = "Read the current lr",
+			description = "The state every rank must apply now. The ETag changes with every step; send it back in"
+					+ " If-None-Match to get 304 while nothing changed.")
+	@ApiResponse(responseCode = "200", description = "The current state.")
+	@ApiResponse(responseCode = "304", description = "Not modified since the ETag sent.", content = @Content)
+	@ProblemResponses({ Problem.NOT_FOUND })
+	ResponseEntity<StateResponse> lr(@PathVariable String id,
+			@RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) @Nullable String ifNoneMatch) {
+		var current = this.steps.current(id);
+		if (ETags.matches(ifNoneMatch, current.etag())) {
+			return ResponseEntity.status(HttpStatus.NOT_MODIFIED).eTag(current.etag()).build();
+		}
+		return ResponseEntity.ok()
+			.eTag(current.etag())
+			.cacheControl(CacheControl.noCache())
+			.body(StateResponse.of(current.state()));
+	}
+
+	@GetMapping("/history")
+	@Tag(name = "Checkpoints")
+	@Operation(summary = "Read the history",
+			description = "The recorded states from from_epoch to to_epoch (inclusive) in epoch order, at most limit"
+					+ " of them; next_from_epoch continues. The registration is the first record (epoch 0, or k"
+					+ " after a fast-forward).")
+	@ApiResponse(responseCode = "200", description = "A slice of the history.")
+	@ProblemResponses({ Problem.MALFORMED_REQUEST, Problem.NOT_FOUND, Problem.INVALID_ARGUMENT })
+	HistoryResponse history(@PathVariable String id,
+			@Parameter(description = "First epoch (inclusive); default: the first record.") @RequestParam(
+					name = "from_epoch", required = false) @Nullable Double fromEpoch,
+			@Parameter(description = "Last epoch (inclusive); default: the last record.") @RequestParam(
+					name = "to_epoch", required = false) @Nullable Double toEpoch,
+			@Parameter(description = "At most this many records, 1 to 10000.") @RequestParam(
+					defaultValue = "1000") @Min(1) @Max(10_000) int limit) {
+		return HistoryResponse.of(this.schedulers.history(id, (fromEpoch != null) ? fromEpoch : Double.NEGATIVE_INFINITY,
+				(toEpoch != null) ? toEpoch : Double.POSITIVE_INFINITY, limit));
+	}
+
+	@PostMapping(path = "/resume", consumes = MediaType.APPLICATION_JSON_VALUE)
+	@Tag(name = "Checkpoints")
+	@Operation(summary = "Resume from a checkpoint",
+			description = "The trainer restarted from a checkpoint taken after epoch last_epoch: the scheduler returns"
+					+ " to exactly the state recorded at the end of that epoch (ReduceLROnPlateau's best, bad-epoch and"
+					+ " cooldown counters included) and the later history is discarded.")
+	@ApiResponse(responseCode = "200", description = "The state at that epoch, now current.")
+	@ProblemResponses({ Problem.MALFORMED_REQUEST, Problem.NOT_FOUND, Problem.CONFLICT, Problem.INVALID_ARGUMENT })
+	StateResponse resume(@PathVariable String id, @Valid @RequestBody ResumeRequest request) {
+		return StateResponse.of(this.schedulers.resume(id, request.lastEpoch()));
+	}
+
+	@GetMapping("/state")
+	@Tag(name = "Checkpoints")
+	@Operation(summary = "Export the state dict",
+			description = "The full internal state, named like PyTorch's state_dict() keys (last_epoch, _step_count,"
+					+ " base_lrs, _last_lr and per type best, num_bad_epochs, cooldown_counter, T_cur, _schedulers, ...)"
+					+ " plus param_groups (the optimizer side). Non-finite numbers are the strings \"NaN\","
+					+ " \"Infinity\", \"-Infinity\". Store it in a checkpoint; PUT it back to restore.")
+	@ApiResponse(responseCode = "200", description = "The state document.",
+			content = @Content(schema = @Schema(type = "object", additionalPropertiesSchema = Object.class)))
+	@ProblemResponses({ Problem.NOT_FOUND })
+	String state(@PathVariable String id) {
+		return this.schedulers.stateDocument(id);
+	}
+
+	@PutMapping(path = "/state", consumes = MediaType.APPLICATION_JSON_VALUE)
+	@Tag(name = "Checkpoints")
+	@Operation(summary = "Restore the state dict",
+			description = "Replaces the whole state, the param groups' lr and momentum included, as if the scheduler"
+					+ " had reached it by stepping (disaster recovery, migration). The history is cut at the document's"
+					+ " last_epoch, where the new state is recorded (without a metric).",
+			requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+					content = @Content(schema = @Schema(type = "object", additionalPropertiesSchema = Object.class))))
+	@ApiResponse(responseCode = "200", description = "The restored state.")
+	@ProblemResponses({ Problem.MALFORMED_REQUEST, Problem.NOT_FOUND, Problem.INVALID_ARGUMENT })
+	StateResponse replaceState(@PathVariable String id, @RequestBody Map<String, Object> document) {
+		return StateResponse.of(this.schedulers.replaceState(id, SpecJson.stateDocument(document)));
+	}
+
+}

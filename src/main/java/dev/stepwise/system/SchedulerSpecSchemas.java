@@ -1,0 +1,108 @@
+package dev.stepwise.system;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.stepwise.system.SchedulerTypeDocs.Argument;
+import dev.stepwise.system.SchedulerTypeDocs.TypeDoc;
+import io.swagger.v3.oas.models.Components;
+import io.swagger.v3.oas.models.media.ArraySchema;
+import io.swagger.v3.oas.models.media.BooleanSchema;
+import io.swagger.v3.oas.models.media.ComposedSchema;
+import io.swagger.v3.oas.models.media.Discriminator;
+import io.swagger.v3.oas.models.media.IntegerSchema;
+import io.swagger.v3.oas.models.media.NumberSchema;
+import io.swagger.v3.oas.models.media.ObjectSchema;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.media.StringSchema;
+
+/**
+ * Builds the OpenAPI schemas of the scheduler spec from {@link SchedulerTypeDocs}: {@code SchedulerSpec}
+ * is a {@code oneOf} over one schema per type, with {@code type} as discriminator.
+ */
+final class SchedulerSpecSchemas {
+
+	static final String SPEC = "SchedulerSpec";
+
+	private static final String PREFIX = "SchedulerSpec.";
+
+	private static final String EXPRESSION = "A Python expression in one variable (epoch for lr_lambda, x for"
+			+ " scale_fn): numbers, + - * / // % **, unary minus, parentheses, comparisons, a if cond else b,"
+			+ " min max abs exp log sqrt sin cos tan floor ceil, pi, e. Nothing else is evaluated.";
+
+	private SchedulerSpecSchemas() {
+	}
+
+	/** Adds {@code SchedulerSpec} and the schema of every type to {@code components}. */
+	static void addTo(Components components) {
+		Map<String, String> mapping = new LinkedHashMap<>();
+		ComposedSchema spec = new ComposedSchema();
+		for (TypeDoc type : SchedulerTypeDocs.types()) {
+			String ref = "#/components/schemas/" + PREFIX + type.type();
+			mapping.put(type.type(), ref);
+			spec.addOneOfItem(new Schema<>().$ref(ref));
+			components.addSchemas(PREFIX + type.type(), typeSchema(type));
+		}
+		spec.discriminator(new Discriminator().propertyName("type").mapping(mapping));
+		spec.description("The scheduler: type is a torch.optim.lr_scheduler class name or a Hugging Face schedule"
+				+ " name; the other keys are its keyword arguments, with PyTorch's / Hugging Face's defaults. An"
+				+ " unknown type or argument is 400 (PyTorch's TypeError), a value PyTorch refuses 422 (its"
+				+ " ValueError). JSON integers and decimals stay apart, as int and float in Python (pct_start=1 is"
+				+ " refused, 1.0 taken). Arguments must be finite numbers.");
+		components.addSchemas(SPEC, spec);
+	}
+
+	private static Schema<?> typeSchema(TypeDoc type) {
+		ObjectSchema schema = new ObjectSchema();
+		schema.description(type.description());
+		schema.addProperty("type", new StringSchema()._enum(List.of(type.type())));
+		schema.addRequiredItem("type");
+		for (Argument argument : type.arguments()) {
+			schema.addProperty(argument.name(), argumentSchema(argument));
+			if (argument.required()) {
+				schema.addRequiredItem(argument.name());
+			}
+		}
+		schema.additionalProperties(Boolean.FALSE);
+		return schema;
+	}
+
+	@SuppressWarnings({ "unchecked", "rawtypes" })
+	private static Schema<?> argumentSchema(Argument argument) {
+		Schema schema = shape(argument);
+		String text = argument.meaning();
+		if (argument.type().kind() == SchedulerTypeDocs.Kind.EXPRESSION
+				|| argument.type().kind() == SchedulerTypeDocs.Kind.EXPRESSION_OR_LIST) {
+			text += " " + EXPRESSION;
+		}
+		if (argument.required()) {
+			text += " Required.";
+		}
+		else if (argument.defaultValue() == null) {
+			text += " Default: null.";
+			schema.nullable(true);
+		}
+		else {
+			text += " Default: " + argument.defaultValue() + ".";
+			schema.setDefault(argument.defaultValue());
+		}
+		return schema.description(text);
+	}
+
+	private static Schema<?> shape(Argument argument) {
+		return switch (argument.type().kind()) {
+			case NUMBER -> new NumberSchema();
+			case INTEGER -> new IntegerSchema().format("int64");
+			case BOOLEAN -> new BooleanSchema();
+			case ENUM -> new StringSchema()._enum(argument.type().values());
+			case EXPRESSION -> new StringSchema();
+			case INTEGER_LIST -> new ArraySchema().items(new IntegerSchema().format("int64"));
+			case SCHEDULERS -> new ArraySchema().items(new Schema<>().$ref("#/components/schemas/" + SPEC)).minItems(1);
+			case NUMBER_OR_LIST -> new ComposedSchema().addOneOfItem(new NumberSchema())
+				.addOneOfItem(new ArraySchema().items(new NumberSchema()));
+			case EXPRESSION_OR_LIST -> new ComposedSchema().addOneOfItem(new StringSchema())
+				.addOneOfItem(new ArraySchema().items(new StringSchema()));
+		};
+	}
+
+}
