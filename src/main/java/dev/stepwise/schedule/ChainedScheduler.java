@@ -19,7 +19,7 @@ import dev.stepwise.schedule.NodeState.Chained;
  * @param arguments the normalised arguments
  * @see <a href="https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.ChainedScheduler.html">torch.optim.lr_scheduler.ChainedScheduler</a>
  */
-record ChainedScheduler(List<Scheduler> children, Map<String, @Nullable Object> arguments) implements Scheduler {
+record ChainedScheduler(List<Scheduler> children, Map<String, @Nullable Object> arguments) implements Composite {
 
 	static ChainedScheduler read(Arguments arguments) {
 		List<Arguments> childArguments = arguments.schedulers("schedulers");
@@ -33,22 +33,9 @@ record ChainedScheduler(List<Scheduler> children, Map<String, @Nullable Object> 
 	}
 
 	@Override
-	public boolean cyclesMomentum() {
-		return this.children.stream().anyMatch(Scheduler::cyclesMomentum);
-	}
-
-	@Override
-	public boolean composite() {
-		return true;
-	}
-
-	@Override
 	public NodeState construct(Optimizer optimizer) {
-		List<NodeState> states = new ArrayList<>(this.children.size());
-		for (Scheduler child : this.children) {
-			states.add(child.construct(optimizer));
-		}
-		return new Chained(optimizer.lrs(), List.copyOf(states));
+		List<NodeState> states = constructChildren(optimizer);
+		return new Chained(optimizer.lrs(), states);
 	}
 
 	@Override
@@ -61,21 +48,10 @@ record ChainedScheduler(List<Scheduler> children, Map<String, @Nullable Object> 
 		return new Chained(optimizer.lrs(), List.copyOf(states));
 	}
 
-	/** {@code _initial_step()} as the first child of a SequentialLR: a plain {@code step()}. */
-	@Override
-	public NodeState initialStep(NodeState state, Optimizer optimizer) {
-		return step(state, optimizer, Double.NaN);
-	}
-
 	@Override
 	public NodeState undo(NodeState state) {
 		Chained current = (Chained) state;
-		return new Chained(current.lastLr(), SequentialLR.undoAll(this.children, current.children()));
-	}
-
-	@Override
-	public NodeState restart(NodeState state, Optimizer optimizer) {
-		throw new IllegalStateException("refused at construction");
+		return new Chained(current.lastLr(), undoChildren(current.children()));
 	}
 
 	@Override
@@ -83,30 +59,13 @@ record ChainedScheduler(List<Scheduler> children, Map<String, @Nullable Object> 
 		Chained current = (Chained) state;
 		Map<String, Object> dict = new LinkedHashMap<>();
 		dict.put("_last_lr", StateWriter.list(current.lastLr()));
-		dict.put("_schedulers", childDicts(this.children, current.children()));
+		dict.put("_schedulers", childDicts(current.children()));
 		return dict;
 	}
 
 	@Override
 	public NodeState readState(StateReader reader) {
-		return new Chained(reader.reals("_last_lr"), readChildren(this.children, reader));
-	}
-
-	static List<Map<String, Object>> childDicts(List<Scheduler> children, List<NodeState> states) {
-		List<Map<String, Object>> dicts = new ArrayList<>(states.size());
-		for (int i = 0; i < states.size(); i++) {
-			dicts.add(children.get(i).stateDict(states.get(i)));
-		}
-		return dicts;
-	}
-
-	static List<NodeState> readChildren(List<Scheduler> children, StateReader reader) {
-		List<StateReader> readers = reader.children(children.size());
-		List<NodeState> states = new ArrayList<>(children.size());
-		for (int i = 0; i < children.size(); i++) {
-			states.add(children.get(i).readState(readers.get(i)));
-		}
-		return List.copyOf(states);
+		return new Chained(reader.reals("_last_lr"), readChildren(reader));
 	}
 
 }

@@ -11,8 +11,7 @@ import org.jspecify.annotations.Nullable;
  * ({@link #undo}), re-runs the first one's initial step ({@link #initialStep}) and restarts the
  * others at milestones ({@link #restart}).
  */
-sealed interface Scheduler permits Chainable, CosineAnnealingWarmRestarts, ReduceLROnPlateau, SequentialLR,
-		ChainedScheduler {
+sealed interface Scheduler permits Chainable, CosineAnnealingWarmRestarts, ReduceLROnPlateau, Composite {
 
 	/** The type name, e.g. {@code StepLR}. */
 	String type();

@@ -26,7 +26,7 @@ import dev.stepwise.schedule.NodeState.Sequential;
  * @see <a href="https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.SequentialLR.html">torch.optim.lr_scheduler.SequentialLR</a>
  */
 record SequentialLR(List<Scheduler> children, long[] milestones, Map<String, @Nullable Object> arguments)
-		implements Scheduler {
+		implements Composite {
 
 	static SequentialLR read(Arguments arguments) {
 		List<Arguments> childArguments = arguments.schedulers("schedulers");
@@ -54,21 +54,8 @@ record SequentialLR(List<Scheduler> children, long[] milestones, Map<String, @Nu
 	}
 
 	@Override
-	public boolean cyclesMomentum() {
-		return this.children.stream().anyMatch(Scheduler::cyclesMomentum);
-	}
-
-	@Override
-	public boolean composite() {
-		return true;
-	}
-
-	@Override
 	public NodeState construct(Optimizer optimizer) {
-		List<NodeState> states = new ArrayList<>(this.children.size());
-		for (Scheduler child : this.children) {
-			states.add(child.construct(optimizer));
-		}
+		List<NodeState> states = constructChildren(optimizer);
 		System.arraycopy(optimizer.initialLr, 0, optimizer.lr, 0, optimizer.size());
 		Sequential undone = (Sequential) undo(new Sequential(0, optimizer.lrs(), states));
 		List<NodeState> started = new ArrayList<>(undone.children());
@@ -92,30 +79,11 @@ record SequentialLR(List<Scheduler> children, long[] milestones, Map<String, @Nu
 		return new Sequential(epoch, optimizer.lrs(), List.copyOf(states));
 	}
 
-	/** {@code _initial_step()} as the first child of another SequentialLR: a plain {@code step()}. */
-	@Override
-	public NodeState initialStep(NodeState state, Optimizer optimizer) {
-		return step(state, optimizer, Double.NaN);
-	}
-
 	/** {@code recursive_undo}: rewinds the children, not itself. */
 	@Override
 	public NodeState undo(NodeState state) {
 		Sequential current = (Sequential) state;
-		return new Sequential(current.lastEpoch(), current.lastLr(), undoAll(this.children, current.children()));
-	}
-
-	static List<NodeState> undoAll(List<Scheduler> children, List<NodeState> states) {
-		List<NodeState> undone = new ArrayList<>(states.size());
-		for (int i = 0; i < states.size(); i++) {
-			undone.add(children.get(i).undo(states.get(i)));
-		}
-		return List.copyOf(undone);
-	}
-
-	@Override
-	public NodeState restart(NodeState state, Optimizer optimizer) {
-		throw new IllegalStateException("refused at construction");
+		return new Sequential(current.lastEpoch(), current.lastLr(), undoChildren(current.children()));
 	}
 
 	@Override
@@ -125,14 +93,13 @@ record SequentialLR(List<Scheduler> children, long[] milestones, Map<String, @Nu
 		dict.put("_milestones", arguments().get("milestones"));
 		dict.put("last_epoch", current.lastEpoch());
 		dict.put("_last_lr", StateWriter.list(current.lastLr()));
-		dict.put("_schedulers", ChainedScheduler.childDicts(this.children, current.children()));
+		dict.put("_schedulers", childDicts(current.children()));
 		return dict;
 	}
 
 	@Override
 	public NodeState readState(StateReader reader) {
-		return new Sequential(reader.integer("last_epoch"), reader.reals("_last_lr"),
-				ChainedScheduler.readChildren(this.children, reader));
+		return new Sequential(reader.integer("last_epoch"), reader.reals("_last_lr"), readChildren(reader));
 	}
 
 }
