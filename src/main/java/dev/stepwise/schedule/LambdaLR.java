@@ -28,14 +28,13 @@ record LambdaLR(String type, List<EpochFunction> lambdas, Map<String, @Nullable 
 	public double[] lr(Progress progress, Optimizer optimizer, boolean initial) {
 		double[] base = progress.baseLrs();
 		double[] values = new double[base.length];
+		// One function for all groups gives one value per epoch: evaluate it once.
+		double shared = (this.lambdas.size() == 1) ? this.lambdas.get(0).apply(progress.lastEpoch()) : Double.NaN;
 		for (int i = 0; i < values.length; i++) {
-			values[i] = base[i] * function(i).apply(progress.lastEpoch());
+			double factor = (this.lambdas.size() == 1) ? shared : this.lambdas.get(i).apply(progress.lastEpoch());
+			values[i] = base[i] * factor;
 		}
 		return values;
-	}
-
-	private EpochFunction function(int group) {
-		return this.lambdas.get((this.lambdas.size() == 1) ? 0 : group);
 	}
 
 }

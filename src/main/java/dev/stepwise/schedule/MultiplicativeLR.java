@@ -31,8 +31,10 @@ record MultiplicativeLR(List<EpochFunction> lambdas, Map<String, @Nullable Objec
 	public double[] lr(Progress progress, Optimizer optimizer, boolean initial) {
 		double[] values = optimizer.lrs();
 		if (!initial) {
+			double shared = (this.lambdas.size() == 1) ? this.lambdas.get(0).apply(progress.lastEpoch()) : Double.NaN;
 			for (int i = 0; i < values.length; i++) {
-				values[i] = values[i] * this.lambdas.get((this.lambdas.size() == 1) ? 0 : i).apply(progress.lastEpoch());
+				double factor = (this.lambdas.size() == 1) ? shared : this.lambdas.get(i).apply(progress.lastEpoch());
+				values[i] = values[i] * factor;
 			}
 		}
 		return values;
