@@ -98,6 +98,8 @@ class ReplicasIT {
 			finally {
 				clients.shutdownNow();
 			}
+			System.out.printf("%d schedulers x %d epochs, each epoch posted to both replicas by %d client threads: "
+					+ "statuses %s%n", SCHEDULERS, EPOCHS, CLIENT_THREADS, statuses);
 			assertThat(failures).as("failures (statuses seen: %s); logs: %s, %s", statuses, a, b).isEmpty();
 			assertThat(statuses.keySet()).as("statuses").containsOnly(200);
 

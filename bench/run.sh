@@ -1,0 +1,306 @@
+#!/usr/bin/env bash
+# Benchmarks of Stepwise: run by hand (never in CI) from the repository root.
+#
+#   bench/run.sh                  H2 file database, then PostgreSQL; 1,000 schedulers
+#   bench/run.sh --db h2          one database only (h2 | postgres | both)
+#   bench/run.sh --scale          100,000 schedulers with 10,000,000 recorded steps instead
+#   bench/run.sh --duration 10s   shorter measured runs (default 30s)
+#
+# For each database: builds the jar, starts it with the Docker image's JVM flags, registers the
+# schedulers, warms up (until `jcmd PID Compiler.queue` is empty under load, at most 4 minutes), then
+# measures with wrk (-t2 -c64 -d30s --latency):
+#   lr      GET  /api/v1/schedulers/{id}/lr       over all ids, round-robin
+#   steps   POST /api/v1/schedulers/{id}/steps    over all ids, body without epoch: each post is a new step
+#   health  GET  /actuator/health/liveness        the floor: Tomcat + Spring MVC, no database
+# and samples the service's RSS (ps -o rss) every second. Raw output goes to bench/results/
+# (gitignored); the Markdown table is printed and saved there too.
+#
+# PostgreSQL: a throwaway cluster on 127.0.0.1 and a free port in a temp dir (durable settings:
+# fsync on), unless STEPWISE_BENCH_DATABASE_URL (+ _USERNAME, _PASSWORD) names one to use.
+# Needs: wrk, jcmd, curl, python3, and PostgreSQL's server binaries under /usr/lib/postgresql/*/bin
+# (apt-get install wrk postgresql). The load generator shares the machine with the service: on a
+# 2-core box the figures are a floor for what a dedicated host does.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT=$(pwd)
+
+DBS=both
+SCALE=0
+DURATION=30s
+BUILD=1
+WARMUP_MAX=240
+JAVA_OPTS=${STEPWISE_BENCH_JAVA_OPTS:-"-Xms64m -Xmx224m -Xss512k -XX:MaxMetaspaceSize=160m -XX:ReservedCodeCacheSize=64m -XX:MaxDirectMemorySize=64m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError"}
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+		--db) DBS=$2; shift 2 ;;
+		--scale) SCALE=1; shift ;;
+		--duration) DURATION=$2; shift 2 ;;
+		--no-build) BUILD=0; shift ;;
+		--warmup-max) WARMUP_MAX=$2; shift 2 ;;
+		-h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+		*) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
+	esac
+done
+case "$DBS" in h2) DBS=(h2) ;; postgres) DBS=(postgres) ;; both) DBS=(h2 postgres) ;; *) echo "--db h2|postgres|both" >&2; exit 2 ;; esac
+
+for tool in wrk jcmd curl python3; do
+	command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install wrk curl python3; jcmd comes with the JDK)" >&2; exit 1; }
+done
+
+log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+
+RESULTS=$ROOT/bench/results
+mkdir -p "$RESULTS"
+TS=$(date -u +%Y%m%dT%H%M%SZ)
+MODE_NAME=$([ "$SCALE" = 1 ] && echo scale || echo small)
+SUMMARY=$RESULTS/$TS-$MODE_NAME-summary.md
+WORK=$(mktemp -d /tmp/stepwise-bench.XXXXXX)
+chmod 755 "$WORK"
+SERVICE_PID=""
+PG_BIN=""
+PG_DATA=""
+
+cleanup() {
+	set +e
+	stop_service
+	if [ -n "$PG_DATA" ] && [ -f "$PG_DATA/postmaster.pid" ]; then
+		as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null 2>&1
+	fi
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+as_postgres() {
+	if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# ---------------------------------------------------------------------------------------------
+# PostgreSQL
+PG_URL=${STEPWISE_BENCH_DATABASE_URL:-}
+PG_USER=${STEPWISE_BENCH_DATABASE_USERNAME:-stepwise}
+PG_PASSWORD=${STEPWISE_BENCH_DATABASE_PASSWORD:-stepwise}
+PG_PSQL=()
+
+start_postgres() {
+	if [ -n "$PG_URL" ]; then
+		log "PostgreSQL: using $PG_URL"
+		return
+	fi
+	PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+	[ -x "$PG_BIN/initdb" ] || { log "no PostgreSQL server (apt-get install postgresql)"; exit 1; }
+	PG_DATA=$WORK/pg
+	local sock=$WORK/sock port
+	mkdir -p "$PG_DATA" "$sock"
+	touch "$WORK/postgres.log"
+	if [ "$(id -u)" = 0 ]; then chown postgres: "$PG_DATA" "$sock" "$WORK/postgres.log"; fi
+	port=$(free_port)
+	as_postgres "$PG_BIN/initdb" -D "$PG_DATA" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
+		-E UTF8 --locale=C.UTF-8 >/dev/null
+	as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$WORK/postgres.log" -w -t 60 \
+		-o "-c listen_addresses=127.0.0.1 -p $port -k $sock -c shared_buffers=512MB -c max_wal_size=4GB -c max_connections=100" \
+		start >/dev/null
+	PG_PSQL=(as_postgres "$PG_BIN/psql" -q -h "$sock" -p "$port" -U postgres -v ON_ERROR_STOP=1)
+	"${PG_PSQL[@]}" -d postgres -c "CREATE ROLE $PG_USER LOGIN PASSWORD '$PG_PASSWORD'" \
+		-c "CREATE DATABASE stepwise OWNER $PG_USER"
+	PG_URL="jdbc:postgresql://127.0.0.1:$port/stepwise"
+	log "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$port (shared_buffers 512MB, fsync on)"
+}
+
+# A fresh database for each run, so that runs do not see each other's schedulers.
+reset_postgres() {
+	if [ ${#PG_PSQL[@]} -gt 0 ]; then
+		"${PG_PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS stepwise" -c "CREATE DATABASE stepwise OWNER $PG_USER"
+	fi
+}
+
+# ---------------------------------------------------------------------------------------------
+# The service
+BASE=""
+
+start_service() {
+	local db=$1 port data
+	port=$(free_port)
+	data=$WORK/data-$db
+	mkdir -p "$data"
+	local env=(env -u STEPWISE_DATABASE_URL -u STEPWISE_DATABASE_USERNAME -u STEPWISE_DATABASE_PASSWORD -u SPRING_PROFILES_ACTIVE)
+	local args=()
+	if [ "$db" = postgres ]; then
+		env+=(SPRING_PROFILES_ACTIVE=postgres STEPWISE_DATABASE_URL="$PG_URL" STEPWISE_DATABASE_USERNAME="$PG_USER" STEPWISE_DATABASE_PASSWORD="$PG_PASSWORD")
+	fi
+	# shellcheck disable=SC2086
+	"${env[@]}" MALLOC_ARENA_MAX=2 java $JAVA_OPTS -jar "$JAR" --server.address=127.0.0.1 --server.port="$port" \
+		--stepwise.data-dir="$data" "${args[@]}" >"$RESULTS/$TS-$MODE_NAME-$db-service.log" 2>&1 &
+	SERVICE_PID=$!
+	BASE=http://127.0.0.1:$port
+	for i in $(seq 1 180); do
+		if curl -fsS -o /dev/null "$BASE/actuator/health" 2>/dev/null; then
+			log "service up on $BASE (pid $SERVICE_PID, $db, JAVA_OPTS: $JAVA_OPTS)"
+			return
+		fi
+		kill -0 "$SERVICE_PID" 2>/dev/null || { log "service exited; see $RESULTS/$TS-$MODE_NAME-$db-service.log"; exit 1; }
+		sleep 1
+	done
+	log "service not healthy after 180 s"
+	exit 1
+}
+
+stop_service() {
+	if [ -n "$SERVICE_PID" ] && kill -0 "$SERVICE_PID" 2>/dev/null; then
+		kill "$SERVICE_PID" 2>/dev/null || true
+		for _ in $(seq 1 30); do kill -0 "$SERVICE_PID" 2>/dev/null || break; sleep 1; done
+		kill -9 "$SERVICE_PID" 2>/dev/null || true
+		wait "$SERVICE_PID" 2>/dev/null || true
+	fi
+	SERVICE_PID=""
+}
+
+rss_mb() {
+	echo $(($(ps -o rss= -p "$SERVICE_PID" | tr -d ' ') / 1024))
+}
+
+compile_queue_empty() {
+	[ "$(jcmd "$SERVICE_PID" Compiler.queue 2>/dev/null | grep -cx 'Empty')" = 2 ]
+}
+
+# wrk_run MODE COUNT PREFIX DURATION OUTFILE: one wrk run; samples the peak RSS into $WORK/rss.
+wrk_run() {
+	local mode=$1 count=$2 prefix=$3 duration=$4 out=$5
+	wrk -t2 -c64 -d"$duration" --latency -s "$ROOT/bench/wrk.lua" "$BASE" -- "$mode" "$count" "$prefix" >"$out" 2>&1 &
+	local wrk_pid=$! peak=0 rss
+	while kill -0 "$wrk_pid" 2>/dev/null; do
+		rss=$(rss_mb)
+		[ "$rss" -gt "$peak" ] && peak=$rss
+		sleep 1
+	done
+	wait "$wrk_pid"
+	echo "$peak" >"$WORK/rss"
+}
+
+warm_up() {
+	local count=$1 prefix=$2 start=$SECONDS round=0 busy
+	log "warming up (until the JIT's compile queues are empty under load, at most ${WARMUP_MAX}s)"
+	while [ $((SECONDS - start)) -lt "$WARMUP_MAX" ]; do
+		round=$((round + 1))
+		busy=""
+		for mode in lr steps; do
+			wrk -t2 -c64 -d15s -s "$ROOT/bench/wrk.lua" "$BASE" -- "$mode" "$count" "$prefix" >"$WORK/warmup.txt" 2>&1 &
+			local wrk_pid=$!
+			sleep 12
+			compile_queue_empty || busy="$busy $mode"
+			wait "$wrk_pid"
+			grep -q '^BENCH' "$WORK/warmup.txt" || { cat "$WORK/warmup.txt" >&2; exit 1; }
+		done
+		log "  round $round: $([ -z "$busy" ] && echo "compile queues empty" || echo "still compiling under:$busy") ($(field rps "$WORK/warmup.txt" | cut -d. -f1) steps/s)"
+		[ -z "$busy" ] && break
+	done
+	log "warm-up done after $((SECONDS - start))s"
+}
+
+field() { sed -n "s/.*[ ]$1=\([^ ]*\).*/\1/p" "$2" | head -n 1; }
+
+ms() { awk -v us="$1" 'BEGIN { printf "%.2f", us / 1000 }'; }
+
+ROWS=()
+
+measure() {
+	local db=$1 label=$2 mode=$3 count=$4 prefix=$5
+	local out=$RESULTS/$TS-$MODE_NAME-$db-$mode.txt
+	log "measuring $mode on $db ($DURATION)"
+	{
+		echo "# $(date -u +%FT%TZ) $db $label: wrk -t2 -c64 -d$DURATION --latency -s bench/wrk.lua $BASE -- $mode $count $prefix"
+		echo "# java: $(java -version 2>&1 | head -n 1); JAVA_OPTS: $JAVA_OPTS; $(nproc) cores"
+	} >"$out"
+	local cpu_before cpu_after wall_before=$SECONDS
+	cpu_before=$(ps -o times= -p "$SERVICE_PID" | tr -d ' ')
+	wrk_run "$mode" "$count" "$prefix" "$DURATION" "$out.tmp"
+	cpu_after=$(ps -o times= -p "$SERVICE_PID" | tr -d ' ')
+	cat "$out.tmp" >>"$out"
+	rm -f "$out.tmp"
+	grep -q '^BENCH' "$out" || { cat "$out" >&2; log "wrk failed"; exit 1; }
+	local rps p50 p99 p999 non2xx peak cpu
+	rps=$(field rps "$out"); p50=$(field p50_us "$out"); p99=$(field p99_us "$out"); p999=$(field p999_us "$out")
+	non2xx=$(field non2xx "$out"); peak=$(cat "$WORK/rss")
+	cpu=$(((cpu_after - cpu_before) * 100 / (SECONDS - wall_before)))
+	echo "# peak RSS during the run: ${peak} MB; service CPU: ${cpu}% of one core" >>"$out"
+	ROWS+=("| $db | $label | $mode | $(printf '%.0f' "$rps") | $(ms "$p50") | $(ms "$p99") | $(ms "$p999") | $non2xx | $peak | $cpu |")
+	log "  $mode: $(printf '%.0f' "$rps") req/s, p50 $(ms "$p50") ms, p99 $(ms "$p99") ms, p99.9 $(ms "$p999") ms, non-2xx $non2xx, peak RSS $peak MB, service CPU $cpu%"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Loading the scale database: 100,000 schedulers, 10,000,000 recorded steps.
+SCALE_SCHEDULERS=${STEPWISE_BENCH_SCALE_SCHEDULERS:-100000}   # smaller for a dry run of the loader
+SCALE_STEPS_EACH=100
+
+load_scale() {
+	local db=$1 start=$SECONDS
+	log "registering $SCALE_SCHEDULERS schedulers through the API"
+	python3 "$ROOT/bench/register.py" "$BASE" "$SCALE_SCHEDULERS" scale- >&2
+	log "stepping 4 templates (one per kind) $SCALE_STEPS_EACH times through the API"
+	python3 "$ROOT/bench/register.py" "$BASE" 4 tpl- --steps "$SCALE_STEPS_EACH" >&2
+	log "copying the templates' steps to every scheduler in SQL (bench/scale.sql)"
+	if [ "$db" = postgres ]; then
+		if [ ${#PG_PSQL[@]} -gt 0 ]; then
+			"${PG_PSQL[@]}" -d stepwise -f "$ROOT/bench/scale.sql" -c "VACUUM ANALYZE scheduler, scheduler_step"
+		else
+			PGPASSWORD=$PG_PASSWORD psql -q -v ON_ERROR_STOP=1 -U "$PG_USER" -d "${PG_URL#jdbc:}" \
+				-f "$ROOT/bench/scale.sql" -c "VACUUM ANALYZE scheduler, scheduler_step"
+		fi
+	else
+		# H2 allows one process per database file: stop the service, run the script, start it again.
+		stop_service
+		unzip -p "$JAR" 'BOOT-INF/lib/h2-*.jar' >"$WORK/h2.jar"
+		java -Xmx2g -cp "$WORK/h2.jar" org.h2.tools.RunScript -url "jdbc:h2:file:$WORK/data-h2/stepwise" \
+			-user sa -script "$ROOT/bench/scale.sql"
+		java -cp "$WORK/h2.jar" org.h2.tools.Shell -url "jdbc:h2:file:$WORK/data-h2/stepwise" -user sa -sql "ANALYZE" >/dev/null
+		start_service h2
+	fi
+	local last
+	last=$(curl -fsS "$BASE/api/v1/schedulers/scale-$((SCALE_SCHEDULERS - 1))/lr" | python3 -c 'import json, sys; print(json.load(sys.stdin)["last_epoch"])')
+	[ "$last" = "$SCALE_STEPS_EACH" ] || { log "loading failed: scale-$((SCALE_SCHEDULERS - 1)) is at epoch $last"; exit 1; }
+	log "loaded in $((SECONDS - start))s: $SCALE_SCHEDULERS schedulers at epoch $SCALE_STEPS_EACH"
+}
+
+# ---------------------------------------------------------------------------------------------
+if [ "$BUILD" = 1 ]; then
+	log "building the jar"
+	./mvnw -q -B -ntp -DskipTests package
+fi
+JAR=$(ls "$ROOT"/target/stepwise-*.jar | grep -v '\.original$' | head -n 1)
+for db in "${DBS[@]}"; do
+	if [ "$db" = postgres ]; then
+		start_postgres
+		reset_postgres
+	fi
+	start_service "$db"
+	if [ "$SCALE" = 1 ]; then
+		count=$SCALE_SCHEDULERS prefix=scale- label="$((SCALE_SCHEDULERS / 1000))k schedulers, $((SCALE_SCHEDULERS * SCALE_STEPS_EACH / 1000000))M steps"
+		load_scale "$db"
+	else
+		count=1000 prefix=bench- label="1,000 schedulers"
+		python3 "$ROOT/bench/register.py" "$BASE" "$count" "$prefix" >&2
+	fi
+	log "RSS after loading: $(rss_mb) MB"
+	warm_up "$count" "$prefix"
+	measure "$db" "$label" lr "$count" "$prefix"
+	measure "$db" "$label" steps "$count" "$prefix"
+	if [ "$SCALE" = 0 ]; then
+		measure "$db" "$label" health "$count" "$prefix"
+	fi
+	stop_service
+done
+
+{
+	echo "Stepwise benchmark $TS ($MODE_NAME): $(nproc) cores, $(java -version 2>&1 | head -n 1), wrk -t2 -c64 -d$DURATION on the same machine"
+	echo
+	echo "| database | size | endpoint | req/s | p50 ms | p99 ms | p99.9 ms | non-2xx | peak RSS MB | service CPU % |"
+	echo "|---|---|---|---:|---:|---:|---:|---:|---:|---:|"
+	for row in "${ROWS[@]}"; do echo "$row"; done
+} | tee "$SUMMARY"
+log "raw results in $RESULTS/$TS-*"
