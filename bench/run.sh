@@ -6,9 +6,10 @@
 #   bench/run.sh --scale          100,000 schedulers with 10,000,000 recorded steps instead
 #   bench/run.sh --duration 10s   shorter measured runs (default 30s)
 #
-# For each database: builds the jar, starts it with the Docker image's JVM flags, registers the
-# schedulers, warms up (until `jcmd PID Compiler.queue` is empty under load, at most 4 minutes), then
-# measures with wrk (-t2 -c64 -d30s --latency):
+# For each database: builds the jar, starts it with the Docker image's JVM flags and malloc settings
+# (STEPWISE_BENCH_JAVA_OPTS replaces the flags), registers the schedulers, warms up (until
+# `jcmd PID Compiler.queue` is empty under load, at most 4 minutes), then measures with wrk
+# (-t2 -c64 -d30s --latency):
 #   lr      GET  /api/v1/schedulers/{id}/lr       over all ids, round-robin
 #   steps   POST /api/v1/schedulers/{id}/steps    over all ids, body without epoch: each post is a new step
 #   health  GET  /actuator/health/liveness        the floor: Tomcat + Spring MVC, no database
@@ -30,7 +31,7 @@ SCALE=0
 DURATION=30s
 BUILD=1
 WARMUP_MAX=240
-JAVA_OPTS=${STEPWISE_BENCH_JAVA_OPTS:-"-Xms64m -Xmx224m -Xss512k -XX:MaxMetaspaceSize=160m -XX:ReservedCodeCacheSize=64m -XX:MaxDirectMemorySize=64m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError"}
+JAVA_OPTS=${STEPWISE_BENCH_JAVA_OPTS:-"-Xms64m -Xmx192m -Xss512k -XX:MaxMetaspaceSize=160m -XX:ReservedCodeCacheSize=64m -XX:MaxDirectMemorySize=64m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError"}
 
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -39,7 +40,7 @@ while [ $# -gt 0 ]; do
 		--duration) DURATION=$2; shift 2 ;;
 		--no-build) BUILD=0; shift ;;
 		--warmup-max) WARMUP_MAX=$2; shift 2 ;;
-		-h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+		-h|--help) awk 'NR > 1 && /^#/ { print; next } NR > 1 { exit }' "$0"; exit 0 ;;
 		*) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
 	esac
 done
@@ -135,7 +136,7 @@ start_service() {
 		env+=(SPRING_PROFILES_ACTIVE=postgres STEPWISE_DATABASE_URL="$PG_URL" STEPWISE_DATABASE_USERNAME="$PG_USER" STEPWISE_DATABASE_PASSWORD="$PG_PASSWORD")
 	fi
 	# shellcheck disable=SC2086
-	"${env[@]}" MALLOC_ARENA_MAX=2 java $JAVA_OPTS -jar "$JAR" --server.address=127.0.0.1 --server.port="$port" \
+	"${env[@]}" MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072 java $JAVA_OPTS -jar "$JAR" --server.address=127.0.0.1 --server.port="$port" \
 		--stepwise.data-dir="$data" "${args[@]}" >"$RESULTS/$TS-$MODE_NAME-$db-service.log" 2>&1 &
 	SERVICE_PID=$!
 	BASE=http://127.0.0.1:$port

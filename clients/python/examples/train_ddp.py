@@ -112,6 +112,7 @@ def train(rank: int, args: argparse.Namespace) -> None:
                   f"lr {scheduler.get_last_lr()[0]:.6f} last_epoch {scheduler.last_epoch}", flush=True)
     if log:
         log.close()
+    dist.barrier()  # leave together: rank 0 may still be writing the checkpoint
     dist.destroy_process_group()
 
 
