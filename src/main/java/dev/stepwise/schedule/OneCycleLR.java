@@ -61,7 +61,10 @@ record OneCycleLR(double[] maxLrs, long totalSteps, double[] phaseEnds, boolean 
 				throw arguments.invalid("steps_per_epoch",
 						"Expected positive integer steps_per_epoch, but got " + stepsPerEpoch);
 			}
-			totalSteps = Math.multiplyExact(epochs, stepsPerEpoch);
+			if (epochs > Long.MAX_VALUE / stepsPerEpoch) {
+				throw arguments.invalid("epochs", "epochs * steps_per_epoch is larger than " + Long.MAX_VALUE);
+			}
+			totalSteps = epochs * stepsPerEpoch;
 		}
 		else {
 			throw arguments.invalid("total_steps", "You must define either total_steps OR (epochs AND steps_per_epoch)");

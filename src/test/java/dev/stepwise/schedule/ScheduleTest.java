@@ -287,6 +287,14 @@ class ScheduleTest {
 		}
 
 		@Test
+		void rejectsArgumentsWhoseProductOverflows() {
+			assertThatExceptionOfType(InvalidScheduleException.class)
+				.isThrownBy(() -> Schedule.of(Map.of("type", "OneCycleLR", "max_lr", 0.1, "epochs", 10_000_000_000L,
+						"steps_per_epoch", 10_000_000_000L), ONE_GROUP))
+				.satisfies((ex) -> assertThat(ex.errors().get(0).field()).isEqualTo("scheduler.epochs"));
+		}
+
+		@Test
 		void rejectsBadParamGroups() {
 			assertThatExceptionOfType(InvalidScheduleException.class)
 				.isThrownBy(() -> Schedule.of(Map.of("type", "StepLR", "step_size", 2L), List.of(new ParamGroup(-1, null))))
