@@ -31,7 +31,7 @@ SCALE=0
 DURATION=30s
 BUILD=1
 WARMUP_MAX=240
-JAVA_OPTS=${STEPWISE_BENCH_JAVA_OPTS:-"-Xms64m -Xmx192m -Xss512k -XX:MaxMetaspaceSize=160m -XX:ReservedCodeCacheSize=64m -XX:MaxDirectMemorySize=64m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError"}
+JAVA_OPTS=${STEPWISE_BENCH_JAVA_OPTS:-"-Xms288m -Xmx288m -Xmn144m -XX:SurvivorRatio=4 -Xss512k -XX:MaxMetaspaceSize=160m -XX:ReservedCodeCacheSize=48m -XX:MaxDirectMemorySize=32m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError"}
 
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -293,6 +293,9 @@ for db in "${DBS[@]}"; do
 	measure "$db" "$label" steps "$count" "$prefix"
 	if [ "$SCALE" = 0 ]; then
 		measure "$db" "$label" health "$count" "$prefix"
+	fi
+	if [ "$db" = h2 ]; then
+		log "H2 file after the runs: $(du -m "$WORK/data-h2/stepwise.mv.db" | cut -f1) MB"
 	fi
 	stop_service
 done

@@ -3,6 +3,7 @@ import java.time.Instant;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import dev.stepwise.schedule.Schedule;
 import dev.stepwise.system.StepwiseProperties;
@@ -30,20 +31,34 @@ class ScheduleCache {
 
 	/** The schedule of a stored scheduler, compiled on first use. */
 	Schedule get(SchedulerEntity scheduler) {
-		Key key = new Key(scheduler.getId(), scheduler.getCreatedAt());
+		return get(scheduler.getId(), scheduler.getCreatedAt(),
+				() -> new Source(scheduler.getRequestJson(), scheduler.getInitialParamGroupsJson()));
+	}
+
+	/**
+	 * The schedule of the scheduler stored under {@code pk}, compiled on first use from the columns
+	 * {@code source} reads.
+	 */
+	Schedule get(long pk, Instant createdAt, Supplier<Source> source) {
+		Key key = new Key(pk, createdAt);
 		Schedule schedule = this.schedules.get(key);
 		if (schedule == null) {
-			Map<String, Object> request = this.json.readDocument(scheduler.getRequestJson());
+			Source columns = source.get();
+			Map<String, Object> request = this.json.readDocument(columns.requestJson());
 			@SuppressWarnings("unchecked")
 			Map<String, Object> spec = (Map<String, Object>) request.get("scheduler");
-			schedule = Schedule.of(spec, this.json.readParamGroups(scheduler.getInitialParamGroupsJson()));
-			put(scheduler, schedule);
+			schedule = Schedule.of(spec, this.json.readParamGroups(columns.initialParamGroupsJson()));
+			put(key, schedule);
 		}
 		return schedule;
 	}
 
 	/** Remembers the schedule just built for a new registration. */
 	void put(SchedulerEntity scheduler, Schedule schedule) {
+		put(new Key(scheduler.getId(), scheduler.getCreatedAt()), schedule);
+	}
+
+	private void put(Key key, Schedule schedule) {
 		if (this.schedules.size() >= this.capacity) {
 			Iterator<Key> keys = this.schedules.keySet().iterator();
 			if (keys.hasNext()) {
@@ -51,7 +66,16 @@ class ScheduleCache {
 				keys.remove();
 			}
 		}
-		this.schedules.put(new Key(scheduler.getId(), scheduler.getCreatedAt()), schedule);
+		this.schedules.put(key, schedule);
+	}
+
+	/**
+	 * The stored columns a schedule is compiled from.
+	 *
+	 * @param requestJson the registration request
+	 * @param initialParamGroupsJson the param groups as registered
+	 */
+	record Source(String requestJson, String initialParamGroupsJson) {
 	}
 
 	private record Key(long id, Instant createdAt) {

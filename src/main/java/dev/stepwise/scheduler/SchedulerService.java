@@ -89,12 +89,15 @@ public class SchedulerService {
 				result.getTotalElements(), result.getTotalPages());
 	}
 
-	/** Deletes a scheduler and its history. */
+	/**
+	 * Deletes a scheduler and its history. The row is locked first, so that no step can record
+	 * anything for it between the two deletes.
+	 */
 	@Transactional
 	public void delete(String id) {
-		if (this.schedulers.deleteByPublicId(id) == 0) {
-			throw new SchedulerNotFoundException(id);
-		}
+		SchedulerEntity scheduler = this.store.lock(id);
+		this.steps.deleteHistory(scheduler.getId());
+		this.schedulers.deleteByPublicId(id);
 	}
 
 	/** The records from {@code fromEpoch} to {@code toEpoch}, at most {@code limit} of them. */
@@ -119,8 +122,7 @@ public class SchedulerService {
 		if (lastEpoch > scheduler.getLastEpoch()) {
 			throw EpochConflictException.beyond(lastEpoch, scheduler.getLastEpoch());
 		}
-		SchedulerStepEntity record = this.steps
-			.findFirstBySchedulerIdAndLastEpochOrderByPositionDesc(scheduler.getId(), lastEpoch)
+		SchedulerStepEntity record = this.steps.findEndOfEpoch(scheduler.getId(), lastEpoch)
 			.orElseThrow(() -> EpochConflictException.notRecorded(Long.toString(lastEpoch), scheduler.getLastEpoch()));
 		this.steps.deleteAfter(scheduler.getId(), record.getPosition());
 		scheduler.moveTo(record.snapshot(), SchedulerStore.now());

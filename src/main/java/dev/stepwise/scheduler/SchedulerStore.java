@@ -3,7 +3,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 
 import dev.stepwise.schedule.Schedule;
 import dev.stepwise.schedule.ScheduleState;
@@ -53,18 +52,13 @@ class SchedulerStore {
 			.orElseThrow(() -> new SchedulerNotFoundException(id));
 	}
 
-	/** The history record of a position, without its state document. */
-	Optional<HistoryEntry> recorded(SchedulerEntity scheduler, double position) {
-		return this.steps.findRow(scheduler.getId(), position);
-	}
-
 	Schedule schedule(SchedulerEntity scheduler) {
 		return this.cache.get(scheduler);
 	}
 
-	/** The scheduler's current state, read back from its state document. */
-	ScheduleState state(Schedule schedule, SchedulerEntity scheduler) {
-		return schedule.fromStateDict(this.json.readDocument(scheduler.getStateJson()));
+	/** A state read back from its state document. */
+	ScheduleState state(Schedule schedule, String stateJson) {
+		return schedule.fromStateDict(this.json.readDocument(stateJson));
 	}
 
 	/** What a registration stores besides its state. */

@@ -10,9 +10,21 @@ import org.springframework.util.unit.DataSize;
  * {@code STEPWISE_DATABASE_URL} is not set)
  * @param maxRequestSize the largest request body accepted; larger ones get 413
  * @param scheduleCacheSize how many compiled schedules are kept in memory
+ * @param steps how steps are committed
  */
 @ConfigurationProperties("stepwise")
 public record StepwiseProperties(@DefaultValue("./data") String dataDir, @DefaultValue("1MB") DataSize maxRequestSize,
-		@DefaultValue("10000") int scheduleCacheSize) {
+		@DefaultValue("10000") int scheduleCacheSize, @DefaultValue Steps steps) {
+
+	/**
+	 * Group commit of steps, under {@code stepwise.steps.*}.
+	 *
+	 * @param batchSize the most steps committed in one transaction
+	 * @param writers the threads that commit batches: one suits H2, whose commits do not run in
+	 * parallel; a few let PostgreSQL flush one batch while the next is taken
+	 */
+	public record Steps(@DefaultValue("32") int batchSize, @DefaultValue("1") int writers) {
+
+	}
 
 }

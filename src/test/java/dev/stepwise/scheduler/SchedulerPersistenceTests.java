@@ -15,6 +15,7 @@ import org.springframework.boot.jdbc.test.autoconfigure.AutoConfigureTestDatabas
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.data.domain.Limit;
 import org.springframework.data.domain.PageRequest;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -90,8 +91,10 @@ class SchedulerPersistenceTests {
 		List<HistoryEntry> rows = this.steps.findRows(scheduler.getId(), 1, 5, Limit.unlimited());
 		assertThat(rows).extracting(HistoryEntry::metric)
 			.containsExactly(Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, null, -0.5);
-		assertThat(this.steps.findRow(scheduler.getId(), 1.0)).get()
-			.satisfies((row) -> assertThat(row.metric()).isNaN());
+		StepRows stepRows = new StepRows(new JdbcTemplate(this.dataSource));
+		assertThat(recordedMetric(stepRows, scheduler, 1.0)).isNaN();
+		assertThat(recordedMetric(stepRows, scheduler, 4.0)).isNull();
+		assertThat(recordedMetric(stepRows, scheduler, 5.0)).isEqualTo(-0.5);
 	}
 
 	@Test
@@ -115,11 +118,15 @@ class SchedulerPersistenceTests {
 		append(scheduler, 10, 10.5, null);
 		append(scheduler, 10, 10.25, null);
 		append(scheduler, 11, 11.0, null);
+		append(scheduler, 12, 12.0, null);
 		flushAndClear();
-		assertThat(this.steps.findFirstBySchedulerIdAndLastEpochOrderByPositionDesc(scheduler.getId(), 10)).get()
+		assertThat(this.steps.findEndOfEpoch(scheduler.getId(), 10)).get()
 			.extracting(SchedulerStepEntity::getPosition)
 			.isEqualTo(10.5);
-		assertThat(this.steps.findFirstBySchedulerIdAndLastEpochOrderByPositionDesc(scheduler.getId(), 12)).isEmpty();
+		assertThat(this.steps.findEndOfEpoch(scheduler.getId(), 11)).get()
+			.extracting(SchedulerStepEntity::getPosition)
+			.isEqualTo(11.0);
+		assertThat(this.steps.findEndOfEpoch(scheduler.getId(), 13)).isEmpty();
 	}
 
 	@Test
@@ -136,11 +143,12 @@ class SchedulerPersistenceTests {
 	}
 
 	@Test
-	void deletingASchedulerDeletesItsHistory() {
+	void historyIsDeletedWithItsScheduler() {
 		SchedulerEntity scheduler = register(snapshot(0, 0.0));
 		append(scheduler, 1, 1.0, null);
 		SchedulerEntity other = register(snapshot(0, 0.0));
 		flushAndClear();
+		assertThat(this.steps.deleteHistory(scheduler.getId())).isEqualTo(2);
 		assertThat(this.schedulers.deleteByPublicId(scheduler.getPublicId())).isEqualTo(1);
 		flushAndClear();
 		assertThat(this.schedulers.findByPublicId(scheduler.getPublicId())).isEmpty();
@@ -183,6 +191,12 @@ class SchedulerPersistenceTests {
 
 	private void append(SchedulerEntity scheduler, long lastEpoch, double position, Double metric) {
 		this.steps.save(new SchedulerStepEntity(scheduler.getId(), snapshot(lastEpoch, position), metric, now()));
+	}
+
+	private static Double recordedMetric(StepRows stepRows, SchedulerEntity scheduler, double position) {
+		HistoryEntry entry = stepRows.withStatements((statements) -> statements.recorded(scheduler.getId(), position))
+			.orElseThrow();
+		return entry.metric();
 	}
 
 	private void flushAndClear() {

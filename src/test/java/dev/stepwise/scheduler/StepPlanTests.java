@@ -58,15 +58,15 @@ class StepPlanTests {
 
 	@Test
 	void metricsAreTheSameWhenAbsentEqualOrBothNaN() {
-		assertThat(StepService.sameMetric(null, null)).isTrue();
-		assertThat(StepService.sameMetric(0.5, 0.5)).isTrue();
-		assertThat(StepService.sameMetric(Double.NaN, Double.NaN)).isTrue();
-		assertThat(StepService.sameMetric(0.0, -0.0)).isTrue();
-		assertThat(StepService.sameMetric(Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY)).isTrue();
-		assertThat(StepService.sameMetric(null, 0.5)).isFalse();
-		assertThat(StepService.sameMetric(0.5, null)).isFalse();
-		assertThat(StepService.sameMetric(0.5, 0.25)).isFalse();
-		assertThat(StepService.sameMetric(Double.NaN, 0.5)).isFalse();
+		assertThat(StepBatch.sameMetric(null, null)).isTrue();
+		assertThat(StepBatch.sameMetric(0.5, 0.5)).isTrue();
+		assertThat(StepBatch.sameMetric(Double.NaN, Double.NaN)).isTrue();
+		assertThat(StepBatch.sameMetric(0.0, -0.0)).isTrue();
+		assertThat(StepBatch.sameMetric(Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY)).isTrue();
+		assertThat(StepBatch.sameMetric(null, 0.5)).isFalse();
+		assertThat(StepBatch.sameMetric(0.5, null)).isFalse();
+		assertThat(StepBatch.sameMetric(0.5, 0.25)).isFalse();
+		assertThat(StepBatch.sameMetric(Double.NaN, 0.5)).isFalse();
 	}
 
 }
