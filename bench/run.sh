@@ -3,8 +3,11 @@
 #
 #   bench/run.sh                  H2 file database, then PostgreSQL; 1,000 schedulers
 #   bench/run.sh --db h2          one database only (h2 | postgres | both)
-#   bench/run.sh --scale          100,000 schedulers with 10,000,000 recorded steps instead
+#   bench/run.sh --scale          100,000 schedulers with 10,000,000 recorded steps instead; the load
+#                                 goes over 1,000 of them (a cluster's active jobs), as in the small run
+#   bench/run.sh --scale --active 100000   ... the load goes over all of them (no cache helps)
 #   bench/run.sh --duration 10s   shorter measured runs (default 30s)
+#   bench/run.sh --runs 1         one measured run of each endpoint (default 3, one table row each)
 #
 # For each database: builds the jar, starts it with the Docker image's JVM flags and malloc settings
 # (STEPWISE_BENCH_JAVA_OPTS replaces the flags), registers the schedulers, warms up (until
@@ -28,15 +31,19 @@ ROOT=$(pwd)
 
 DBS=both
 SCALE=0
+ACTIVE=1000
+RUNS=3
 DURATION=30s
 BUILD=1
 WARMUP_MAX=240
-JAVA_OPTS=${STEPWISE_BENCH_JAVA_OPTS:-"-Xms288m -Xmx288m -Xmn144m -XX:SurvivorRatio=4 -Xss512k -XX:MaxMetaspaceSize=160m -XX:ReservedCodeCacheSize=48m -XX:MaxDirectMemorySize=32m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError"}
+JAVA_OPTS=${STEPWISE_BENCH_JAVA_OPTS:-"-Xms288m -Xmx288m -Xmn144m -XX:SurvivorRatio=4 -Xss512k -XX:MaxMetaspaceSize=160m -XX:ReservedCodeCacheSize=48m -XX:MaxDirectMemorySize=32m -Djdk.nio.maxCachedBufferSize=262144 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError"}
 
 while [ $# -gt 0 ]; do
 	case "$1" in
 		--db) DBS=$2; shift 2 ;;
 		--scale) SCALE=1; shift ;;
+		--active) ACTIVE=$2; shift 2 ;;
+		--runs) RUNS=$2; shift 2 ;;
 		--duration) DURATION=$2; shift 2 ;;
 		--no-build) BUILD=0; shift ;;
 		--warmup-max) WARMUP_MAX=$2; shift 2 ;;
@@ -211,9 +218,9 @@ ms() { awk -v us="$1" 'BEGIN { printf "%.2f", us / 1000 }'; }
 ROWS=()
 
 measure() {
-	local db=$1 label=$2 mode=$3 count=$4 prefix=$5
-	local out=$RESULTS/$TS-$MODE_NAME-$db-$mode.txt
-	log "measuring $mode on $db ($DURATION)"
+	local db=$1 label=$2 mode=$3 count=$4 prefix=$5 run=$6
+	local out=$RESULTS/$TS-$MODE_NAME-$db-$mode-$run.txt
+	log "measuring $mode on $db ($DURATION, run $run of $RUNS)"
 	{
 		echo "# $(date -u +%FT%TZ) $db $label: wrk -t2 -c64 -d$DURATION --latency -s bench/wrk.lua $BASE -- $mode $count $prefix"
 		echo "# java: $(java -version 2>&1 | head -n 1); JAVA_OPTS: $JAVA_OPTS; $(nproc) cores"
@@ -230,7 +237,7 @@ measure() {
 	non2xx=$(field non2xx "$out"); peak=$(cat "$WORK/rss")
 	cpu=$(((cpu_after - cpu_before) * 100 / (SECONDS - wall_before)))
 	echo "# peak RSS during the run: ${peak} MB; service CPU: ${cpu}% of one core" >>"$out"
-	ROWS+=("| $db | $label | $mode | $(printf '%.0f' "$rps") | $(ms "$p50") | $(ms "$p99") | $(ms "$p999") | $non2xx | $peak | $cpu |")
+	ROWS+=("| $db | $label | $mode | $run | $(printf '%.0f' "$rps") | $(ms "$p50") | $(ms "$p99") | $(ms "$p999") | $non2xx | $peak | $cpu |")
 	log "  $mode: $(printf '%.0f' "$rps") req/s, p50 $(ms "$p50") ms, p99 $(ms "$p99") ms, p99.9 $(ms "$p999") ms, non-2xx $non2xx, peak RSS $peak MB, service CPU $cpu%"
 }
 
@@ -281,7 +288,7 @@ for db in "${DBS[@]}"; do
 	fi
 	start_service "$db"
 	if [ "$SCALE" = 1 ]; then
-		count=$SCALE_SCHEDULERS prefix=scale- label="$((SCALE_SCHEDULERS / 1000))k schedulers, $((SCALE_SCHEDULERS * SCALE_STEPS_EACH / 1000000))M steps"
+		count=$ACTIVE prefix=scale- label="$((SCALE_SCHEDULERS / 1000))k schedulers, $((SCALE_SCHEDULERS * SCALE_STEPS_EACH / 1000000))M steps, load over $ACTIVE"
 		load_scale "$db"
 	else
 		count=1000 prefix=bench- label="1,000 schedulers"
@@ -289,11 +296,13 @@ for db in "${DBS[@]}"; do
 	fi
 	log "RSS after loading: $(rss_mb) MB"
 	warm_up "$count" "$prefix"
-	measure "$db" "$label" lr "$count" "$prefix"
-	measure "$db" "$label" steps "$count" "$prefix"
-	if [ "$SCALE" = 0 ]; then
-		measure "$db" "$label" health "$count" "$prefix"
-	fi
+	for run in $(seq 1 "$RUNS"); do
+		measure "$db" "$label" lr "$count" "$prefix" "$run"
+		measure "$db" "$label" steps "$count" "$prefix" "$run"
+		if [ "$SCALE" = 0 ]; then
+			measure "$db" "$label" health "$count" "$prefix" "$run"
+		fi
+	done
 	if [ "$db" = h2 ]; then
 		log "H2 file after the runs: $(du -m "$WORK/data-h2/stepwise.mv.db" | cut -f1) MB"
 	fi
@@ -303,8 +312,8 @@ done
 {
 	echo "Stepwise benchmark $TS ($MODE_NAME): $(nproc) cores, $(java -version 2>&1 | head -n 1), wrk -t2 -c64 -d$DURATION on the same machine"
 	echo
-	echo "| database | size | endpoint | req/s | p50 ms | p99 ms | p99.9 ms | non-2xx | peak RSS MB | service CPU % |"
-	echo "|---|---|---|---:|---:|---:|---:|---:|---:|---:|"
+	echo "| database | size | endpoint | run | req/s | p50 ms | p99 ms | p99.9 ms | non-2xx | peak RSS MB | service CPU % |"
+	echo "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 	for row in "${ROWS[@]}"; do echo "$row"; done
 } | tee "$SUMMARY"
 log "raw results in $RESULTS/$TS-*"

@@ -2,7 +2,7 @@
 -- recorded steps of the template of its kind (tpl-0 .. tpl-3, same kind, groups and metrics, stepped
 -- through the API), so that the database holds exactly what 10,000,000 steps through the API would
 -- have written, in minutes instead of hours. Portable: runs on PostgreSQL (psql) and H2 (RunScript).
--- Follows src/main/resources/db/migration/V1__scheduler_tables.sql.
+-- Follows the schema of src/main/resources/db/migration/ (V1, V2).
 
 INSERT INTO scheduler_step (scheduler_id, last_epoch, position, metric, state_json, param_groups_json, recorded_at)
 SELECT s.id, t.last_epoch, t.position, t.metric, t.state_json, t.param_groups_json, t.recorded_at

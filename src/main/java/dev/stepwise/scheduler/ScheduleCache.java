@@ -1,8 +1,6 @@
 package dev.stepwise.scheduler;
 import java.time.Instant;
-import java.util.Iterator;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import dev.stepwise.schedule.Schedule;
@@ -18,15 +16,13 @@ import org.springframework.stereotype.Component;
 @Component
 class ScheduleCache {
 
-	private final Map<Key, Schedule> schedules = new ConcurrentHashMap<>();
+	private final BoundedCache<Key, Schedule> schedules;
 
 	private final JsonCodec json;
 
-	private final int capacity;
-
 	ScheduleCache(JsonCodec json, StepwiseProperties properties) {
 		this.json = json;
-		this.capacity = Math.max(1, properties.scheduleCacheSize());
+		this.schedules = new BoundedCache<>(properties.scheduleCacheSize());
 	}
 
 	/** The schedule of a stored scheduler, compiled on first use. */
@@ -59,13 +55,6 @@ class ScheduleCache {
 	}
 
 	private void put(Key key, Schedule schedule) {
-		if (this.schedules.size() >= this.capacity) {
-			Iterator<Key> keys = this.schedules.keySet().iterator();
-			if (keys.hasNext()) {
-				keys.next();
-				keys.remove();
-			}
-		}
 		this.schedules.put(key, schedule);
 	}
 

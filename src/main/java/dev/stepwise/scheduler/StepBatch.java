@@ -25,6 +25,8 @@ final class StepBatch {
 
 	private final ScheduleCache cache;
 
+	private final StateCache states;
+
 	private final SchedulerStore store;
 
 	private final Instant now;
@@ -33,9 +35,10 @@ final class StepBatch {
 
 	private final List<StepRows.Recorded> records = new ArrayList<>();
 
-	StepBatch(StepRows.Statements rows, ScheduleCache cache, SchedulerStore store, Instant now) {
+	StepBatch(StepRows.Statements rows, ScheduleCache cache, StateCache states, SchedulerStore store, Instant now) {
 		this.rows = rows;
 		this.cache = cache;
+		this.states = states;
 		this.store = store;
 		this.now = now;
 	}
@@ -87,7 +90,7 @@ final class StepBatch {
 
 	private StepResult apply(Current scheduler, StepPlan plan, @Nullable Double metric) {
 		Schedule schedule = scheduler.schedule;
-		ScheduleState current = scheduler.state(this.store);
+		ScheduleState current = scheduler.state(this.states, this.store);
 		ScheduleState next = (plan.explicit() && schedule.acceptsFractionalEpochs())
 				? schedule.stepTo(current, plan.position(), metric) : schedule.step(current, metric);
 		Snapshot snapshot = this.store.snapshot(schedule, next, plan.position());
@@ -123,11 +126,16 @@ final class StepBatch {
 		if (this.records.isEmpty()) {
 			return;
 		}
-		this.rows.update(this.schedulers.values()
-			.stream()
-			.filter((scheduler) -> scheduler.moved != null)
-			.map((scheduler) -> new StepRows.Moved(scheduler.pk, scheduler.moved, this.now))
-			.toList());
+		List<StepRows.Moved> moves = new ArrayList<>(this.schedulers.size());
+		for (Current scheduler : this.schedulers.values()) {
+			if (scheduler.moved != null) {
+				moves.add(new StepRows.Moved(scheduler.pk, scheduler.moved, this.now));
+				if (scheduler.state != null) {
+					this.states.put(scheduler.pk, scheduler.moved.stateJson(), scheduler.state);
+				}
+			}
+		}
+		this.rows.update(moves);
 		this.rows.insert(this.records);
 	}
 
@@ -167,9 +175,9 @@ final class StepBatch {
 			this.stateJson = row.stateJson();
 		}
 
-		ScheduleState state(SchedulerStore store) {
+		ScheduleState state(StateCache states, SchedulerStore store) {
 			if (this.state == null) {
-				this.state = store.state(this.schedule, this.stateJson);
+				this.state = states.get(this.pk, this.stateJson, () -> store.state(this.schedule, this.stateJson));
 			}
 			return this.state;
 		}

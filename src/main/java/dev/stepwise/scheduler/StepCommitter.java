@@ -32,13 +32,17 @@ class StepCommitter {
 
 	private final ScheduleCache cache;
 
+	private final StateCache states;
+
 	private final SchedulerStore store;
 
 	private final TransactionTemplate transaction;
 
-	StepCommitter(StepRows rows, ScheduleCache cache, SchedulerStore store, TransactionTemplate transaction) {
+	StepCommitter(StepRows rows, ScheduleCache cache, StateCache states, SchedulerStore store,
+			TransactionTemplate transaction) {
 		this.rows = rows;
 		this.cache = cache;
+		this.states = states;
 		this.store = store;
 		this.transaction = transaction;
 	}
@@ -89,8 +93,8 @@ class StepCommitter {
 	private List<PendingStep.Outcome> run(List<PendingStep> steps) {
 		return Objects.requireNonNull(this.transaction.execute((status) -> {
 			try {
-				return this.rows.withStatements((statements) -> new StepBatch(statements, this.cache, this.store,
-						SchedulerStore.now()).take(steps));
+				return this.rows.withStatements((statements) -> new StepBatch(statements, this.cache, this.states,
+						this.store, SchedulerStore.now()).take(steps));
 			}
 			catch (RuntimeException ex) {
 				throw new BeforeCommit(ex);

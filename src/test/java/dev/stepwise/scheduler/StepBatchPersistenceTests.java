@@ -46,6 +46,9 @@ class StepBatchPersistenceTests {
 	@Autowired
 	private JdbcClient jdbc;
 
+	@Autowired
+	private JsonCodec json;
+
 	@Test
 	void stepsOfOneSchedulerInOneBatchSeeEachOther() {
 		String first = register(Map.of("type", "StepLR", "step_size", 1, "gamma", 0.5));
@@ -83,6 +86,21 @@ class StepBatchPersistenceTests {
 		assertThat(failure(replays.get(3))).isInstanceOf(EpochConflictException.class)
 			.hasMessageContaining("was recorded with metric 0.5, not null");
 		assertThat(result(replays.get(4))).isEqualTo(new StepResult(new SchedulerState(id, 0, groups(0.1)), true));
+	}
+
+	@Test
+	void aStateChangedOutsideTheStepsIsReadAfresh() {
+		String id = register(Map.of("type", "StepLR", "step_size", 1, "gamma", 0.5));
+		this.steps.step(id, new StepCommand(null, null));
+		this.steps.step(id, new StepCommand(null, null));
+		// the row goes back to the state of epoch 1 (as a resume on another replica would)
+		this.schedulers.resume(id, 1);
+		assertThat(this.steps.step(id, new StepCommand(null, null)).state())
+			.isEqualTo(new SchedulerState(id, 2, groups(0.025)));
+		String document = this.schedulers.stateDocument(id);
+		this.schedulers.replaceState(id, this.json.readDocument(document.replace("0.025", "0.5")));
+		assertThat(this.steps.step(id, new StepCommand(null, null)).state())
+			.isEqualTo(new SchedulerState(id, 3, groups(0.25)));
 	}
 
 	@Test

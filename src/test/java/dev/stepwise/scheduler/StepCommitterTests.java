@@ -30,7 +30,7 @@ class StepCommitterTests {
 	private final Transactions transactions = new Transactions();
 
 	private final StepCommitter committer = new StepCommitter(this.rows, mock(ScheduleCache.class),
-			mock(SchedulerStore.class), new TransactionTemplate(this.transactions));
+			mock(StateCache.class), mock(SchedulerStore.class), new TransactionTemplate(this.transactions));
 
 	@Test
 	void answersTheStepsOfABatchOnlyAfterItsCommit() {
