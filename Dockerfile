@@ -33,10 +33,13 @@ EXPOSE 8080
 # copies, request buffers) dies young instead of filling the old generation, whose full collections
 # (~100 ms with the serial collector) would otherwise dominate the p99. maxCachedBufferSize stops
 # every request thread from keeping a native copy of the largest file read it ever made (H2 pages).
+# AlwaysPreTouch makes the whole heap resident at startup, so the resident set is the same from the
+# first request on (about 440 MB idle, 490 MB under load) instead of creeping up as the old
+# generation is first used.
 # JAVA_OPTS replaces the flags (docker run -e JAVA_OPTS="-Xmx512m ..."); arguments after the image
 # name go to the service (e.g. --spring.profiles.active=postgres).
 ENV MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072
-ENV JAVA_OPTS="-Xms288m -Xmx288m -Xmn144m -XX:SurvivorRatio=4 -Xss512k -XX:MaxMetaspaceSize=160m -XX:ReservedCodeCacheSize=48m -XX:MaxDirectMemorySize=32m -Djdk.nio.maxCachedBufferSize=262144 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError"
+ENV JAVA_OPTS="-Xms224m -Xmx224m -Xmn112m -XX:SurvivorRatio=4 -XX:+AlwaysPreTouch -Xss512k -XX:MaxMetaspaceSize=160m -XX:ReservedCodeCacheSize=48m -XX:MaxDirectMemorySize=32m -Djdk.nio.maxCachedBufferSize=262144 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError"
 ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/stepwise.jar \"$@\"", "stepwise"]
 # bash's /dev/tcp: no curl or wget needed in the image.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
