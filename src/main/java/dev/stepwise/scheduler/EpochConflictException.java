@@ -17,23 +17,23 @@ public class EpochConflictException extends RuntimeException {
 		this.expectedEpoch = expectedEpoch;
 	}
 
-	static EpochConflictException gap(String epoch, long lastEpoch) {
+	public static EpochConflictException gap(String epoch, long lastEpoch) {
 		return new EpochConflictException("Epoch " + epoch + " would skip epochs: last_epoch is " + lastEpoch
 				+ ", so the next epoch expected is " + (lastEpoch + 1) + ".", lastEpoch, lastEpoch + 1);
 	}
 
-	static EpochConflictException notRecorded(String epoch, long lastEpoch) {
+	public static EpochConflictException notRecorded(String epoch, long lastEpoch) {
 		return new EpochConflictException("Epoch " + epoch + " is not recorded (any more) in the history of this"
 				+ " scheduler, whose last_epoch is " + lastEpoch + ".", lastEpoch, null);
 	}
 
-	static EpochConflictException metricDiffers(String epoch, @Nullable Double recorded, @Nullable Double given,
+	public static EpochConflictException metricDiffers(String epoch, @Nullable Double recorded, @Nullable Double given,
 			long lastEpoch) {
 		return new EpochConflictException("Epoch " + epoch + " was recorded with metric " + recorded
 				+ ", not " + given + ".", lastEpoch, null);
 	}
 
-	static EpochConflictException beyond(long epoch, long lastEpoch) {
+	public static EpochConflictException beyond(long epoch, long lastEpoch) {
 		return new EpochConflictException(
 				"Cannot resume at epoch " + epoch + ": the scheduler's last_epoch is " + lastEpoch + ".", lastEpoch,
 				null);

@@ -12,17 +12,15 @@ import org.springframework.stereotype.Service;
 @Service
 public class PreviewService {
 
-	/** The most values (states times param groups) one preview may return. */
-	public static final long MAX_VALUES = 2_000_000;
-
 	/**
 	 * The states after registration and after each step.
 	 * @throws dev.stepwise.schedule.InvalidScheduleException when the engine refuses the spec
 	 * @throws InvalidRequestException when the preview is too large or has more metrics than steps
 	 */
 	public List<ScheduleState> preview(PreviewCommand command) {
-		if ((long) (command.steps() + 1) * command.paramGroups().size() > MAX_VALUES) {
-			throw new InvalidRequestException("steps", "(steps + 1) x param groups must not exceed " + MAX_VALUES);
+		if ((long) (command.steps() + 1) * command.paramGroups().size() > Limits.MAX_PREVIEW_VALUES) {
+			throw new InvalidRequestException("steps",
+					"(steps + 1) x param groups must not exceed " + Limits.MAX_PREVIEW_VALUES);
 		}
 		if (command.metrics().size() > command.steps()) {
 			throw new InvalidRequestException("metrics", "at most one metric per step");

@@ -1,4 +1,5 @@
 package dev.stepwise.scheduler;
+
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -6,34 +7,32 @@ import java.util.UUID;
 
 import dev.stepwise.schedule.Schedule;
 import dev.stepwise.schedule.ScheduleState;
+import dev.stepwise.scheduler.commit.StepWriter;
+import dev.stepwise.scheduler.store.Registered;
+import dev.stepwise.scheduler.store.SchedulerStore;
+import dev.stepwise.scheduler.store.Snapshot;
 
 import org.springframework.dao.DataIntegrityViolationException;
-import org.springframework.data.domain.Limit;
-import org.springframework.data.domain.Page;
-import org.springframework.data.domain.PageRequest;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Registers schedulers and manages them: reads, deletion, history, resume from a checkpoint and
- * state documents. Every change is one transaction on the scheduler's locked row.
+ * Everything the API does with registered schedulers: registration, reads, steps, deletion, history,
+ * resume from a checkpoint and state documents. Every change is one transaction on the scheduler's
+ * locked row; steps are committed in batches with others ({@link StepWriter}) before they are answered.
  */
 @Service
 public class SchedulerService {
 
 	private final SchedulerStore store;
 
-	private final SchedulerRepository schedulers;
-
-	private final SchedulerStepRepository steps;
+	private final StepWriter steps;
 
 	private final TransactionTemplate transaction;
 
-	SchedulerService(SchedulerStore store, SchedulerRepository schedulers, SchedulerStepRepository steps,
-			TransactionTemplate transaction) {
+	SchedulerService(SchedulerStore store, StepWriter steps, TransactionTemplate transaction) {
 		this.store = store;
-		this.schedulers = schedulers;
 		this.steps = steps;
 		this.transaction = transaction;
 	}
@@ -55,9 +54,8 @@ public class SchedulerService {
 		}
 		ScheduleState state = schedule.start(lastEpoch);
 		try {
-			return Objects.requireNonNull(this.transaction.execute((status) -> existing(id, registered).orElseGet(
-					() -> new RegistrationResult(SchedulerDetails.of(this.store.create(id, registered, schedule, state)),
-							true))));
+			return Objects.requireNonNull(this.transaction.execute((status) -> existing(id, registered)
+				.orElseGet(() -> new RegistrationResult(this.store.create(id, registered, schedule, state), true))));
 		}
 		catch (DataIntegrityViolationException ex) {
 			// another rank registered the same id at the same moment
@@ -67,26 +65,42 @@ public class SchedulerService {
 	}
 
 	private Optional<RegistrationResult> existing(String id, Registered registered) {
-		return this.schedulers.findByPublicId(id).map((scheduler) -> {
-			if (!scheduler.getRequestJson().equals(registered.requestJson())) {
+		return this.store.findRegistration(id).map((stored) -> {
+			if (!stored.requestJson().equals(registered.requestJson())) {
 				throw new RegistrationConflictException(id);
 			}
-			return new RegistrationResult(SchedulerDetails.of(scheduler), false);
+			return new RegistrationResult(stored.details(), false);
 		});
 	}
 
 	/** The scheduler registered as {@code id}. */
 	@Transactional(readOnly = true)
 	public SchedulerDetails get(String id) {
-		return SchedulerDetails.of(this.store.find(id));
+		return this.store.details(id);
 	}
 
 	/** A page of schedulers, newest first. */
 	@Transactional(readOnly = true)
 	public SchedulerPage list(int page, int size) {
-		Page<SchedulerEntity> result = this.schedulers.findAllByOrderByCreatedAtDescIdDesc(PageRequest.of(page, size));
-		return new SchedulerPage(result.map(SchedulerDetails::of).getContent(), page, size,
-				result.getTotalElements(), result.getTotalPages());
+		return this.store.list(page, size);
+	}
+
+	/**
+	 * The scheduler's current position with its row's revision: the hot path of {@code GET .../lr}.
+	 * @throws SchedulerNotFoundException for an unknown id
+	 */
+	public CurrentPosition current(String id) {
+		return this.store.current(id);
+	}
+
+	/**
+	 * Takes a step, or answers a retried one from the history, once it is committed.
+	 * @throws SchedulerNotFoundException for an unknown id
+	 * @throws EpochConflictException for a gap, a different metric or an epoch no longer recorded
+	 * @throws dev.stepwise.schedule.StepException when the engine refuses the step
+	 */
+	public StepResult step(String id, StepCommand command) {
+		return this.steps.step(id, command);
 	}
 
 	/**
@@ -95,20 +109,13 @@ public class SchedulerService {
 	 */
 	@Transactional
 	public void delete(String id) {
-		SchedulerEntity scheduler = this.store.lock(id);
-		this.steps.deleteHistory(scheduler.getId());
-		this.schedulers.deleteByPublicId(id);
+		this.store.lock(id).delete();
 	}
 
 	/** The records from {@code fromEpoch} to {@code toEpoch}, at most {@code limit} of them. */
 	@Transactional(readOnly = true)
 	public HistoryPage history(String id, double fromEpoch, double toEpoch, int limit) {
-		long pk = this.store.find(id).getId();
-		var rows = this.steps.findRows(pk, fromEpoch, toEpoch, Limit.of(limit + 1));
-		if (rows.size() <= limit) {
-			return new HistoryPage(rows, null);
-		}
-		return new HistoryPage(rows.subList(0, limit), rows.get(limit).position());
+		return this.store.history(id, fromEpoch, toEpoch, limit);
 	}
 
 	/**
@@ -117,22 +124,20 @@ public class SchedulerService {
 	 * @throws EpochConflictException when that epoch is ahead or no longer recorded
 	 */
 	@Transactional
-	public SchedulerState resume(String id, long lastEpoch) {
-		SchedulerEntity scheduler = this.store.lock(id);
-		if (lastEpoch > scheduler.getLastEpoch()) {
-			throw EpochConflictException.beyond(lastEpoch, scheduler.getLastEpoch());
+	public SchedulerPosition resume(String id, long lastEpoch) {
+		SchedulerStore.Locked scheduler = this.store.lock(id);
+		if (lastEpoch > scheduler.lastEpoch()) {
+			throw EpochConflictException.beyond(lastEpoch, scheduler.lastEpoch());
 		}
-		SchedulerStepEntity record = this.steps.findEndOfEpoch(scheduler.getId(), lastEpoch)
-			.orElseThrow(() -> EpochConflictException.notRecorded(Long.toString(lastEpoch), scheduler.getLastEpoch()));
-		this.steps.deleteAfter(scheduler.getId(), record.getPosition());
-		scheduler.moveTo(record.snapshot(), SchedulerStore.now());
-		return scheduler.state();
+		Snapshot recorded = scheduler.endOfEpoch(lastEpoch)
+			.orElseThrow(() -> EpochConflictException.notRecorded(Long.toString(lastEpoch), scheduler.lastEpoch()));
+		return scheduler.returnTo(recorded);
 	}
 
 	/** The scheduler's full state document, as JSON. */
 	@Transactional(readOnly = true)
 	public String stateDocument(String id) {
-		return this.store.find(id).getStateJson();
+		return this.store.stateDocument(id);
 	}
 
 	/**
@@ -141,13 +146,11 @@ public class SchedulerService {
 	 * @throws dev.stepwise.schedule.InvalidStateException when the document does not fit the scheduler
 	 */
 	@Transactional
-	public SchedulerState replaceState(String id, Map<String, Object> document) {
-		SchedulerEntity scheduler = this.store.lock(id);
-		Schedule schedule = this.store.schedule(scheduler);
+	public SchedulerPosition replaceState(String id, Map<String, Object> document) {
+		SchedulerStore.Locked scheduler = this.store.lock(id);
+		Schedule schedule = scheduler.schedule();
 		ScheduleState state = schedule.fromStateDict(document);
-		this.steps.deleteFrom(scheduler.getId(), state.lastEpoch());
-		this.store.record(scheduler, this.store.snapshot(schedule, state, state.lastEpoch()), null);
-		return scheduler.state();
+		return scheduler.replaceWith(this.store.snapshot(schedule, state, state.lastEpoch()));
 	}
 
 }

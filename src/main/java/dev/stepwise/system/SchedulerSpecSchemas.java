@@ -20,7 +20,7 @@ import io.swagger.v3.oas.models.media.StringSchema;
  * Builds the OpenAPI schemas of the scheduler spec from {@link SchedulerTypeDocs}: {@code SchedulerSpec}
  * is a {@code oneOf} over one schema per type, with {@code type} as discriminator.
  */
-final class SchedulerSpecSchemas {
+public final class SchedulerSpecSchemas {
 
 	static final String SPEC = "SchedulerSpec";
 
@@ -34,7 +34,7 @@ final class SchedulerSpecSchemas {
 	}
 
 	/** Adds {@code SchedulerSpec} and the schema of every type to {@code components}. */
-	static void addTo(Components components) {
+	public static void addTo(Components components) {
 		Map<String, String> mapping = new LinkedHashMap<>();
 		ComposedSchema spec = new ComposedSchema();
 		for (TypeDoc type : SchedulerTypeDocs.types()) {

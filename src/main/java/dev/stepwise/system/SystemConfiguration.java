@@ -1,18 +1,15 @@
 package dev.stepwise.system;
 import tools.jackson.databind.cfg.CoercionAction;
 import tools.jackson.databind.cfg.CoercionInputShape;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.type.LogicalType;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
-import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.Ordered;
 
 /**
- * Configuration properties, the request-size limit and the strictness of JSON reading (with the
+ * Configuration properties and the strictness of JSON reading (with the
  * {@code spring.jackson.*} properties of {@code application.properties}).
  */
 @Configuration(proxyBeanMethods = false)
@@ -32,15 +29,6 @@ public class SystemConfiguration {
 						.setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
 						.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
 			.withCoercionConfigDefaults((config) -> config.setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail));
-	}
-
-	@Bean
-	FilterRegistrationBean<RequestSizeFilter> requestSizeFilter(StepwiseProperties properties, JsonMapper jsonMapper) {
-		FilterRegistrationBean<RequestSizeFilter> registration = new FilterRegistrationBean<>(
-				new RequestSizeFilter(properties.maxRequestSize().toBytes(), jsonMapper));
-		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
-		registration.addUrlPatterns("/api/*");
-		return registration;
 	}
 
 }

@@ -1,6 +1,6 @@
 /**
- * Cross-cutting configuration: configuration properties, the request-size limit and the OpenAPI
- * document.
+ * Cross-cutting configuration: the {@code stepwise.*} properties, how strictly JSON is read, and the
+ * durability setting of the embedded H2 database.
  */
 @NullMarked
 package dev.stepwise.system;

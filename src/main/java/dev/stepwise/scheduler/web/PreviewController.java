@@ -1,7 +1,5 @@
 package dev.stepwise.scheduler.web;
 import dev.stepwise.scheduler.PreviewService;
-import dev.stepwise.system.ProblemResponses.Problem;
-import dev.stepwise.system.ProblemResponses;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -31,8 +29,8 @@ class PreviewController {
 			description = "The states after registration and after each of steps steps, computed and not stored."
 					+ " Same validation and errors as a registration; a step PyTorch refuses is 409 step-refused.")
 	@ApiResponse(responseCode = "200", description = "steps + 1 states.")
-	@ProblemResponses({ Problem.MALFORMED_REQUEST, Problem.CONFLICT,
-			Problem.PAYLOAD_TOO_LARGE, Problem.INVALID_ARGUMENT })
+	@ProblemResponses({ ProblemType.MALFORMED_REQUEST, ProblemType.METRIC_REQUIRED, ProblemType.STEP_REFUSED,
+			ProblemType.PAYLOAD_TOO_LARGE, ProblemType.INVALID_ARGUMENT })
 	PreviewResponse preview(@Valid @RequestBody PreviewRequest request) {
 		return PreviewResponse.of(this.previews.preview(request.toCommand()));
 	}

@@ -3,6 +3,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.stepwise.scheduler.Limits;
 import dev.stepwise.scheduler.PreviewCommand;
 import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -24,17 +25,17 @@ import org.jspecify.annotations.Nullable;
  */
 @Schema(name = "PreviewRequest", description = "A schedule to compute without storing it.")
 record PreviewRequest(
-		@Schema(description = "The optimizer's param groups, 1 to 1024.",
+		@Schema(description = "The optimizer's param groups, 1 to " + Limits.MAX_PARAM_GROUPS + ".",
 				requiredMode = Schema.RequiredMode.REQUIRED) @JsonProperty("param_groups") @NotNull @Size(min = 1,
-						max = 1024) List<@NotNull @Valid ParamGroupBody> paramGroups,
+						max = Limits.MAX_PARAM_GROUPS) List<@NotNull @Valid ParamGroupBody> paramGroups,
 		@Schema(ref = "#/components/schemas/SchedulerSpec",
 				requiredMode = Schema.RequiredMode.REQUIRED) @NotNull Map<String, Object> scheduler,
-		@Schema(description = "How many steps to take, 0 to 100000; (steps + 1) x param groups must not exceed"
-				+ " 2,000,000.", example = "500",
-				requiredMode = Schema.RequiredMode.REQUIRED) @NotNull @Min(0) @Max(100_000) Integer steps,
+		@Schema(description = "How many steps to take, 0 to " + Limits.MAX_PREVIEW_STEPS
+				+ "; (steps + 1) x param groups must not exceed " + Limits.MAX_PREVIEW_VALUES + ".", example = "500",
+				requiredMode = Schema.RequiredMode.REQUIRED) @NotNull @Min(0) @Max(Limits.MAX_PREVIEW_STEPS) Integer steps,
 		@ArraySchema(arraySchema = @Schema(description = "One metric per step (at most steps of them), for"
 				+ " ReduceLROnPlateau / reduce_lr_on_plateau; NaN and infinities as for a step.", nullable = true),
-				schema = @Schema(type = "number", nullable = true)) @Size(max = 100_000)
+				schema = @Schema(type = "number", nullable = true)) @Size(max = Limits.MAX_PREVIEW_STEPS)
 		@Nullable List<@Nullable Double> metrics,
 		@Schema(description = "As for a registration.", example = "0", minimum = "-1",
 				nullable = true) @JsonProperty("last_epoch") @Min(-1) @Nullable Long lastEpoch) {

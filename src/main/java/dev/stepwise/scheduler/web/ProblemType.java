@@ -1,60 +1,65 @@
 package dev.stepwise.scheduler.web;
+
 import java.net.URI;
 
 import org.springframework.http.HttpStatus;
 
 /**
- * The stable problem types of the API: one per kind of error, each with its status and title.
+ * The stable problem types of the API, the one list of them: each with its status, its title and what
+ * it means. The problem advice answers with them, and the OpenAPI document lists them per operation
+ * ({@link ProblemResponses}) and in the {@code Problem} schema.
  */
-enum ProblemType {
+public enum ProblemType {
 
-	/** Malformed JSON, wrong JSON type, missing or unknown field, unknown scheduler type or argument. */
-	MALFORMED_REQUEST("malformed-request", HttpStatus.BAD_REQUEST, "Malformed request"),
+	MALFORMED_REQUEST("malformed-request", HttpStatus.BAD_REQUEST, "Malformed request",
+			"malformed JSON, a wrong JSON type, a missing or unknown field, an unknown scheduler type or argument"
+					+ " (PyTorch's TypeError)"),
 
-	/** A step of a scheduler that needs a metric came without one. */
-	METRIC_REQUIRED("metric-required", HttpStatus.BAD_REQUEST, "Metric required"),
+	METRIC_REQUIRED("metric-required", HttpStatus.BAD_REQUEST, "Metric required",
+			"a step of a scheduler that needs a metric came without one"),
 
-	/** A well-formed value that is not valid (what PyTorch answers with a ValueError, and more). */
-	INVALID_ARGUMENT("invalid-argument", HttpStatus.UNPROCESSABLE_CONTENT, "Invalid argument"),
+	INVALID_ARGUMENT("invalid-argument", HttpStatus.UNPROCESSABLE_CONTENT, "Invalid argument",
+			"a well-formed value PyTorch refuses (its ValueError) or that exceeds a limit"),
 
-	/** A state document that does not fit the scheduler. */
-	INVALID_STATE("invalid-state", HttpStatus.UNPROCESSABLE_CONTENT, "Invalid state document"),
+	INVALID_STATE("invalid-state", HttpStatus.UNPROCESSABLE_CONTENT, "Invalid state document",
+			"a state document that does not fit the scheduler"),
 
-	/** No scheduler has the id. */
-	SCHEDULER_NOT_FOUND("scheduler-not-found", HttpStatus.NOT_FOUND, "Scheduler not found"),
+	SCHEDULER_NOT_FOUND("scheduler-not-found", HttpStatus.NOT_FOUND, "Scheduler not found",
+			"no scheduler has this id"),
 
-	/** No such resource at all. */
-	NOT_FOUND("not-found", HttpStatus.NOT_FOUND, "Not found"),
+	NOT_FOUND("not-found", HttpStatus.NOT_FOUND, "Not found", "no such resource"),
 
-	/** A gap, a different metric for a recorded epoch, an epoch no longer recorded. */
-	EPOCH_CONFLICT("epoch-conflict", HttpStatus.CONFLICT, "Epoch conflict"),
+	EPOCH_CONFLICT("epoch-conflict", HttpStatus.CONFLICT, "Epoch conflict",
+			"a gap (expected_epoch names the next epoch), a different metric for a recorded epoch, an epoch no longer"
+					+ " recorded; last_epoch is the scheduler's"),
 
-	/** The id is registered with a different body. */
-	REGISTRATION_CONFLICT("registration-conflict", HttpStatus.CONFLICT, "Registration conflict"),
+	REGISTRATION_CONFLICT("registration-conflict", HttpStatus.CONFLICT, "Registration conflict",
+			"the id is registered with a different body"),
 
-	/** PyTorch refuses the step (e.g. OneCycleLR past total_steps). */
-	STEP_REFUSED("step-refused", HttpStatus.CONFLICT, "Step refused"),
+	STEP_REFUSED("step-refused", HttpStatus.CONFLICT, "Step refused",
+			"PyTorch raises in this step, e.g. OneCycleLR past total_steps"),
 
-	/** The request body is too large. */
-	PAYLOAD_TOO_LARGE("payload-too-large", HttpStatus.CONTENT_TOO_LARGE, "Payload too large"),
+	PAYLOAD_TOO_LARGE("payload-too-large", HttpStatus.CONTENT_TOO_LARGE, "Payload too large",
+			"the request body exceeds stepwise.max-request-size (1 MiB by default)"),
 
-	/** The HTTP method is not supported by the resource. */
-	METHOD_NOT_ALLOWED("method-not-allowed", HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed"),
+	METHOD_NOT_ALLOWED("method-not-allowed", HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed",
+			"the resource does not support the HTTP method"),
 
-	/** None of the accepted media types can be produced. */
-	NOT_ACCEPTABLE("not-acceptable", HttpStatus.NOT_ACCEPTABLE, "Not acceptable"),
+	NOT_ACCEPTABLE("not-acceptable", HttpStatus.NOT_ACCEPTABLE, "Not acceptable",
+			"none of the accepted media types can be produced"),
 
-	/** The request body is not JSON. */
-	UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type"),
+	UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type",
+			"the request body is not JSON"),
 
-	/** The database is busy or unreachable; retry. */
-	SERVICE_UNAVAILABLE("service-unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable"),
+	SERVICE_UNAVAILABLE("service-unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable",
+			"the database is busy or unreachable; retry after Retry-After seconds"),
 
-	/** A fault of the service. */
-	INTERNAL_ERROR("internal-error", HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
+	INTERNAL_ERROR("internal-error", HttpStatus.INTERNAL_SERVER_ERROR, "Internal error", "a fault of the service");
 
 	/** The prefix of every problem type URI. */
 	static final String BASE = "https://stepwise.dev/problems/";
+
+	private final String slug;
 
 	private final URI uri;
 
@@ -62,10 +67,18 @@ enum ProblemType {
 
 	private final String title;
 
-	ProblemType(String slug, HttpStatus status, String title) {
+	private final String meaning;
+
+	ProblemType(String slug, HttpStatus status, String title, String meaning) {
+		this.slug = slug;
 		this.uri = URI.create(BASE + slug);
 		this.status = status;
 		this.title = title;
+		this.meaning = meaning;
+	}
+
+	String slug() {
+		return this.slug;
 	}
 
 	URI uri() {
@@ -78,6 +91,11 @@ enum ProblemType {
 
 	String title() {
 		return this.title;
+	}
+
+	/** When the API answers it, in a few words. */
+	String meaning() {
+		return this.meaning;
 	}
 
 	/** The type of a problem the framework raised with {@code status}. */

@@ -3,6 +3,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.stepwise.scheduler.Limits;
 import dev.stepwise.scheduler.Registration;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
@@ -25,19 +26,16 @@ record RegisterRequest(
 		@Schema(description = "The scheduler id; a UUID is generated when absent. Registering an existing id with an"
 				+ " identical body (same param_groups, scheduler and last_epoch; key order and -1 vs 0 do not matter)"
 				+ " answers 200, with a different body 409.", example = "resnet50-run17",
-				nullable = true) @Pattern(regexp = ID_PATTERN) @Nullable String id,
-		@Schema(description = "The optimizer's param groups, 1 to 1024.",
+				nullable = true) @Pattern(regexp = Limits.ID_PATTERN) @Nullable String id,
+		@Schema(description = "The optimizer's param groups, 1 to " + Limits.MAX_PARAM_GROUPS + ".",
 				requiredMode = Schema.RequiredMode.REQUIRED) @JsonProperty("param_groups") @NotNull @Size(min = 1,
-						max = 1024) List<@NotNull @Valid ParamGroupBody> paramGroups,
+						max = Limits.MAX_PARAM_GROUPS) List<@NotNull @Valid ParamGroupBody> paramGroups,
 		@Schema(ref = "#/components/schemas/SchedulerSpec",
 				requiredMode = Schema.RequiredMode.REQUIRED) @NotNull Map<String, Object> scheduler,
 		@Schema(description = "0 (default; -1, PyTorch's default, means the same) or k >= 1 to register the schedule"
 				+ " as already stepped k times without metrics (fast-forward; 422 for schedules that need metrics).",
 				example = "0", minimum = "-1", nullable = true) @JsonProperty("last_epoch") @Min(-1)
 		@Nullable Long lastEpoch) {
-
-	/** The pattern of scheduler ids. */
-	static final String ID_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]{0,127}";
 
 	Registration toRegistration() {
 		return new Registration(this.id, SpecJson.paramGroups(this.paramGroups), SpecJson.scheduler(this.scheduler),

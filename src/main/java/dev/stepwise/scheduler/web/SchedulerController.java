@@ -2,9 +2,8 @@ package dev.stepwise.scheduler.web;
 import java.net.URI;
 
 import dev.stepwise.scheduler.RegistrationResult;
+import dev.stepwise.scheduler.Limits;
 import dev.stepwise.scheduler.SchedulerService;
-import dev.stepwise.system.ProblemResponses.Problem;
-import dev.stepwise.system.ProblemResponses;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -54,8 +53,8 @@ class SchedulerController {
 							@ExampleObject(name = "Warmup then cosine (SequentialLR)", value = ApiDocs.REGISTER_SEQUENTIAL) })))
 	@ApiResponse(responseCode = "201", description = "Registered; Location names the new scheduler.")
 	@ApiResponse(responseCode = "200", description = "Already registered with an identical body.")
-	@ProblemResponses({ Problem.MALFORMED_REQUEST, Problem.CONFLICT,
-			Problem.PAYLOAD_TOO_LARGE, Problem.INVALID_ARGUMENT })
+	@ProblemResponses({ ProblemType.MALFORMED_REQUEST, ProblemType.REGISTRATION_CONFLICT, ProblemType.STEP_REFUSED,
+			ProblemType.PAYLOAD_TOO_LARGE, ProblemType.INVALID_ARGUMENT, ProblemType.SERVICE_UNAVAILABLE })
 	ResponseEntity<SchedulerResponse> register(@Valid @RequestBody RegisterRequest request) {
 		RegistrationResult result = this.schedulers.register(request.toRegistration());
 		SchedulerResponse body = SchedulerResponse.of(result.scheduler());
@@ -72,10 +71,11 @@ class SchedulerController {
 	@GetMapping
 	@Operation(summary = "List schedulers", description = "Paged, newest first.")
 	@ApiResponse(responseCode = "200", description = "One page.")
-	@ProblemResponses({ Problem.MALFORMED_REQUEST, Problem.INVALID_ARGUMENT })
+	@ProblemResponses({ ProblemType.MALFORMED_REQUEST, ProblemType.INVALID_ARGUMENT })
 	SchedulerListResponse list(
 			@Parameter(description = "Page number, from 0.") @RequestParam(defaultValue = "0") @Min(0) int page,
-			@Parameter(description = "Page size, 1 to 500.") @RequestParam(defaultValue = "20") @Min(1) @Max(500) int size) {
+			@Parameter(description = "Page size, 1 to " + Limits.MAX_PAGE_SIZE + ".") @RequestParam(
+					defaultValue = "20") @Min(1) @Max(Limits.MAX_PAGE_SIZE) int size) {
 		return SchedulerListResponse.of(this.schedulers.list(page, size));
 	}
 
@@ -84,7 +84,7 @@ class SchedulerController {
 			description = "The state plus the normalised spec (every default filled in), the param groups as"
 					+ " registered and the timestamps.")
 	@ApiResponse(responseCode = "200", description = "The scheduler.")
-	@ProblemResponses({ Problem.NOT_FOUND })
+	@ProblemResponses({ ProblemType.SCHEDULER_NOT_FOUND })
 	SchedulerResponse get(@PathVariable String id) {
 		return SchedulerResponse.of(this.schedulers.get(id));
 	}
@@ -92,7 +92,7 @@ class SchedulerController {
 	@DeleteMapping("/{id}")
 	@Operation(summary = "Delete a scheduler", description = "Removes the scheduler and its whole history.")
 	@ApiResponse(responseCode = "204", description = "Deleted.", content = @Content)
-	@ProblemResponses({ Problem.NOT_FOUND })
+	@ProblemResponses({ ProblemType.SCHEDULER_NOT_FOUND })
 	ResponseEntity<Void> delete(@PathVariable String id) {
 		this.schedulers.delete(id);
 		return ResponseEntity.status(HttpStatus.NO_CONTENT).build();

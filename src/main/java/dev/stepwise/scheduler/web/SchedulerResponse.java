@@ -30,8 +30,8 @@ record SchedulerResponse(@Schema(example = "resnet50-run17") String id,
 		@JsonProperty("created_at") Instant createdAt, @JsonProperty("updated_at") Instant updatedAt) {
 
 	static SchedulerResponse of(SchedulerDetails details) {
-		return new SchedulerResponse(details.state().id(), details.state().lastEpoch(),
-				details.state().paramGroupsJson(), details.specJson(), details.initialParamGroupsJson(),
+		return new SchedulerResponse(details.position().id(), details.position().lastEpoch(),
+				details.position().paramGroupsJson(), details.specJson(), details.initialParamGroupsJson(),
 				details.createdAt(), details.updatedAt());
 	}
 

@@ -5,8 +5,8 @@ import java.util.Map;
 import dev.stepwise.schedule.InvalidScheduleException;
 import dev.stepwise.schedule.InvalidStateException;
 import dev.stepwise.schedule.ParamGroup;
-import dev.stepwise.scheduler.EngineValues.InvalidValueException;
-import dev.stepwise.scheduler.EngineValues;
+import dev.stepwise.schedule.JsonValues.InvalidValueException;
+import dev.stepwise.schedule.JsonValues;
 
 /**
  * Maps the JSON of requests to the engine's plain-Java form: the scheduler spec (JSON integers as
@@ -19,7 +19,7 @@ final class SpecJson {
 
 	static Map<String, Object> scheduler(Map<String, Object> json) {
 		try {
-			return EngineValues.object(json, "scheduler", true);
+			return JsonValues.object(json, "scheduler", true);
 		}
 		catch (InvalidValueException ex) {
 			throw new InvalidScheduleException(InvalidScheduleException.Kind.INVALID, ex.field(), ex.getMessage());
@@ -28,7 +28,7 @@ final class SpecJson {
 
 	static Map<String, Object> stateDocument(Map<String, Object> json) {
 		try {
-			return EngineValues.object(json, "", false);
+			return JsonValues.object(json, "", false);
 		}
 		catch (InvalidValueException ex) {
 			throw new InvalidStateException(ex.field(), ex.getMessage());

@@ -1,7 +1,7 @@
 package dev.stepwise.scheduler.web;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonRawValue;
-import dev.stepwise.scheduler.SchedulerState;
+import dev.stepwise.scheduler.SchedulerPosition;
 import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Schema;
 
@@ -22,8 +22,8 @@ record StateResponse(@Schema(example = "resnet50-run17") String id,
 						+ " cycle_momentum), else the registered one, or null.")) @JsonProperty("param_groups")
 		@JsonRawValue String paramGroups) {
 
-	static StateResponse of(SchedulerState state) {
-		return new StateResponse(state.id(), state.lastEpoch(), state.paramGroupsJson());
+	static StateResponse of(SchedulerPosition position) {
+		return new StateResponse(position.id(), position.lastEpoch(), position.paramGroupsJson());
 	}
 
 }

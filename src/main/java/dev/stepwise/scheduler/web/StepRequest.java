@@ -1,4 +1,5 @@
 package dev.stepwise.scheduler.web;
+import dev.stepwise.scheduler.Limits;
 import dev.stepwise.scheduler.StepCommand;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.DecimalMax;
@@ -19,7 +20,7 @@ record StepRequest(
 				+ " CosineAnnealingWarmRestarts also takes fractional epochs above its current position"
 				+ " (scheduler.step(epoch + i / iters)); a fractional epoch is 422 for every other type.",
 				example = "41", minimum = "0",
-				nullable = true) @Finite @DecimalMin("0") @DecimalMax("9007199254740992") @Nullable Double epoch,
+				nullable = true) @Finite @DecimalMin("0") @DecimalMax(Limits.MAX_EPOCH) @Nullable Double epoch,
 		@Schema(description = "The validation metric (ReduceLROnPlateau and reduce_lr_on_plateau require it, 400"
 				+ " without). NaN, Infinity and -Infinity are accepted as bare tokens (Python's json.dumps) or as"
 				+ " strings, and treated as PyTorch treats float('nan') / float('inf'). Recorded for every type.",

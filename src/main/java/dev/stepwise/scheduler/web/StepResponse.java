@@ -22,7 +22,7 @@ record StepResponse(@Schema(example = "resnet50-run17") String id,
 				+ " changed and the recorded state is returned.") boolean replayed) {
 
 	static StepResponse of(StepResult result) {
-		return new StepResponse(result.state().id(), result.state().lastEpoch(), result.state().paramGroupsJson(),
+		return new StepResponse(result.position().id(), result.position().lastEpoch(), result.position().paramGroupsJson(),
 				result.replayed());
 	}
 

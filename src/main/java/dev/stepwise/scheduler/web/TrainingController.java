@@ -1,10 +1,9 @@
 package dev.stepwise.scheduler.web;
 import java.util.Map;
 
+import dev.stepwise.scheduler.CurrentPosition;
+import dev.stepwise.scheduler.Limits;
 import dev.stepwise.scheduler.SchedulerService;
-import dev.stepwise.scheduler.StepService;
-import dev.stepwise.system.ProblemResponses.Problem;
-import dev.stepwise.system.ProblemResponses;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -40,12 +39,9 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping(path = "/api/v1/schedulers/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
 class TrainingController {
 
-	private final StepService steps;
-
 	private final SchedulerService schedulers;
 
-	TrainingController(StepService steps, SchedulerService schedulers) {
-		this.steps = steps;
+	TrainingController(SchedulerService schedulers) {
 		this.schedulers = schedulers;
 	}
 
@@ -65,10 +61,12 @@ class TrainingController {
 									value = ApiDocs.STEP_FRACTIONAL),
 							@ExampleObject(name = "Just step", value = ApiDocs.STEP_IMPLICIT) })))
 	@ApiResponse(responseCode = "200", description = "Stepped (replayed: false) or answered from the history (replayed: true).")
-	@ProblemResponses({ Problem.MALFORMED_REQUEST, Problem.NOT_FOUND, Problem.CONFLICT, Problem.INVALID_ARGUMENT })
+	@ProblemResponses({ ProblemType.MALFORMED_REQUEST, ProblemType.METRIC_REQUIRED, ProblemType.SCHEDULER_NOT_FOUND,
+			ProblemType.EPOCH_CONFLICT, ProblemType.STEP_REFUSED, ProblemType.INVALID_ARGUMENT,
+			ProblemType.SERVICE_UNAVAILABLE })
 	StepResponse step(@PathVariable String id, @Valid @RequestBody(required = false) @Nullable StepRequest request) {
 		StepRequest body = (request != null) ? request : StepRequest.EMPTY;
-		return StepResponse.of(this.steps.step(id, body.toCommand()));
+		return StepResponse.of(this.schedulers.step(id, body.toCommand()));
 	}
 
 	@GetMapping("/lr")
@@ -78,17 +76,18 @@ class TrainingController {
 					+ " If-None-Match to get 304 while nothing changed.")
 	@ApiResponse(responseCode = "200", description = "The current state.")
 	@ApiResponse(responseCode = "304", description = "Not modified since the ETag sent.", content = @Content)
-	@ProblemResponses({ Problem.NOT_FOUND })
+	@ProblemResponses({ ProblemType.SCHEDULER_NOT_FOUND })
 	ResponseEntity<StateResponse> lr(@PathVariable String id,
 			@RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) @Nullable String ifNoneMatch) {
-		var current = this.steps.current(id);
-		if (ETags.matches(ifNoneMatch, current.etag())) {
-			return ResponseEntity.status(HttpStatus.NOT_MODIFIED).eTag(current.etag()).build();
+		CurrentPosition current = this.schedulers.current(id);
+		String etag = ETags.of(current);
+		if (ETags.matches(ifNoneMatch, etag)) {
+			return ResponseEntity.status(HttpStatus.NOT_MODIFIED).eTag(etag).build();
 		}
 		return ResponseEntity.ok()
-			.eTag(current.etag())
+			.eTag(etag)
 			.cacheControl(CacheControl.noCache())
-			.body(StateResponse.of(current.state()));
+			.body(StateResponse.of(current.position()));
 	}
 
 	@GetMapping("/history")
@@ -98,14 +97,14 @@ class TrainingController {
 					+ " of them; next_from_epoch continues. The registration is the first record (epoch 0, or k"
 					+ " after a fast-forward).")
 	@ApiResponse(responseCode = "200", description = "A slice of the history.")
-	@ProblemResponses({ Problem.MALFORMED_REQUEST, Problem.NOT_FOUND, Problem.INVALID_ARGUMENT })
+	@ProblemResponses({ ProblemType.MALFORMED_REQUEST, ProblemType.SCHEDULER_NOT_FOUND, ProblemType.INVALID_ARGUMENT })
 	HistoryResponse history(@PathVariable String id,
 			@Parameter(description = "First epoch (inclusive); default: the first record.") @RequestParam(
 					name = "from_epoch", required = false) @Nullable Double fromEpoch,
 			@Parameter(description = "Last epoch (inclusive); default: the last record.") @RequestParam(
 					name = "to_epoch", required = false) @Nullable Double toEpoch,
-			@Parameter(description = "At most this many records, 1 to 10000.") @RequestParam(
-					defaultValue = "1000") @Min(1) @Max(10_000) int limit) {
+			@Parameter(description = "At most this many records, 1 to " + Limits.MAX_HISTORY_LIMIT + ".") @RequestParam(
+					defaultValue = "1000") @Min(1) @Max(Limits.MAX_HISTORY_LIMIT) int limit) {
 		return HistoryResponse.of(this.schedulers.history(id, (fromEpoch != null) ? fromEpoch : Double.NEGATIVE_INFINITY,
 				(toEpoch != null) ? toEpoch : Double.POSITIVE_INFINITY, limit));
 	}
@@ -117,7 +116,8 @@ class TrainingController {
 					+ " to exactly the state recorded at the end of that epoch (ReduceLROnPlateau's best, bad-epoch and"
 					+ " cooldown counters included) and the later history is discarded.")
 	@ApiResponse(responseCode = "200", description = "The state at that epoch, now current.")
-	@ProblemResponses({ Problem.MALFORMED_REQUEST, Problem.NOT_FOUND, Problem.CONFLICT, Problem.INVALID_ARGUMENT })
+	@ProblemResponses({ ProblemType.MALFORMED_REQUEST, ProblemType.SCHEDULER_NOT_FOUND, ProblemType.EPOCH_CONFLICT,
+			ProblemType.INVALID_ARGUMENT })
 	StateResponse resume(@PathVariable String id, @Valid @RequestBody ResumeRequest request) {
 		return StateResponse.of(this.schedulers.resume(id, request.lastEpoch()));
 	}
@@ -131,7 +131,7 @@ class TrainingController {
 					+ " \"Infinity\", \"-Infinity\". Store it in a checkpoint; PUT it back to restore.")
 	@ApiResponse(responseCode = "200", description = "The state document.",
 			content = @Content(schema = @Schema(type = "object", additionalPropertiesSchema = Object.class)))
-	@ProblemResponses({ Problem.NOT_FOUND })
+	@ProblemResponses({ ProblemType.SCHEDULER_NOT_FOUND })
 	String state(@PathVariable String id) {
 		return this.schedulers.stateDocument(id);
 	}
@@ -145,7 +145,7 @@ class TrainingController {
 			requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
 					content = @Content(schema = @Schema(type = "object", additionalPropertiesSchema = Object.class))))
 	@ApiResponse(responseCode = "200", description = "The restored state.")
-	@ProblemResponses({ Problem.MALFORMED_REQUEST, Problem.NOT_FOUND, Problem.INVALID_ARGUMENT })
+	@ProblemResponses({ ProblemType.MALFORMED_REQUEST, ProblemType.SCHEDULER_NOT_FOUND, ProblemType.INVALID_STATE })
 	StateResponse replaceState(@PathVariable String id, @RequestBody Map<String, Object> document) {
 		return StateResponse.of(this.schedulers.replaceState(id, SpecJson.stateDocument(document)));
 	}

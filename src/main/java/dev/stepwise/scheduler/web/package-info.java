@@ -1,6 +1,7 @@
 /**
  * The HTTP API of registered schedulers: controllers, request and response records, the mapping of
- * the scheduler spec between JSON and the engine's plain-Java form, and the problem responses.
+ * JSON to the engine's plain-Java form, the problem types and their advice, the request-size filter,
+ * and the OpenAPI document.
  */
 @NullMarked
 package dev.stepwise.scheduler.web;

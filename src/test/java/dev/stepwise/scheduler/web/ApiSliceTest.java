@@ -7,7 +7,6 @@ import java.lang.annotation.Target;
 
 import dev.stepwise.scheduler.PreviewService;
 import dev.stepwise.scheduler.SchedulerService;
-import dev.stepwise.scheduler.StepService;
 import dev.stepwise.system.SystemConfiguration;
 
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
@@ -22,8 +21,8 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @WebMvcTest
-@Import(SystemConfiguration.class)
-@MockitoBean(types = { SchedulerService.class, StepService.class, PreviewService.class })
+@Import({ SystemConfiguration.class, WebConfiguration.class })
+@MockitoBean(types = { SchedulerService.class, PreviewService.class })
 @interface ApiSliceTest {
 
 }

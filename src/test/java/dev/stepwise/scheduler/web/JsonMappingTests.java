@@ -8,7 +8,7 @@ import dev.stepwise.schedule.InvalidScheduleException;
 import dev.stepwise.scheduler.HistoryEntry;
 import dev.stepwise.scheduler.HistoryPage;
 import dev.stepwise.scheduler.Registration;
-import dev.stepwise.scheduler.SchedulerState;
+import dev.stepwise.scheduler.SchedulerPosition;
 import dev.stepwise.scheduler.StepCommand;
 import dev.stepwise.system.SystemConfiguration;
 import org.junit.jupiter.api.Test;
@@ -99,7 +99,7 @@ class JsonMappingTests {
 
 	@Test
 	void stateIsWrittenWithItsStoredParamGroups() throws Exception {
-		assertThat(this.state.write(StateResponse.of(new SchedulerState("a", 3, "[{\"lr\":1.0E-4,\"momentum\":null}]"))))
+		assertThat(this.state.write(StateResponse.of(new SchedulerPosition("a", 3, "[{\"lr\":1.0E-4,\"momentum\":null}]"))))
 			.isStrictlyEqualToJson("{\"id\": \"a\", \"last_epoch\": 3, \"param_groups\": [{\"lr\": 0.0001, \"momentum\": null}]}");
 	}
 

@@ -12,7 +12,7 @@ import dev.stepwise.scheduler.SchedulerDetails;
 import dev.stepwise.scheduler.SchedulerNotFoundException;
 import dev.stepwise.scheduler.SchedulerPage;
 import dev.stepwise.scheduler.SchedulerService;
-import dev.stepwise.scheduler.SchedulerState;
+import dev.stepwise.scheduler.SchedulerPosition;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 
@@ -281,7 +281,7 @@ class SchedulerControllerTests {
 
 	static SchedulerDetails details() {
 		Instant at = Instant.parse("2026-01-02T03:04:05Z");
-		return new SchedulerDetails(new SchedulerState("run-1", 0, "[{\"lr\":0.1,\"momentum\":0.9}]"),
+		return new SchedulerDetails(new SchedulerPosition("run-1", 0, "[{\"lr\":0.1,\"momentum\":0.9}]"),
 				"{\"type\":\"StepLR\",\"step_size\":30,\"gamma\":0.1}", "[{\"lr\":0.1,\"momentum\":0.9}]", at, at);
 	}
 

@@ -9,7 +9,7 @@ import dev.stepwise.scheduler.HistoryEntry;
 import dev.stepwise.scheduler.HistoryPage;
 import dev.stepwise.scheduler.SchedulerNotFoundException;
 import dev.stepwise.scheduler.SchedulerService;
-import dev.stepwise.scheduler.SchedulerState;
+import dev.stepwise.scheduler.SchedulerPosition;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 
@@ -33,7 +33,7 @@ import static org.mockito.BDDMockito.then;
 @ApiSliceTest
 class TrainingControllerCheckpointTests {
 
-	private static final SchedulerState STATE = new SchedulerState("run-1", 40, "[{\"lr\":0.5,\"momentum\":null}]");
+	private static final SchedulerPosition STATE = new SchedulerPosition("run-1", 40, "[{\"lr\":0.5,\"momentum\":null}]");
 
 	@Autowired
 	private MockMvcTester mvc;

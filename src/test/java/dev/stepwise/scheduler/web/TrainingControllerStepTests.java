@@ -2,11 +2,11 @@ package dev.stepwise.scheduler.web;
 import dev.stepwise.schedule.StepException;
 import dev.stepwise.scheduler.EpochConflictException;
 import dev.stepwise.scheduler.SchedulerNotFoundException;
-import dev.stepwise.scheduler.SchedulerState;
+import dev.stepwise.scheduler.SchedulerPosition;
 import dev.stepwise.scheduler.StepCommand;
+import dev.stepwise.scheduler.SchedulerService;
 import dev.stepwise.scheduler.StepResult;
-import dev.stepwise.scheduler.StepService;
-import dev.stepwise.scheduler.TaggedState;
+import dev.stepwise.scheduler.CurrentPosition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -32,13 +32,13 @@ import static org.mockito.BDDMockito.willThrow;
 @ApiSliceTest
 class TrainingControllerStepTests {
 
-	private static final SchedulerState STATE = new SchedulerState("run-1", 41, "[{\"lr\":0.0125,\"momentum\":0.9}]");
+	private static final SchedulerPosition STATE = new SchedulerPosition("run-1", 41, "[{\"lr\":0.0125,\"momentum\":0.9}]");
 
 	@Autowired
 	private MockMvcTester mvc;
 
 	@Autowired
-	private StepService steps;
+	private SchedulerService steps;
 
 	@Test
 	void stepAnswersTheNewState() {
@@ -116,7 +116,7 @@ class TrainingControllerStepTests {
 
 	@Test
 	void lrAnswersTheStateWithAnETag() {
-		given(this.steps.current("run-1")).willReturn(new TaggedState(STATE, "\"7-41\""));
+		given(this.steps.current("run-1")).willReturn(new CurrentPosition(STATE, 7, 41));
 		MvcTestResult result = this.mvc.get().uri("/api/v1/schedulers/run-1/lr").exchange();
 		assertThat(result).hasStatusOk().hasHeader("ETag", "\"7-41\"");
 		assertThat(result).bodyJson().isStrictlyEqualTo("""
@@ -125,7 +125,7 @@ class TrainingControllerStepTests {
 
 	@Test
 	void lrAnswers304WhileTheETagMatches() {
-		given(this.steps.current("run-1")).willReturn(new TaggedState(STATE, "\"7-41\""));
+		given(this.steps.current("run-1")).willReturn(new CurrentPosition(STATE, 7, 41));
 		assertThat(this.mvc.get().uri("/api/v1/schedulers/run-1/lr").header("If-None-Match", "\"7-40\", W/\"7-41\""))
 			.hasStatus(HttpStatus.NOT_MODIFIED)
 			.hasHeader("ETag", "\"7-41\"");

@@ -1,0 +1,38 @@
+package dev.stepwise.scheduler;
+
+import dev.stepwise.schedule.Schedule;
+
+/**
+ * Every limit of the API, in one place: the web layer's validation, the OpenAPI description and the
+ * services read them from here. The limits the engine enforces itself are its own constants.
+ */
+public final class Limits {
+
+	/** Param groups of one registration or preview. */
+	public static final int MAX_PARAM_GROUPS = Schedule.MAX_GROUPS;
+
+	/** Steps a registration may fast-forward ({@code last_epoch}). */
+	public static final long MAX_FAST_FORWARD = Schedule.MAX_FAST_FORWARD;
+
+	/** Steps of one preview. */
+	public static final int MAX_PREVIEW_STEPS = 100_000;
+
+	/** Values of one preview: (steps + 1) x param groups. */
+	public static final long MAX_PREVIEW_VALUES = 2_000_000;
+
+	/** Schedulers in one page of the list. */
+	public static final int MAX_PAGE_SIZE = 500;
+
+	/** Records in one slice of a history. */
+	public static final int MAX_HISTORY_LIMIT = 10_000;
+
+	/** The largest epoch a step may name: 2^53, beyond which doubles skip integers. */
+	public static final String MAX_EPOCH = "9007199254740992";
+
+	/** The pattern of scheduler ids. */
+	public static final String ID_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]{0,127}";
+
+	private Limits() {
+	}
+
+}

@@ -1,0 +1,223 @@
+package dev.stepwise.scheduler.commit;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+import dev.stepwise.schedule.Schedule;
+import dev.stepwise.schedule.ScheduleState;
+import dev.stepwise.scheduler.EpochConflictException;
+import dev.stepwise.scheduler.HistoryEntry;
+import dev.stepwise.scheduler.SchedulerNotFoundException;
+import dev.stepwise.scheduler.SchedulerPosition;
+import dev.stepwise.scheduler.StepCommand;
+import dev.stepwise.scheduler.StepResult;
+import dev.stepwise.scheduler.store.BatchStatements;
+import dev.stepwise.scheduler.store.SchedulerCache;
+import dev.stepwise.scheduler.store.SchedulerRows;
+import dev.stepwise.scheduler.store.SchedulerStepRows;
+import dev.stepwise.scheduler.store.SchedulerStore;
+import dev.stepwise.scheduler.store.Snapshot;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The steps of one batch, taken in the caller's transaction. Each scheduler's row is locked at its
+ * first step; its steps are applied in memory in order, each seeing the ones before (a replay of an
+ * epoch stepped earlier in the batch included); the batch ends with one update per scheduler and one
+ * history record per step. A step that fails (unknown id, epoch conflict, refusal) changes nothing
+ * and does not stop the others; a database error ends the whole batch.
+ */
+final class StepBatch {
+
+	private final BatchStatements statements;
+
+	private final Tables tables;
+
+	private final Instant now;
+
+	private final Map<String, Current> schedulers = new LinkedHashMap<>();
+
+	private final List<SchedulerStepRows.Recorded> records = new ArrayList<>();
+
+	StepBatch(BatchStatements statements, Tables tables, Instant now) {
+		this.statements = statements;
+		this.tables = tables;
+		this.now = now;
+	}
+
+	/**
+	 * Takes the steps in the order given and writes what they did.
+	 * @return each step's outcome, in the order given
+	 * @throws DataAccessException when the database fails; nothing of the batch may be committed then
+	 */
+	List<PendingStep.Outcome> take(List<PendingStep> steps) {
+		List<PendingStep.Outcome> outcomes = new ArrayList<>(steps.size());
+		for (PendingStep step : steps) {
+			outcomes.add(take(step.schedulerId(), step.command()));
+		}
+		write();
+		return outcomes;
+	}
+
+	private PendingStep.Outcome take(String id, StepCommand command) {
+		try {
+			return PendingStep.Outcome.of(step(id, command));
+		}
+		catch (DataAccessException ex) {
+			throw ex;
+		}
+		catch (RuntimeException ex) {
+			return PendingStep.Outcome.failed(ex);
+		}
+	}
+
+	private StepResult step(String id, StepCommand command) {
+		Current scheduler = current(id);
+		StepPlan plan = StepPlan.of(scheduler.lastEpoch, scheduler.position, command.epoch(),
+				scheduler.schedule.acceptsFractionalEpochs());
+		return plan.replay() ? replay(scheduler, plan, command.metric())
+				: apply(scheduler, plan, command.metric());
+	}
+
+	private Current current(String id) {
+		Current scheduler = this.schedulers.get(id);
+		if (scheduler == null) {
+			SchedulerRows.Locked row = this.tables.schedulers()
+				.lock(this.statements, id)
+				.orElseThrow(() -> new SchedulerNotFoundException(id));
+			Schedule schedule = this.tables.cache()
+				.schedule(row.pk(), row.createdAt(), () -> this.tables.schedulers().source(this.statements, row.pk()));
+			scheduler = new Current(id, row, schedule);
+			this.schedulers.put(id, scheduler);
+		}
+		return scheduler;
+	}
+
+	private StepResult apply(Current scheduler, StepPlan plan, @Nullable Double metric) {
+		Schedule schedule = scheduler.schedule;
+		ScheduleState current = scheduler.state(this.tables.cache(), this.tables.store());
+		ScheduleState next = (plan.explicit() && schedule.acceptsFractionalEpochs())
+				? schedule.stepTo(current, plan.position(), metric) : schedule.step(current, metric);
+		Snapshot snapshot = this.tables.store().snapshot(schedule, next, plan.position());
+		scheduler.moveTo(next, snapshot);
+		this.records.add(new SchedulerStepRows.Recorded(scheduler.pk, snapshot, metric, this.now));
+		return new StepResult(new SchedulerPosition(scheduler.id, snapshot.lastEpoch(), snapshot.paramGroupsJson()),
+				false);
+	}
+
+	private StepResult replay(Current scheduler, StepPlan plan, @Nullable Double metric) {
+		String epoch = StepPlan.format(plan.position());
+		HistoryEntry recorded = recordedInBatch(scheduler.pk, plan.position())
+			.or(() -> this.tables.steps().recorded(this.statements, scheduler.pk, plan.position()))
+			.orElseThrow(() -> EpochConflictException.notRecorded(epoch, scheduler.lastEpoch));
+		if (!sameMetric(recorded.metric(), metric)) {
+			throw EpochConflictException.metricDiffers(epoch, recorded.metric(), metric, scheduler.lastEpoch);
+		}
+		return new StepResult(new SchedulerPosition(scheduler.id, recorded.lastEpoch(), recorded.paramGroupsJson()),
+				true);
+	}
+
+	private Optional<HistoryEntry> recordedInBatch(long pk, double position) {
+		for (SchedulerStepRows.Recorded record : this.records) {
+			if (record.pk() == pk && record.snapshot().position() == position) {
+				return Optional.of(new HistoryEntry(record.snapshot().lastEpoch(), position, record.metric(),
+						record.snapshot().paramGroupsJson(), record.at()));
+			}
+		}
+		return Optional.empty();
+	}
+
+	private void write() {
+		if (this.records.isEmpty()) {
+			return;
+		}
+		List<SchedulerRows.Moved> moves = new ArrayList<>(this.schedulers.size());
+		for (Current scheduler : this.schedulers.values()) {
+			if (scheduler.moved != null) {
+				moves.add(new SchedulerRows.Moved(scheduler.pk, scheduler.moved, this.now));
+				if (scheduler.state != null) {
+					this.tables.cache().putState(scheduler.pk, scheduler.moved.stateJson(), scheduler.state);
+				}
+			}
+		}
+		this.tables.schedulers().update(this.statements, moves);
+		this.tables.steps().insert(this.statements, this.records);
+	}
+
+	/** Absent equals absent, numbers equal by value, and NaN equals NaN. */
+	static boolean sameMetric(@Nullable Double recorded, @Nullable Double given) {
+		if (recorded == null || given == null) {
+			return recorded == given;
+		}
+		return recorded.doubleValue() == given.doubleValue() || (recorded.isNaN() && given.isNaN());
+	}
+
+	/**
+	 * What a batch reads and writes through.
+	 *
+	 * @param schedulers the {@code scheduler} table
+	 * @param steps the {@code scheduler_step} table
+	 * @param cache compiled schedules and parsed states
+	 * @param store the stored documents' codec
+	 */
+	record Tables(SchedulerRows schedulers, SchedulerStepRows steps, SchedulerCache cache, SchedulerStore store) {
+
+		/** Takes the steps of a batch as one {@link StepBatch} on the transaction's connection. */
+		Function<List<PendingStep>, List<PendingStep.Outcome>> runner(JdbcTemplate jdbc) {
+			return (steps) -> BatchStatements.run(jdbc,
+					(statements) -> new StepBatch(statements, this, SchedulerStore.now()).take(steps));
+		}
+
+	}
+
+	/** A locked scheduler as the batch's steps so far have left it. */
+	private static final class Current {
+
+		private final String id;
+
+		private final long pk;
+
+		private final Schedule schedule;
+
+		private long lastEpoch;
+
+		private double position;
+
+		private final String stateJson;
+
+		private @Nullable ScheduleState state;
+
+		private @Nullable Snapshot moved;
+
+		Current(String id, SchedulerRows.Locked row, Schedule schedule) {
+			this.id = id;
+			this.pk = row.pk();
+			this.schedule = schedule;
+			this.lastEpoch = row.lastEpoch();
+			this.position = row.position();
+			this.stateJson = row.stateJson();
+		}
+
+		ScheduleState state(SchedulerCache cache, SchedulerStore store) {
+			if (this.state == null) {
+				this.state = cache.state(this.pk, this.stateJson, () -> store.state(this.schedule, this.stateJson));
+			}
+			return this.state;
+		}
+
+		void moveTo(ScheduleState next, Snapshot snapshot) {
+			this.state = next;
+			this.moved = snapshot;
+			this.lastEpoch = snapshot.lastEpoch();
+			this.position = snapshot.position();
+		}
+
+	}
+
+}

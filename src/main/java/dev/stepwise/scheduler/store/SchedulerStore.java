@@ -1,0 +1,207 @@
+package dev.stepwise.scheduler.store;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.stepwise.schedule.Schedule;
+import dev.stepwise.schedule.ScheduleState;
+import dev.stepwise.scheduler.CurrentPosition;
+import dev.stepwise.scheduler.HistoryPage;
+import dev.stepwise.scheduler.Registration;
+import dev.stepwise.scheduler.SchedulerDetails;
+import dev.stepwise.scheduler.SchedulerNotFoundException;
+import dev.stepwise.scheduler.SchedulerPage;
+import dev.stepwise.scheduler.SchedulerPosition;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.data.domain.Limit;
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.stereotype.Component;
+
+/**
+ * The schedulers as stored, in the caller's transaction: finds and locks them, compiles their
+ * schedule, makes a state current, appends it to the history, reads and cuts the history. Hands out
+ * the service's records, never an entity.
+ */
+@Component
+public class SchedulerStore {
+
+	private final SchedulerRepository schedulers;
+
+	private final SchedulerStepRepository steps;
+
+	private final SchedulerRows rows;
+
+	private final SchedulerCache cache;
+
+	private final JsonCodec json;
+
+	SchedulerStore(SchedulerRepository schedulers, SchedulerStepRepository steps, SchedulerRows rows,
+			SchedulerCache cache, JsonCodec json) {
+		this.schedulers = schedulers;
+		this.steps = steps;
+		this.rows = rows;
+		this.cache = cache;
+		this.json = json;
+	}
+
+	/** The registration stored as {@code id}, if any. */
+	public Optional<StoredRegistration> findRegistration(String id) {
+		return this.schedulers.findByPublicId(id)
+			.map((scheduler) -> new StoredRegistration(details(scheduler), scheduler.getRequestJson()));
+	}
+
+	/** The scheduler registered as {@code id}. */
+	public SchedulerDetails details(String id) {
+		return details(find(id));
+	}
+
+	/** A page of schedulers, newest first. */
+	public SchedulerPage list(int page, int size) {
+		Page<SchedulerEntity> result = this.schedulers.findAllByOrderByCreatedAtDescIdDesc(PageRequest.of(page, size));
+		return new SchedulerPage(result.map(SchedulerStore::details).getContent(), page, size,
+				result.getTotalElements(), result.getTotalPages());
+	}
+
+	/** The current position of a scheduler with its row's revision (one narrow query, no state parsing). */
+	public CurrentPosition current(String id) {
+		return this.rows.current(id).orElseThrow(() -> new SchedulerNotFoundException(id));
+	}
+
+	/** The scheduler's state document. */
+	public String stateDocument(String id) {
+		return find(id).getStateJson();
+	}
+
+	/** The scheduler, its row locked until the transaction ends. */
+	public Locked lock(String id) {
+		return new Locked(this.schedulers.lockByPublicId(id).orElseThrow(() -> new SchedulerNotFoundException(id)));
+	}
+
+	/** The records of a scheduler from {@code fromEpoch} to {@code toEpoch}, at most {@code limit}. */
+	public HistoryPage history(String id, double fromEpoch, double toEpoch, int limit) {
+		long pk = find(id).getId();
+		var records = this.steps.findRows(pk, fromEpoch, toEpoch, Limit.of(limit + 1));
+		if (records.size() <= limit) {
+			return new HistoryPage(records, null);
+		}
+		return new HistoryPage(records.subList(0, limit), records.get(limit).position());
+	}
+
+	/** A state read back from its state document. */
+	public ScheduleState state(Schedule schedule, String stateJson) {
+		return schedule.fromStateDict(this.json.readDocument(stateJson));
+	}
+
+	/** What a registration stores besides its state. */
+	public Registered registered(Schedule schedule, Registration registration, long lastEpoch) {
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("param_groups", registration.paramGroups());
+		body.put("scheduler", registration.scheduler());
+		body.put("last_epoch", lastEpoch);
+		return new Registered(schedule.type(), this.json.write(schedule.normalizedSpec()), this.json.canonical(body),
+				this.json.write(registration.paramGroups()));
+	}
+
+	/** Stores a new registration with its state as the first history record. */
+	public SchedulerDetails create(String id, Registered registered, Schedule schedule, ScheduleState state) {
+		Snapshot snapshot = snapshot(schedule, state, state.lastEpoch());
+		SchedulerEntity scheduler = this.schedulers.save(new SchedulerEntity(id, registered, snapshot, now()));
+		append(scheduler.getId(), snapshot, null, scheduler.getCreatedAt());
+		this.cache.putSchedule(scheduler, schedule);
+		return details(scheduler);
+	}
+
+	/** The documents to store for a state reached at {@code position}. */
+	public Snapshot snapshot(Schedule schedule, ScheduleState state, double position) {
+		return new Snapshot(state.lastEpoch(), position, this.json.write(schedule.stateDict(state)),
+				this.json.write(state.paramGroups()));
+	}
+
+	private SchedulerEntity find(String id) {
+		return this.schedulers.findByPublicId(id).orElseThrow(() -> new SchedulerNotFoundException(id));
+	}
+
+	private void append(long schedulerId, Snapshot snapshot, @Nullable Double metric, Instant recordedAt) {
+		this.steps.save(new SchedulerStepEntity(schedulerId, snapshot, metric, recordedAt));
+	}
+
+	private static SchedulerDetails details(SchedulerEntity entity) {
+		return new SchedulerDetails(position(entity), entity.getSpecJson(), entity.getInitialParamGroupsJson(),
+				entity.getCreatedAt(), entity.getUpdatedAt());
+	}
+
+	private static SchedulerPosition position(SchedulerEntity entity) {
+		return new SchedulerPosition(entity.getPublicId(), entity.getLastEpoch(), entity.getParamGroupsJson());
+	}
+
+	/** The current time at the precision both databases store. */
+	public static Instant now() {
+		return Instant.now().truncatedTo(ChronoUnit.MICROS);
+	}
+
+	/**
+	 * A registration as stored.
+	 *
+	 * @param details the scheduler
+	 * @param requestJson the canonical registration body, compared on re-registration
+	 */
+	public record StoredRegistration(SchedulerDetails details, String requestJson) {
+	}
+
+	/**
+	 * A scheduler whose row this transaction has locked: what may change it.
+	 */
+	public final class Locked {
+
+		private final SchedulerEntity scheduler;
+
+		private Locked(SchedulerEntity scheduler) {
+			this.scheduler = scheduler;
+		}
+
+		/** Its {@code last_epoch}. */
+		public long lastEpoch() {
+			return this.scheduler.getLastEpoch();
+		}
+
+		/** Its compiled schedule. */
+		public Schedule schedule() {
+			return SchedulerStore.this.cache.schedule(this.scheduler);
+		}
+
+		/** The last record of epoch {@code lastEpoch} (its end, when fractional epochs were stepped to). */
+		public Optional<Snapshot> endOfEpoch(long lastEpoch) {
+			return SchedulerStore.this.steps.findEndOfEpoch(this.scheduler.getId(), lastEpoch)
+				.map(SchedulerStepEntity::snapshot);
+		}
+
+		/** Returns to a recorded state and discards the history after it. */
+		public SchedulerPosition returnTo(Snapshot snapshot) {
+			SchedulerStore.this.steps.deleteAfter(this.scheduler.getId(), snapshot.position());
+			this.scheduler.moveTo(snapshot, now());
+			return position(this.scheduler);
+		}
+
+		/** Makes {@code snapshot} the state, recorded without a metric, in place of the history from its epoch on. */
+		public SchedulerPosition replaceWith(Snapshot snapshot) {
+			SchedulerStore.this.steps.deleteFrom(this.scheduler.getId(), snapshot.lastEpoch());
+			Instant now = now();
+			this.scheduler.moveTo(snapshot, now);
+			append(this.scheduler.getId(), snapshot, null, now);
+			return position(this.scheduler);
+		}
+
+		/** Deletes the scheduler and its history (there is no cascade: the history goes first). */
+		public void delete() {
+			SchedulerStore.this.steps.deleteHistory(this.scheduler.getId());
+			SchedulerStore.this.schedulers.deleteByPublicId(this.scheduler.getPublicId());
+		}
+
+	}
+
+}

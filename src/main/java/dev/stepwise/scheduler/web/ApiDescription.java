@@ -1,0 +1,64 @@
+package dev.stepwise.scheduler.web;
+
+import java.util.Locale;
+
+import dev.stepwise.scheduler.Limits;
+
+
+/**
+ * The description of the OpenAPI document: the contract's conventions and the choices made where it is
+ * silent.
+ */
+final class ApiDescription {
+
+	private static final String TEXT = """
+			Stepwise answers what torch.optim.lr_scheduler (and Hugging Face's get_scheduler schedules) would, for \
+			distributed training jobs: register a schedule, post each step with its validation metric, and read \
+			the lr every rank must use. State is stored in a database, so a crashed job resumes exactly.
+
+			**Conventions.** JSON with snake_case names; inside `scheduler`, PyTorch's keyword arguments. \
+			Numbers are IEEE doubles. A `metric` may be NaN, Infinity or -Infinity, as bare tokens (Python's \
+			json.dumps) or as strings, and is treated as PyTorch treats float('nan') / float('inf'). State \
+			documents write non-finite numbers as the strings "NaN", "Infinity", "-Infinity" and read both forms. \
+			Scheduler arguments must be finite.
+
+			**Errors** are RFC 9457 problems (application/problem+json) with a stable `type` per kind and \
+			`errors: [{field, message}]` for argument problems. 400: malformed JSON, a wrong JSON type, a missing \
+			or unknown field (also outside `scheduler`: a misspelt `epoch` is refused, not ignored), an unknown \
+			scheduler type or argument - what PyTorch raises as TypeError; a step without the metric a \
+			ReduceLROnPlateau needs. 422: a well-formed value PyTorch refuses with ValueError (or a \
+			ZeroDivisionError it would hit), or a value over a limit. 404: unknown id. 409: conflicts (see each \
+			call). 413: body over 1 MiB. 405/406/415 are problems too; 503 (Retry-After) when the database is busy.
+
+			**Limits.** Request body 1 MiB; param_groups 1 to %d; lr >= 0 and finite, momentum finite; ids \
+			`%s`; a fast-forward (last_epoch) of at most %,d steps; epochs \
+			from 0 to 2^53; list size <= %d; history limit <= %d; preview steps <= %d with (steps + 1) x \
+			param groups <= %,d and at most one metric per step.
+
+			**Registration** is idempotent by id: an identical body (same param_groups, scheduler and last_epoch; \
+			key order, a missing vs null momentum and last_epoch -1 vs 0 do not matter; 1 and 1.0 do) answers 200 \
+			with the current resource, so every rank may register; a different body is 409.
+
+			**Steps** are idempotent by epoch: an epoch already stepped to is answered from the history \
+			(`replayed: true`), and concurrent posts for one scheduler are serialised. CosineAnnealingWarmRestarts \
+			takes fractional epochs (scheduler.step(epoch + i / iters)) above its current position, as long as \
+			they skip no whole epoch; every later step of it that names its epoch uses PyTorch's step(epoch). \
+			Every other type refuses a fractional epoch (422). An acknowledged step is stored; a failed one \
+			changes nothing.
+
+			**Resume and state.** Resume returns to the last record of the given epoch (its end, after fractional \
+			steps) and discards the later history. PUT .../state replaces the whole state and records it, without \
+			a metric, at its last_epoch (the history after it is discarded); a later replay of that epoch must \
+			then come without a metric.
+			""";
+
+	private ApiDescription() {
+	}
+
+	/** The description, with the limits of {@link Limits}. */
+	static String text() {
+		return String.format(Locale.ROOT, TEXT,Limits.MAX_PARAM_GROUPS, Limits.ID_PATTERN, Limits.MAX_FAST_FORWARD,
+				Limits.MAX_PAGE_SIZE, Limits.MAX_HISTORY_LIMIT, Limits.MAX_PREVIEW_STEPS, Limits.MAX_PREVIEW_VALUES);
+	}
+
+}
