@@ -3,7 +3,7 @@
 
 README: run from anywhere in the repository, with shared/ beside it (the oracle is
 ../shared/parity/oracle.py) and a Python that has torch. The committed traces come from Debian's
-python3-torch (apt-get install -y python3-torch), whose torch.__version__ is 1.13.0a0:
+python3-torch 1.13.1+dfsg-4 (apt-get install -y python3-torch), whose torch.__version__ is 1.13.0a0:
 
     /usr/bin/python3 src/test/python/parity_traces.py                   # rewrite the expected files
     /usr/bin/python3 src/test/python/parity_traces.py --check           # exit 1 if any value differs
@@ -123,7 +123,8 @@ def main():
             if json.loads(text) != traces and differences(json.loads(text), traces):
                 sys.exit(f"{expected}: the layout does not round-trip")
             target.write_text(text, encoding="utf-8")
-            versions[expected] = {"cases": cases, "python": python_version, "torch": torch_version,
+            versions[expected] = {"cases": cases, "torch": torch_version, "python": python_version,
+                                  "executable": args.python,
                                   "oracle": "shared/parity/oracle.py", "generator": "src/test/python/parity_traces.py"}
             print(f"wrote {target} ({len(traces)} traces)")
     if not args.check:
