@@ -17,7 +17,7 @@ import os
 import socket
 import time
 from pathlib import Path
-from typing import Any, Dict, Optional, TextIO, Tuple
+from typing import Any, TextIO
 
 import torch
 import torch.distributed as dist
@@ -31,7 +31,7 @@ FEATURES = 16
 TARGET = torch.linspace(-1.0, 1.0, FEATURES)
 
 
-def schedule_spec(kind: str, total_steps: int, warmup: int) -> Dict[str, Any]:
+def schedule_spec(kind: str, total_steps: int, warmup: int) -> dict[str, Any]:
     """Warmup+cosine, stepped per optimizer step; or plateau on the validation loss, per epoch."""
     if kind == "cosine":
         return {"type": "SequentialLR", "milestones": [warmup], "schedulers": [
@@ -41,7 +41,7 @@ def schedule_spec(kind: str, total_steps: int, warmup: int) -> Dict[str, Any]:
             "threshold": 0.05}
 
 
-def batch(seed: int, size: int) -> Tuple[torch.Tensor, torch.Tensor]:
+def batch(seed: int, size: int) -> tuple[torch.Tensor, torch.Tensor]:
     # Seeded per batch, not from the global RNG, so a resumed run sees the same data.
     gen = torch.Generator().manual_seed(seed)
     x = torch.randn(size, FEATURES, generator=gen)
@@ -83,7 +83,7 @@ def train(rank: int, args: argparse.Namespace) -> None:
         scheduler.load_state_dict(state["scheduler"])
         first_epoch = state["epoch"]
     dist.barrier()  # every rank has resumed the schedule before any rank steps it
-    log: Optional[TextIO] = None
+    log: TextIO | None = None
     if args.lr_log_dir:
         log = open(Path(args.lr_log_dir) / f"rank{rank}.jsonl", "a", buffering=1)
     for epoch in range(first_epoch, args.epochs):

@@ -5,12 +5,13 @@ Deliberately free of torch imports: it only reads and writes `optimizer.param_gr
 from __future__ import annotations
 
 import copy
-from typing import Any, Dict, List, Mapping, Optional
+from collections.abc import Mapping
+from typing import Any
 
 from .client import JSON, StepwiseClient
 
 
-def _momentum(group: Mapping[str, Any]) -> Optional[float]:
+def _momentum(group: Mapping[str, Any]) -> float | None:
     """The group's momentum, or beta1 for optimizers with `betas` (Adam & co.)."""
     if "momentum" in group:
         return group["momentum"]
@@ -32,9 +33,9 @@ class RemoteLRScheduler:
         self.optimizer = optimizer
         self.client = client
         self.scheduler_id = scheduler_id
-        self.scheduler: Dict[str, Any] = copy.deepcopy(dict(scheduler))
+        self.scheduler: dict[str, Any] = copy.deepcopy(dict(scheduler))
         self.last_epoch = 0
-        self._last_lr: List[float] = []
+        self._last_lr: list[float] = []
         groups = []
         for group in optimizer.param_groups:
             # Like torch, remember the starting values in the group itself, so that registering
@@ -48,18 +49,18 @@ class RemoteLRScheduler:
             groups.append(entry)
         self._apply(client.register(groups, self.scheduler, id=scheduler_id))
 
-    def step(self, metric: Optional[float] = None) -> None:
+    def step(self, metric: float | None = None) -> None:
         """Advance one epoch. `metric` (a float or 1-element tensor) is required by plateau
         schedules and recorded for all. The epoch is sent explicitly, so a retried request or
         another rank's identical request is answered from the service's record, not re-applied."""
         self._apply(self.client.step(self.scheduler_id, epoch=self.last_epoch + 1,
                                      metric=None if metric is None else float(metric)))
 
-    def get_last_lr(self) -> List[float]:
+    def get_last_lr(self) -> list[float]:
         """The lrs the last registration, step or resume wrote into the optimizer."""
         return list(self._last_lr)
 
-    def state_dict(self) -> Dict[str, Any]:
+    def state_dict(self) -> dict[str, Any]:
         """What a checkpoint needs to resume the schedule (picklable, JSON-friendly)."""
         return {"scheduler_id": self.scheduler_id, "last_epoch": self.last_epoch,
                 "scheduler": copy.deepcopy(self.scheduler)}

@@ -21,8 +21,9 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Callable, Iterator, List, Optional
+from typing import Callable
 
 import pytest
 
@@ -38,9 +39,9 @@ SERVICE_ENV_OVERRIDES = {"STEPWISE_DATABASE_URL", "STEPWISE_DATABASE_USERNAME",
 class Service:
     """A Stepwise process with a fixed port and database, so a test can kill and restart it."""
 
-    def __init__(self, jar: Optional[Path] = None, url: Optional[str] = None) -> None:
-        self.jar: Optional[Path] = None
-        self.process: Optional[subprocess.Popen] = None
+    def __init__(self, jar: Path | None = None, url: str | None = None) -> None:
+        self.jar: Path | None = None
+        self.process: subprocess.Popen | None = None
         if url:
             self.base_url = url.rstrip("/")
             return
@@ -133,7 +134,7 @@ def client(service: Service) -> Iterator[StepwiseClient]:
 @pytest.fixture
 def new_id(request: pytest.FixtureRequest) -> Callable[[str], str]:
     """Unique scheduler ids, so tests never collide on a long-lived STEPWISE_URL service."""
-    used: List[str] = []
+    used: list[str] = []
 
     def make(label: str = "") -> str:
         base = "".join(c if c.isalnum() else "-" for c in (label or request.node.name))[:60]

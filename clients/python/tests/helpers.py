@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import math
 import socket
-from typing import Any, Callable, List, Mapping, Optional, Sequence, Tuple
+from collections.abc import Mapping, Sequence
+from typing import Any, Callable, Optional
 
 import torch
 
@@ -13,7 +14,7 @@ EXPRESSION_NAMES = {
     "pi": math.pi, "e": math.e,
 }
 
-GroupValues = List[Tuple[float, Optional[float]]]
+GroupValues = list[tuple[float, Optional[float]]]
 
 
 def free_port() -> int:
@@ -51,7 +52,7 @@ def group_values(optimizer: torch.optim.Optimizer) -> GroupValues:
     return out
 
 
-def close(a: Optional[float], b: Optional[float]) -> bool:
+def close(a: float | None, b: float | None) -> bool:
     """API.md's tolerance: |a-b| <= 1e-12 + 1e-9*|b|."""
     if a is None or b is None:
         return a is None and b is None
@@ -68,7 +69,7 @@ def assert_traces_close(got: Sequence[GroupValues], want: Sequence[GroupValues])
 
 
 def torch_lrs(spec: Mapping[str, Any], lrs: Sequence[float], steps: int,
-              metrics: Optional[Sequence[float]] = None) -> List[List[float]]:
+              metrics: Sequence[float] | None = None) -> list[list[float]]:
     """torch's lrs after construction and after each of `steps` steps, on a bare SGD."""
     params = [{"params": [torch.zeros(1, requires_grad=True)], "lr": lr} for lr in lrs]
     optimizer = torch.optim.SGD(params, lr=lrs[0], momentum=0.9)

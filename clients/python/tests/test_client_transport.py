@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import math
 import threading
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Optional
 
 import pytest
 
@@ -21,7 +22,7 @@ PROBLEM = {"type": "about:blank", "title": "Unprocessable Entity", "status": 422
            "errors": [{"field": "scheduler.gamma", "message": "must be finite"}]}
 
 # A scripted answer: (status, extra headers, JSON body), or DROP to close without answering.
-Answer = Optional[Tuple[int, Dict[str, str], Any]]
+Answer = Optional[tuple[int, dict[str, str], Any]]
 DROP: Answer = None
 OK: Answer = (200, {}, STATE)
 
@@ -29,9 +30,9 @@ OK: Answer = (200, {}, STATE)
 class Stub:
     """Answers requests from a script (the last answer repeats) and records what it got."""
 
-    def __init__(self, script: List[Answer], port: int = 0) -> None:
+    def __init__(self, script: list[Answer], port: int = 0) -> None:
         self.script = list(script)
-        self.requests: List[Dict[str, Any]] = []
+        self.requests: list[dict[str, Any]] = []
         stub = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -73,7 +74,7 @@ class Stub:
 
 @pytest.fixture
 def stub_with(request) -> Iterator:
-    stubs: List[Stub] = []
+    stubs: list[Stub] = []
 
     def make(*script: Answer) -> Stub:
         stubs.append(Stub(list(script)))
@@ -85,9 +86,9 @@ def stub_with(request) -> Iterator:
 
 
 @pytest.fixture
-def sleeps(monkeypatch) -> List[float]:
+def sleeps(monkeypatch) -> list[float]:
     """Backoff delays the client asked for (not slept, so the tests stay fast)."""
-    delays: List[float] = []
+    delays: list[float] = []
     monkeypatch.setattr(client_module.time, "sleep", delays.append)
     return delays
 
@@ -140,7 +141,7 @@ def test_an_error_without_a_problem_body_still_raises_stepwise_error(stub_with, 
 
 def test_waits_for_a_service_that_is_not_up_yet() -> None:
     port = free_port()
-    stubs: List[Stub] = []
+    stubs: list[Stub] = []
     timer = threading.Timer(0.3, lambda: stubs.append(Stub([OK], port=port)))
     timer.start()
     try:

@@ -2,7 +2,7 @@
 local torch scheduler."""
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Tuple
+from typing import Any, Callable
 
 import pytest
 import torch
@@ -15,7 +15,7 @@ from stepwise_client import RemoteLRScheduler
 STEPS = 20
 
 # name: (spec, optimizer). Two param groups with different lrs in every case.
-CASES: Dict[str, Tuple[Dict[str, Any], str]] = {
+CASES: dict[str, tuple[dict[str, Any], str]] = {
     "StepLR": ({"type": "StepLR", "step_size": 4, "gamma": 0.5}, "sgd"),
     "MultiStepLR": ({"type": "MultiStepLR", "milestones": [3, 7, 7], "gamma": 0.3}, "sgd"),
     "ExponentialLR": ({"type": "ExponentialLR", "gamma": 0.9}, "adam"),
@@ -39,7 +39,7 @@ CASES: Dict[str, Tuple[Dict[str, Any], str]] = {
 
 
 def train(optimizer_kind: str, make_scheduler: Callable[[torch.optim.Optimizer], Any],
-          needs_metric: bool) -> List[GroupValues]:
+          needs_metric: bool) -> list[GroupValues]:
     """A small regression run; the param groups' values after construction and every step."""
     torch.manual_seed(0)
     model = nn.Sequential(nn.Linear(8, 16), nn.Tanh(), nn.Linear(16, 1))
@@ -68,7 +68,7 @@ def test_training_loop_gets_torchs_lrs(name: str, client, new_id) -> None:
     needs_metric = spec["type"] == "ReduceLROnPlateau"
     local = train(optimizer_kind, lambda opt: torch_scheduler(opt, spec), needs_metric)
     sid = new_id(name)
-    remote_schedulers: List[RemoteLRScheduler] = []
+    remote_schedulers: list[RemoteLRScheduler] = []
 
     def remote(opt: torch.optim.Optimizer) -> RemoteLRScheduler:
         remote_schedulers.append(RemoteLRScheduler(opt, client, sid, spec))

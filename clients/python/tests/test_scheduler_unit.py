@@ -6,7 +6,7 @@ import io
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any
 
 import pytest
 import torch
@@ -18,11 +18,11 @@ class FakeClient:
     """Answers like the service for a schedule lr = initial_lr * 0.5**epoch, momentum - 0.1*epoch."""
 
     def __init__(self, registered_epoch: int = 0) -> None:
-        self.calls: List[tuple] = []
-        self.groups: List[Dict[str, Any]] = []
+        self.calls: list[tuple] = []
+        self.groups: list[dict[str, Any]] = []
         self.epoch = registered_epoch
 
-    def state(self) -> Dict[str, Any]:
+    def state(self) -> dict[str, Any]:
         return {"id": "run", "last_epoch": self.epoch, "param_groups": [
             {"lr": g["lr"] * 0.5 ** self.epoch,
              "momentum": None if g.get("momentum") is None else g["momentum"] - 0.1 * self.epoch}
@@ -44,7 +44,7 @@ class FakeClient:
         return self.state()
 
 
-def params() -> List[Dict[str, Any]]:
+def params() -> list[dict[str, Any]]:
     return [{"params": [torch.zeros(2, requires_grad=True)]},
             {"params": [torch.zeros(1, requires_grad=True)], "lr": 0.01}]
 

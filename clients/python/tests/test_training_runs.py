@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Callable, Dict, List
+from typing import Callable
 
 import pytest
 
@@ -61,7 +61,7 @@ class Run:
         os.killpg(self.process.pid, signal.SIGKILL)  # the launcher and both ranks
         self.process.wait()
 
-    def log(self, rank: int) -> List[dict]:
+    def log(self, rank: int) -> list[dict]:
         """The rank's per-step records; a line cut short by SIGKILL is dropped."""
         path = self.logdir / f"rank{rank}.jsonl"
         records = []
@@ -76,7 +76,7 @@ class Run:
 @pytest.fixture(scope="session")
 def finished_run(service, tmp_path_factory) -> Callable[[str], Run]:
     """An uninterrupted run per schedule, shared by the tests that compare against it."""
-    runs: Dict[str, Run] = {}
+    runs: dict[str, Run] = {}
 
     def get(schedule: str) -> Run:
         if schedule not in runs:
@@ -90,12 +90,12 @@ def finished_run(service, tmp_path_factory) -> Callable[[str], Run]:
     return get
 
 
-def lrs_by_iteration(*logs: List[dict]) -> Dict[int, List[float]]:
+def lrs_by_iteration(*logs: list[dict]) -> dict[int, list[float]]:
     """Later logs win: a resumed run redoes the iterations after its checkpoint."""
     return {r["iteration"]: r["lr"] for log in logs for r in log}
 
 
-def history(client, run_id: str) -> List[dict]:
+def history(client, run_id: str) -> list[dict]:
     page = client.history(run_id, limit=10000)
     assert page.get("next_from_epoch") is None, "more history than the test expects"
     return page["items"]
