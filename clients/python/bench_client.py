@@ -4,6 +4,7 @@ to PyTorch's in-process scheduler.step().
 
     PYTHONPATH=clients/python python3 clients/python/bench_client.py --url http://127.0.0.1:8080
 """
+
 from __future__ import annotations
 
 import argparse

@@ -1,4 +1,5 @@
 """HTTP client for the Stepwise API v1 (standard library only)."""
+
 from __future__ import annotations
 
 import http.client
@@ -21,9 +22,15 @@ _UNSENT = (ConnectionRefusedError,)
 class StepwiseError(Exception):
     """A non-2xx answer; for RFC 9457 problem responses every field of the problem is kept."""
 
-    def __init__(self, status: int, title: str, detail: str | None = None,
-                 errors: list[JSON] | None = None, problem_type: str | None = None,
-                 body: Any = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        title: str,
+        detail: str | None = None,
+        errors: list[JSON] | None = None,
+        problem_type: str | None = None,
+        body: Any = None,
+    ) -> None:
         self.status = status
         self.title = title
         self.detail = detail
@@ -37,8 +44,7 @@ class StepwiseError(Exception):
     def from_response(cls, status: int, reason: str, body: Any) -> StepwiseError:
         if not isinstance(body, dict):  # e.g. a proxy's HTML error page
             return cls(status, reason, body=body)
-        return cls(status, body.get("title") or reason, body.get("detail"), body.get("errors"),
-                   body.get("type"), body)
+        return cls(status, body.get("title") or reason, body.get("detail"), body.get("errors"), body.get("type"), body)
 
 
 class StepwiseClient:
@@ -50,13 +56,13 @@ class StepwiseClient:
     carries an id and steps carry their epoch: the service answers a repeated one from its record.
     """
 
-    def __init__(self, base_url: str, timeout: float = 10.0, retries: int = 8,
-                 backoff: float = 0.05, max_backoff: float = 5.0) -> None:
+    def __init__(
+        self, base_url: str, timeout: float = 10.0, retries: int = 8, backoff: float = 0.05, max_backoff: float = 5.0
+    ) -> None:
         url = urllib.parse.urlsplit(base_url)
         if url.scheme not in ("http", "https") or not url.hostname:
             raise ValueError(f"base_url must be an http(s) URL, got {base_url!r}")
-        self._connection_class = (http.client.HTTPSConnection if url.scheme == "https"
-                                  else http.client.HTTPConnection)
+        self._connection_class = http.client.HTTPSConnection if url.scheme == "https" else http.client.HTTPConnection
         self._netloc = url.netloc
         self._prefix = url.path.rstrip("/") + "/api/v1"
         self.timeout = timeout
@@ -67,19 +73,22 @@ class StepwiseClient:
 
     # -- API calls ---------------------------------------------------------------------------
 
-    def register(self, param_groups: Sequence[Mapping[str, Any]], scheduler: Mapping[str, Any],
-                 id: str | None = None, last_epoch: int | None = None) -> JSON:
+    def register(
+        self,
+        param_groups: Sequence[Mapping[str, Any]],
+        scheduler: Mapping[str, Any],
+        id: str | None = None,
+        last_epoch: int | None = None,
+    ) -> JSON:
         """POST /schedulers. 201 (created) and 200 (already registered, identical) both return
         the resource; a different schedule under that id raises StepwiseError(409)."""
         # An id chosen here makes a retried registration idempotent.
-        body: JSON = {"id": id or str(uuid.uuid4()), "param_groups": list(param_groups),
-                      "scheduler": dict(scheduler)}
+        body: JSON = {"id": id or str(uuid.uuid4()), "param_groups": list(param_groups), "scheduler": dict(scheduler)}
         if last_epoch is not None:
             body["last_epoch"] = last_epoch
         return self._call("POST", "/schedulers", body)
 
-    def step(self, scheduler_id: str, epoch: float | None = None,
-             metric: float | None = None) -> JSON:
+    def step(self, scheduler_id: str, epoch: float | None = None, metric: float | None = None) -> JSON:
         """POST /schedulers/{id}/steps: the state after `epoch`, with `replayed`. Without an
         epoch the step is retried only when it certainly did not reach the service."""
         body: JSON = {}
@@ -87,8 +96,7 @@ class StepwiseClient:
             body["epoch"] = epoch
         if metric is not None:
             body["metric"] = metric
-        return self._call("POST", self._path(scheduler_id, "steps"), body,
-                          idempotent=epoch is not None)
+        return self._call("POST", self._path(scheduler_id, "steps"), body, idempotent=epoch is not None)
 
     def get_lr(self, scheduler_id: str) -> JSON:
         """GET /schedulers/{id}/lr: the current state."""
@@ -106,11 +114,15 @@ class StepwiseClient:
         """DELETE /schedulers/{id} (and its history)."""
         self._call("DELETE", self._path(scheduler_id))
 
-    def history(self, scheduler_id: str, from_epoch: int | None = None,
-                to_epoch: int | None = None, limit: int | None = None) -> JSON:
+    def history(
+        self, scheduler_id: str, from_epoch: int | None = None, to_epoch: int | None = None, limit: int | None = None
+    ) -> JSON:
         """GET /schedulers/{id}/history: `items` in epoch order and `next_from_epoch`."""
-        return self._call("GET", self._path(scheduler_id, "history"),
-                          query={"from_epoch": from_epoch, "to_epoch": to_epoch, "limit": limit})
+        return self._call(
+            "GET",
+            self._path(scheduler_id, "history"),
+            query={"from_epoch": from_epoch, "to_epoch": to_epoch, "limit": limit},
+        )
 
     def resume(self, scheduler_id: str, last_epoch: int) -> JSON:
         """POST /schedulers/{id}/resume: back to the state recorded at `last_epoch`."""
@@ -124,11 +136,15 @@ class StepwiseClient:
         """PUT /schedulers/{id}/state: replace the whole state."""
         return self._call("PUT", self._path(scheduler_id, "state"), dict(state))
 
-    def preview(self, param_groups: Sequence[Mapping[str, Any]], scheduler: Mapping[str, Any],
-                steps: int, metrics: Sequence[float] | None = None) -> JSON:
+    def preview(
+        self,
+        param_groups: Sequence[Mapping[str, Any]],
+        scheduler: Mapping[str, Any],
+        steps: int,
+        metrics: Sequence[float] | None = None,
+    ) -> JSON:
         """POST /previews: `states` after registration and each step, nothing stored."""
-        body: JSON = {"param_groups": list(param_groups), "scheduler": dict(scheduler),
-                      "steps": steps}
+        body: JSON = {"param_groups": list(param_groups), "scheduler": dict(scheduler), "steps": steps}
         if metrics is not None:
             body["metrics"] = list(metrics)
         return self._call("POST", "/previews", body)
@@ -148,8 +164,14 @@ class StepwiseClient:
     def _path(self, scheduler_id: str, *rest: str) -> str:
         return "/".join(("/schedulers", urllib.parse.quote(scheduler_id, safe="")) + rest)
 
-    def _call(self, method: str, path: str, body: JSON | None = None,
-              query: Mapping[str, Any] | None = None, idempotent: bool = True) -> Any:
+    def _call(
+        self,
+        method: str,
+        path: str,
+        body: JSON | None = None,
+        query: Mapping[str, Any] | None = None,
+        idempotent: bool = True,
+    ) -> Any:
         if query:
             pairs = {k: v for k, v in query.items() if v is not None}
             if pairs:
@@ -182,10 +204,9 @@ class StepwiseClient:
         except (TypeError, ValueError):  # absent, or an HTTP date: fall back to our own backoff
             pass
         # Jitter keeps the ranks of a job from retrying in lockstep.
-        return min(self.max_backoff, self.backoff * 2 ** attempt) * random.uniform(0.5, 1.0)
+        return min(self.max_backoff, self.backoff * 2**attempt) * random.uniform(0.5, 1.0)
 
-    def _send(self, method: str, path: str,
-              payload: bytes | None) -> tuple[int, str, http.client.HTTPMessage, Any]:
+    def _send(self, method: str, path: str, payload: bytes | None) -> tuple[int, str, http.client.HTTPMessage, Any]:
         conn = getattr(self._local, "conn", None)
         if conn is None:
             conn = self._local.conn = self._connection_class(self._netloc, timeout=self.timeout)

@@ -2,6 +2,7 @@
 
 Deliberately free of torch imports: it only reads and writes `optimizer.param_groups`.
 """
+
 from __future__ import annotations
 
 import copy
@@ -28,8 +29,7 @@ class RemoteLRScheduler:
     the service's state into `optimizer.param_groups`, as a torch scheduler's constructor does.
     """
 
-    def __init__(self, optimizer: Any, client: StepwiseClient, scheduler_id: str,
-                 scheduler: Mapping[str, Any]) -> None:
+    def __init__(self, optimizer: Any, client: StepwiseClient, scheduler_id: str, scheduler: Mapping[str, Any]) -> None:
         self.optimizer = optimizer
         self.client = client
         self.scheduler_id = scheduler_id
@@ -53,8 +53,11 @@ class RemoteLRScheduler:
         """Advance one epoch. `metric` (a float or 1-element tensor) is required by plateau
         schedules and recorded for all. The epoch is sent explicitly, so a retried request or
         another rank's identical request is answered from the service's record, not re-applied."""
-        self._apply(self.client.step(self.scheduler_id, epoch=self.last_epoch + 1,
-                                     metric=None if metric is None else float(metric)))
+        self._apply(
+            self.client.step(
+                self.scheduler_id, epoch=self.last_epoch + 1, metric=None if metric is None else float(metric)
+            )
+        )
 
     def get_last_lr(self) -> list[float]:
         """The lrs the last registration, step or resume wrote into the optimizer."""
@@ -62,24 +65,27 @@ class RemoteLRScheduler:
 
     def state_dict(self) -> dict[str, Any]:
         """What a checkpoint needs to resume the schedule (picklable, JSON-friendly)."""
-        return {"scheduler_id": self.scheduler_id, "last_epoch": self.last_epoch,
-                "scheduler": copy.deepcopy(self.scheduler)}
+        return {
+            "scheduler_id": self.scheduler_id,
+            "last_epoch": self.last_epoch,
+            "scheduler": copy.deepcopy(self.scheduler),
+        }
 
     def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
         """Return the service to the checkpoint's epoch (discarding later history) and write
         that epoch's values into the optimizer. In DDP, every rank must do this before any rank
         steps again (e.g. load on all ranks, then a barrier)."""
         if state_dict["scheduler_id"] != self.scheduler_id:
-            raise ValueError(f"checkpoint is for scheduler {state_dict['scheduler_id']!r}, "
-                             f"not {self.scheduler_id!r}")
+            raise ValueError(f"checkpoint is for scheduler {state_dict['scheduler_id']!r}, not {self.scheduler_id!r}")
         self._apply(self.client.resume(self.scheduler_id, state_dict["last_epoch"]))
 
     def _apply(self, state: Mapping[str, Any]) -> None:
         remote = state["param_groups"]
         groups = self.optimizer.param_groups
         if len(remote) != len(groups):
-            raise RuntimeError(f"service has {len(remote)} param groups for "
-                               f"{self.scheduler_id!r}, the optimizer {len(groups)}")
+            raise RuntimeError(
+                f"service has {len(remote)} param groups for {self.scheduler_id!r}, the optimizer {len(groups)}"
+            )
         for group, values in zip(groups, remote):
             group["lr"] = values["lr"]
             momentum = values.get("momentum")

@@ -1,5 +1,6 @@
 """The DDP example against the service: ranks agree, the service counts optimizer steps, and a
 run SIGKILLed mid-training resumes from its checkpoint with an uninterrupted run's lrs."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -34,20 +35,39 @@ def load_example():
 class Run:
     """One invocation of examples/train_ddp.py (2 ranks) in its own process group."""
 
-    def __init__(self, url: str, run_id: str, schedule: str, workdir: Path, name: str,
-                 step_delay: float = 0.0) -> None:
+    def __init__(self, url: str, run_id: str, schedule: str, workdir: Path, name: str, step_delay: float = 0.0) -> None:
         self.run_id, self.logdir = run_id, workdir / name
         self.logdir.mkdir(parents=True)
         self.output = self.logdir / "output.txt"
         with open(self.output, "wb") as out:
             self.process = subprocess.Popen(
-                [sys.executable, str(EXAMPLE), "--url", url, "--run-id", run_id,
-                 "--schedule", schedule, "--epochs", str(EPOCHS),
-                 "--steps-per-epoch", str(STEPS_PER_EPOCH), "--warmup", str(WARMUP),
-                 "--checkpoint-dir", str(workdir / "checkpoints"), "--lr-log-dir", str(self.logdir),
-                 "--step-delay", str(step_delay)],
-                env=dict(os.environ, PYTHONPATH=str(CLIENT_ROOT)), stdout=out,
-                stderr=subprocess.STDOUT, start_new_session=True)
+                [
+                    sys.executable,
+                    str(EXAMPLE),
+                    "--url",
+                    url,
+                    "--run-id",
+                    run_id,
+                    "--schedule",
+                    schedule,
+                    "--epochs",
+                    str(EPOCHS),
+                    "--steps-per-epoch",
+                    str(STEPS_PER_EPOCH),
+                    "--warmup",
+                    str(WARMUP),
+                    "--checkpoint-dir",
+                    str(workdir / "checkpoints"),
+                    "--lr-log-dir",
+                    str(self.logdir),
+                    "--step-delay",
+                    str(step_delay),
+                ],
+                env=dict(os.environ, PYTHONPATH=str(CLIENT_ROOT)),
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
 
     def wait(self) -> None:
         try:
@@ -81,8 +101,7 @@ def finished_run(service, tmp_path_factory) -> Callable[[str], Run]:
     def get(schedule: str) -> Run:
         if schedule not in runs:
             workdir = tmp_path_factory.mktemp(f"uninterrupted-{schedule}")
-            run = Run(service.base_url, f"uninterrupted-{schedule}-{workdir.name}", schedule,
-                      workdir, "run")
+            run = Run(service.base_url, f"uninterrupted-{schedule}-{workdir.name}", schedule, workdir, "run")
             run.wait()
             runs[schedule] = run
         return runs[schedule]
@@ -118,7 +137,8 @@ def test_ranks_see_identical_lrs_and_service_counts_optimizer_steps(client, fini
 
 @pytest.mark.parametrize("schedule", ["cosine", "plateau"])
 def test_run_killed_mid_training_resumes_with_uninterrupted_lrs(
-        schedule: str, service, client, finished_run, new_id, tmp_path) -> None:
+    schedule: str, service, client, finished_run, new_id, tmp_path
+) -> None:
     reference = finished_run(schedule)
     run_id = new_id(f"killed-{schedule}")
     killed = Run(service.base_url, run_id, schedule, tmp_path, "killed", step_delay=0.03)
@@ -143,8 +163,9 @@ def test_run_killed_mid_training_resumes_with_uninterrupted_lrs(
     assert redone == resumed.log(1)
 
     # Exactly the lrs of the uninterrupted run, before and after the kill.
-    assert len({tuple(lr) for lr in lrs_by_iteration(reference.log(0)).values()}) > 1, \
+    assert len({tuple(lr) for lr in lrs_by_iteration(reference.log(0)).values()}) > 1, (
         "the schedule never changed the lr: nothing to compare"
+    )
     assert lrs_by_iteration(killed.log(0), redone) == lrs_by_iteration(reference.log(0))
     # The service's record too: each epoch once, same lrs, same metrics.
     got, want = history(client, run_id), history(client, reference.run_id)
