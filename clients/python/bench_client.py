@@ -4,6 +4,7 @@ to PyTorch's in-process scheduler.step().
 
     PYTHONPATH=clients/python python3 clients/python/bench_client.py --url http://127.0.0.1:8080
 """
+
 from __future__ import annotations
 
 import argparse
@@ -11,14 +12,14 @@ import math
 import time
 import uuid
 import warnings
-from typing import Callable, List
+from typing import Callable
 
 import torch
 
 from stepwise_client import RemoteLRScheduler, StepwiseClient, StepwiseError
 
 
-def timings(step: Callable[[], None], warmup: int, steps: int) -> List[float]:
+def timings(step: Callable[[], None], warmup: int, steps: int) -> list[float]:
     for _ in range(warmup):
         step()
     out = []
@@ -29,7 +30,7 @@ def timings(step: Callable[[], None], warmup: int, steps: int) -> List[float]:
     return out
 
 
-def summary(name: str, seconds: List[float]) -> str:
+def summary(name: str, seconds: list[float]) -> str:
     ordered = sorted(seconds)
     p50 = ordered[len(ordered) // 2]
     p99 = ordered[math.ceil(0.99 * len(ordered)) - 1]

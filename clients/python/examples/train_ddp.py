@@ -9,6 +9,7 @@ Every rank builds the same RemoteLRScheduler and calls step(): they post the sam
 the same values back. Rank 0 writes a checkpoint after every epoch; running the same command
 again resumes from it, and the service goes back to the checkpoint's epoch.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,7 +18,7 @@ import os
 import socket
 import time
 from pathlib import Path
-from typing import Any, Dict, Optional, TextIO, Tuple
+from typing import Any, TextIO
 
 import torch
 import torch.distributed as dist
@@ -31,17 +32,21 @@ FEATURES = 16
 TARGET = torch.linspace(-1.0, 1.0, FEATURES)
 
 
-def schedule_spec(kind: str, total_steps: int, warmup: int) -> Dict[str, Any]:
+def schedule_spec(kind: str, total_steps: int, warmup: int) -> dict[str, Any]:
     """Warmup+cosine, stepped per optimizer step; or plateau on the validation loss, per epoch."""
     if kind == "cosine":
-        return {"type": "SequentialLR", "milestones": [warmup], "schedulers": [
-            {"type": "LinearLR", "start_factor": 0.1, "total_iters": warmup},
-            {"type": "CosineAnnealingLR", "T_max": total_steps - warmup}]}
-    return {"type": "ReduceLROnPlateau", "mode": "min", "factor": 0.5, "patience": 0,
-            "threshold": 0.05}
+        return {
+            "type": "SequentialLR",
+            "milestones": [warmup],
+            "schedulers": [
+                {"type": "LinearLR", "start_factor": 0.1, "total_iters": warmup},
+                {"type": "CosineAnnealingLR", "T_max": total_steps - warmup},
+            ],
+        }
+    return {"type": "ReduceLROnPlateau", "mode": "min", "factor": 0.5, "patience": 0, "threshold": 0.05}
 
 
-def batch(seed: int, size: int) -> Tuple[torch.Tensor, torch.Tensor]:
+def batch(seed: int, size: int) -> tuple[torch.Tensor, torch.Tensor]:
     # Seeded per batch, not from the global RNG, so a resumed run sees the same data.
     gen = torch.Generator().manual_seed(seed)
     x = torch.randn(size, FEATURES, generator=gen)
@@ -66,14 +71,19 @@ def save_atomically(obj: Any, path: Path) -> None:
 def train(rank: int, args: argparse.Namespace) -> None:
     torch.set_num_threads(1)
     torch.manual_seed(0)
-    dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{args.master_port}",
-                            rank=rank, world_size=args.world_size)
+    dist.init_process_group(
+        "gloo", init_method=f"tcp://127.0.0.1:{args.master_port}", rank=rank, world_size=args.world_size
+    )
     model = nn.Sequential(nn.Linear(FEATURES, 32), nn.Tanh(), nn.Linear(32, 1))
     ddp = nn.parallel.DistributedDataParallel(model)
     optimizer = torch.optim.SGD(model.parameters(), lr=args.lr, momentum=0.9)
     total_steps = args.epochs * args.steps_per_epoch
-    scheduler = RemoteLRScheduler(optimizer, StepwiseClient(args.url, retries=args.retries),
-                                  args.run_id, schedule_spec(args.schedule, total_steps, args.warmup))
+    scheduler = RemoteLRScheduler(
+        optimizer,
+        StepwiseClient(args.url, retries=args.retries),
+        args.run_id,
+        schedule_spec(args.schedule, total_steps, args.warmup),
+    )
     checkpoint = Path(args.checkpoint_dir) / "last.pt"
     first_epoch = 0
     if checkpoint.exists():
@@ -83,7 +93,7 @@ def train(rank: int, args: argparse.Namespace) -> None:
         scheduler.load_state_dict(state["scheduler"])
         first_epoch = state["epoch"]
     dist.barrier()  # every rank has resumed the schedule before any rank steps it
-    log: Optional[TextIO] = None
+    log: TextIO | None = None
     if args.lr_log_dir:
         log = open(Path(args.lr_log_dir) / f"rank{rank}.jsonl", "a", buffering=1)
     for epoch in range(first_epoch, args.epochs):
@@ -95,8 +105,12 @@ def train(rank: int, args: argparse.Namespace) -> None:
             F.mse_loss(ddp(x), y).backward()
             optimizer.step()
             if log:
-                log.write(json.dumps({"iteration": iteration, "last_epoch": scheduler.last_epoch,
-                                      "lr": scheduler.get_last_lr()}) + "\n")
+                log.write(
+                    json.dumps(
+                        {"iteration": iteration, "last_epoch": scheduler.last_epoch, "lr": scheduler.get_last_lr()}
+                    )
+                    + "\n"
+                )
             if args.schedule == "cosine":
                 scheduler.step()
             time.sleep(args.step_delay)
@@ -105,11 +119,20 @@ def train(rank: int, args: argparse.Namespace) -> None:
             scheduler.step(val)
         if rank == 0:
             Path(args.checkpoint_dir).mkdir(parents=True, exist_ok=True)
-            save_atomically({"epoch": epoch + 1, "model": model.state_dict(),
-                             "optimizer": optimizer.state_dict(),
-                             "scheduler": scheduler.state_dict()}, checkpoint)
-            print(f"epoch {epoch + 1}/{args.epochs} val_loss {val:.5f} "
-                  f"lr {scheduler.get_last_lr()[0]:.6f} last_epoch {scheduler.last_epoch}", flush=True)
+            save_atomically(
+                {
+                    "epoch": epoch + 1,
+                    "model": model.state_dict(),
+                    "optimizer": optimizer.state_dict(),
+                    "scheduler": scheduler.state_dict(),
+                },
+                checkpoint,
+            )
+            print(
+                f"epoch {epoch + 1}/{args.epochs} val_loss {val:.5f} "
+                f"lr {scheduler.get_last_lr()[0]:.6f} last_epoch {scheduler.last_epoch}",
+                flush=True,
+            )
     if log:
         log.close()
     dist.barrier()  # leave together: rank 0 may still be writing the checkpoint
@@ -136,8 +159,9 @@ def main() -> None:
     parser.add_argument("--retries", type=int, default=8)
     parser.add_argument("--checkpoint-dir", default="checkpoints")
     parser.add_argument("--lr-log-dir", help="write each rank's lrs per optimizer step here")
-    parser.add_argument("--step-delay", type=float, default=0.0,
-                        help="seconds to sleep after each step (to watch or interrupt a run)")
+    parser.add_argument(
+        "--step-delay", type=float, default=0.0, help="seconds to sleep after each step (to watch or interrupt a run)"
+    )
     args = parser.parse_args()
     args.master_port = free_port()
     mp.spawn(train, args=(args,), nprocs=args.world_size)

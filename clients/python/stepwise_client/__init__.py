@@ -1,4 +1,5 @@
 """Python client of Stepwise, the learning-rate schedule server."""
+
 from .client import StepwiseClient, StepwiseError
 from .scheduler import RemoteLRScheduler
 

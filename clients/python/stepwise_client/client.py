@@ -1,4 +1,5 @@
 """HTTP client for the Stepwise API v1 (standard library only)."""
+
 from __future__ import annotations
 
 import http.client
@@ -8,9 +9,10 @@ import threading
 import time
 import urllib.parse
 import uuid
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from collections.abc import Mapping, Sequence
+from typing import Any
 
-JSON = Dict[str, Any]
+JSON = dict[str, Any]
 
 # Errors after which a request that is not idempotent (a step without an epoch) certainly did
 # not reach the service, so resending it cannot apply it twice.
@@ -20,9 +22,15 @@ _UNSENT = (ConnectionRefusedError,)
 class StepwiseError(Exception):
     """A non-2xx answer; for RFC 9457 problem responses every field of the problem is kept."""
 
-    def __init__(self, status: int, title: str, detail: Optional[str] = None,
-                 errors: Optional[List[JSON]] = None, problem_type: Optional[str] = None,
-                 body: Any = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        title: str,
+        detail: str | None = None,
+        errors: list[JSON] | None = None,
+        problem_type: str | None = None,
+        body: Any = None,
+    ) -> None:
         self.status = status
         self.title = title
         self.detail = detail
@@ -33,11 +41,10 @@ class StepwiseError(Exception):
         super().__init__(" - ".join(s for s in (f"{status} {title}", detail, fields) if s))
 
     @classmethod
-    def from_response(cls, status: int, reason: str, body: Any) -> "StepwiseError":
+    def from_response(cls, status: int, reason: str, body: Any) -> StepwiseError:
         if not isinstance(body, dict):  # e.g. a proxy's HTML error page
             return cls(status, reason, body=body)
-        return cls(status, body.get("title") or reason, body.get("detail"), body.get("errors"),
-                   body.get("type"), body)
+        return cls(status, body.get("title") or reason, body.get("detail"), body.get("errors"), body.get("type"), body)
 
 
 class StepwiseClient:
@@ -49,13 +56,13 @@ class StepwiseClient:
     carries an id and steps carry their epoch: the service answers a repeated one from its record.
     """
 
-    def __init__(self, base_url: str, timeout: float = 10.0, retries: int = 8,
-                 backoff: float = 0.05, max_backoff: float = 5.0) -> None:
+    def __init__(
+        self, base_url: str, timeout: float = 10.0, retries: int = 8, backoff: float = 0.05, max_backoff: float = 5.0
+    ) -> None:
         url = urllib.parse.urlsplit(base_url)
         if url.scheme not in ("http", "https") or not url.hostname:
             raise ValueError(f"base_url must be an http(s) URL, got {base_url!r}")
-        self._connection_class = (http.client.HTTPSConnection if url.scheme == "https"
-                                  else http.client.HTTPConnection)
+        self._connection_class = http.client.HTTPSConnection if url.scheme == "https" else http.client.HTTPConnection
         self._netloc = url.netloc
         self._prefix = url.path.rstrip("/") + "/api/v1"
         self.timeout = timeout
@@ -66,19 +73,22 @@ class StepwiseClient:
 
     # -- API calls ---------------------------------------------------------------------------
 
-    def register(self, param_groups: Sequence[Mapping[str, Any]], scheduler: Mapping[str, Any],
-                 id: Optional[str] = None, last_epoch: Optional[int] = None) -> JSON:
+    def register(
+        self,
+        param_groups: Sequence[Mapping[str, Any]],
+        scheduler: Mapping[str, Any],
+        id: str | None = None,
+        last_epoch: int | None = None,
+    ) -> JSON:
         """POST /schedulers. 201 (created) and 200 (already registered, identical) both return
         the resource; a different schedule under that id raises StepwiseError(409)."""
         # An id chosen here makes a retried registration idempotent.
-        body: JSON = {"id": id or str(uuid.uuid4()), "param_groups": list(param_groups),
-                      "scheduler": dict(scheduler)}
+        body: JSON = {"id": id or str(uuid.uuid4()), "param_groups": list(param_groups), "scheduler": dict(scheduler)}
         if last_epoch is not None:
             body["last_epoch"] = last_epoch
         return self._call("POST", "/schedulers", body)
 
-    def step(self, scheduler_id: str, epoch: Optional[float] = None,
-             metric: Optional[float] = None) -> JSON:
+    def step(self, scheduler_id: str, epoch: float | None = None, metric: float | None = None) -> JSON:
         """POST /schedulers/{id}/steps: the state after `epoch`, with `replayed`. Without an
         epoch the step is retried only when it certainly did not reach the service."""
         body: JSON = {}
@@ -86,8 +96,7 @@ class StepwiseClient:
             body["epoch"] = epoch
         if metric is not None:
             body["metric"] = metric
-        return self._call("POST", self._path(scheduler_id, "steps"), body,
-                          idempotent=epoch is not None)
+        return self._call("POST", self._path(scheduler_id, "steps"), body, idempotent=epoch is not None)
 
     def get_lr(self, scheduler_id: str) -> JSON:
         """GET /schedulers/{id}/lr: the current state."""
@@ -97,7 +106,7 @@ class StepwiseClient:
         """GET /schedulers/{id}: the resource (state, normalised spec, timestamps)."""
         return self._call("GET", self._path(scheduler_id))
 
-    def list_schedulers(self, page: Optional[int] = None, size: Optional[int] = None) -> JSON:
+    def list_schedulers(self, page: int | None = None, size: int | None = None) -> JSON:
         """GET /schedulers: one page, newest first."""
         return self._call("GET", "/schedulers", query={"page": page, "size": size})
 
@@ -105,11 +114,15 @@ class StepwiseClient:
         """DELETE /schedulers/{id} (and its history)."""
         self._call("DELETE", self._path(scheduler_id))
 
-    def history(self, scheduler_id: str, from_epoch: Optional[int] = None,
-                to_epoch: Optional[int] = None, limit: Optional[int] = None) -> JSON:
+    def history(
+        self, scheduler_id: str, from_epoch: int | None = None, to_epoch: int | None = None, limit: int | None = None
+    ) -> JSON:
         """GET /schedulers/{id}/history: `items` in epoch order and `next_from_epoch`."""
-        return self._call("GET", self._path(scheduler_id, "history"),
-                          query={"from_epoch": from_epoch, "to_epoch": to_epoch, "limit": limit})
+        return self._call(
+            "GET",
+            self._path(scheduler_id, "history"),
+            query={"from_epoch": from_epoch, "to_epoch": to_epoch, "limit": limit},
+        )
 
     def resume(self, scheduler_id: str, last_epoch: int) -> JSON:
         """POST /schedulers/{id}/resume: back to the state recorded at `last_epoch`."""
@@ -123,11 +136,15 @@ class StepwiseClient:
         """PUT /schedulers/{id}/state: replace the whole state."""
         return self._call("PUT", self._path(scheduler_id, "state"), dict(state))
 
-    def preview(self, param_groups: Sequence[Mapping[str, Any]], scheduler: Mapping[str, Any],
-                steps: int, metrics: Optional[Sequence[float]] = None) -> JSON:
+    def preview(
+        self,
+        param_groups: Sequence[Mapping[str, Any]],
+        scheduler: Mapping[str, Any],
+        steps: int,
+        metrics: Sequence[float] | None = None,
+    ) -> JSON:
         """POST /previews: `states` after registration and each step, nothing stored."""
-        body: JSON = {"param_groups": list(param_groups), "scheduler": dict(scheduler),
-                      "steps": steps}
+        body: JSON = {"param_groups": list(param_groups), "scheduler": dict(scheduler), "steps": steps}
         if metrics is not None:
             body["metrics"] = list(metrics)
         return self._call("POST", "/previews", body)
@@ -136,7 +153,7 @@ class StepwiseClient:
         """Close this thread's connection (others close when their thread ends)."""
         self._drop_connection()
 
-    def __enter__(self) -> "StepwiseClient":
+    def __enter__(self) -> StepwiseClient:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -147,8 +164,14 @@ class StepwiseClient:
     def _path(self, scheduler_id: str, *rest: str) -> str:
         return "/".join(("/schedulers", urllib.parse.quote(scheduler_id, safe="")) + rest)
 
-    def _call(self, method: str, path: str, body: Optional[JSON] = None,
-              query: Optional[Mapping[str, Any]] = None, idempotent: bool = True) -> Any:
+    def _call(
+        self,
+        method: str,
+        path: str,
+        body: JSON | None = None,
+        query: Mapping[str, Any] | None = None,
+        idempotent: bool = True,
+    ) -> Any:
         if query:
             pairs = {k: v for k, v in query.items() if v is not None}
             if pairs:
@@ -175,16 +198,15 @@ class StepwiseClient:
             time.sleep(delay)
             attempt += 1
 
-    def _backoff(self, attempt: int, retry_after: Optional[str] = None) -> float:
+    def _backoff(self, attempt: int, retry_after: str | None = None) -> float:
         try:
             return min(self.max_backoff, max(0.0, float(retry_after)))  # type: ignore[arg-type]
         except (TypeError, ValueError):  # absent, or an HTTP date: fall back to our own backoff
             pass
         # Jitter keeps the ranks of a job from retrying in lockstep.
-        return min(self.max_backoff, self.backoff * 2 ** attempt) * random.uniform(0.5, 1.0)
+        return min(self.max_backoff, self.backoff * 2**attempt) * random.uniform(0.5, 1.0)
 
-    def _send(self, method: str, path: str,
-              payload: Optional[bytes]) -> Tuple[int, str, http.client.HTTPMessage, Any]:
+    def _send(self, method: str, path: str, payload: bytes | None) -> tuple[int, str, http.client.HTTPMessage, Any]:
         conn = getattr(self._local, "conn", None)
         if conn is None:
             conn = self._local.conn = self._connection_class(self._netloc, timeout=self.timeout)

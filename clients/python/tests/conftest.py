@@ -10,6 +10,7 @@ The database is placed with `--stepwise.data-dir`, not `--spring.datasource.url`
 own H2 URL carries WRITE_DELAY=0, without which H2 acknowledges steps it has not written yet
 and a SIGKILL loses them.
 """
+
 from __future__ import annotations
 
 import os
@@ -21,8 +22,9 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Callable, Iterator, List, Optional
+from typing import Callable
 
 import pytest
 
@@ -31,16 +33,20 @@ from stepwise_client import StepwiseClient
 
 DEFAULT_JAR = Path(__file__).resolve().parents[3] / "target" / "stepwise-0.1.0-SNAPSHOT.jar"
 STARTUP_TIMEOUT = 180.0
-SERVICE_ENV_OVERRIDES = {"STEPWISE_DATABASE_URL", "STEPWISE_DATABASE_USERNAME",
-                         "STEPWISE_DATABASE_PASSWORD", "SPRING_PROFILES_ACTIVE"}
+SERVICE_ENV_OVERRIDES = {
+    "STEPWISE_DATABASE_URL",
+    "STEPWISE_DATABASE_USERNAME",
+    "STEPWISE_DATABASE_PASSWORD",
+    "SPRING_PROFILES_ACTIVE",
+}
 
 
 class Service:
     """A Stepwise process with a fixed port and database, so a test can kill and restart it."""
 
-    def __init__(self, jar: Optional[Path] = None, url: Optional[str] = None) -> None:
-        self.jar: Optional[Path] = None
-        self.process: Optional[subprocess.Popen] = None
+    def __init__(self, jar: Path | None = None, url: str | None = None) -> None:
+        self.jar: Path | None = None
+        self.process: subprocess.Popen | None = None
         if url:
             self.base_url = url.rstrip("/")
             return
@@ -63,24 +69,34 @@ class Service:
         env = {k: v for k, v in os.environ.items() if k not in SERVICE_ENV_OVERRIDES}
         log = open(self.workdir / "service.log", "ab")
         self.process = subprocess.Popen(
-            [java, "-jar", str(self.jar), f"--server.port={self.port}", "--server.address=127.0.0.1",
-             f"--stepwise.data-dir={self.workdir / 'data'}"],
-            env=env, stdout=log, stderr=subprocess.STDOUT)
+            [
+                java,
+                "-jar",
+                str(self.jar),
+                f"--server.port={self.port}",
+                "--server.address=127.0.0.1",
+                f"--stepwise.data-dir={self.workdir / 'data'}",
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         log.close()
 
     def wait_ready(self) -> None:
         deadline = time.monotonic() + STARTUP_TIMEOUT
         while time.monotonic() < deadline:
             if self.process is not None and self.process.poll() is not None:
-                pytest.fail(f"the service exited with {self.process.returncode}:\n{self.log_tail()}",
-                            pytrace=False)
+                pytest.fail(f"the service exited with {self.process.returncode}:\n{self.log_tail()}", pytrace=False)
             try:
                 with urllib.request.urlopen(self.base_url + "/api/v1/schedulers?size=1", timeout=5):
                     return
             except (OSError, urllib.error.HTTPError):
                 time.sleep(0.25)
-        pytest.fail(f"the service did not answer GET /api/v1/schedulers within "
-                    f"{STARTUP_TIMEOUT:.0f}s:\n{self.log_tail()}", pytrace=False)
+        pytest.fail(
+            f"the service did not answer GET /api/v1/schedulers within {STARTUP_TIMEOUT:.0f}s:\n{self.log_tail()}",
+            pytrace=False,
+        )
 
     def kill(self) -> None:
         """SIGKILL: no shutdown hooks, no flushing."""
@@ -111,9 +127,12 @@ def service() -> Iterator[Service]:
         return
     jar = Path(os.environ.get("STEPWISE_JAR", DEFAULT_JAR))
     if not jar.is_file():
-        pytest.fail(f"service jar {jar} not found: build it with `cd {DEFAULT_JAR.parents[1]} && "
-                    "./mvnw -q -B -DskipTests package`, or set STEPWISE_JAR to a jar or "
-                    "STEPWISE_URL to a running service", pytrace=False)
+        pytest.fail(
+            f"service jar {jar} not found: build it with `cd {DEFAULT_JAR.parents[1]} && "
+            "./mvnw -q -B -DskipTests package`, or set STEPWISE_JAR to a jar or "
+            "STEPWISE_URL to a running service",
+            pytrace=False,
+        )
     svc = Service(jar=jar)
     svc.start()
     try:
@@ -133,7 +152,7 @@ def client(service: Service) -> Iterator[StepwiseClient]:
 @pytest.fixture
 def new_id(request: pytest.FixtureRequest) -> Callable[[str], str]:
     """Unique scheduler ids, so tests never collide on a long-lived STEPWISE_URL service."""
-    used: List[str] = []
+    used: list[str] = []
 
     def make(label: str = "") -> str:
         base = "".join(c if c.isalnum() else "-" for c in (label or request.node.name))[:60]

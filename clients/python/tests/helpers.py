@@ -1,19 +1,31 @@
 """Shared by the tests: the local torch scheduler for a service spec, and value comparison."""
+
 from __future__ import annotations
 
 import math
 import socket
-from typing import Any, Callable, List, Mapping, Optional, Sequence, Tuple
+from collections.abc import Mapping, Sequence
+from typing import Any, Callable, Optional
 
 import torch
 
 EXPRESSION_NAMES = {
-    "min": min, "max": max, "abs": abs, "exp": math.exp, "log": math.log, "sqrt": math.sqrt,
-    "sin": math.sin, "cos": math.cos, "tan": math.tan, "floor": math.floor, "ceil": math.ceil,
-    "pi": math.pi, "e": math.e,
+    "min": min,
+    "max": max,
+    "abs": abs,
+    "exp": math.exp,
+    "log": math.log,
+    "sqrt": math.sqrt,
+    "sin": math.sin,
+    "cos": math.cos,
+    "tan": math.tan,
+    "floor": math.floor,
+    "ceil": math.ceil,
+    "pi": math.pi,
+    "e": math.e,
 }
 
-GroupValues = List[Tuple[float, Optional[float]]]
+GroupValues = list[tuple[float, Optional[float]]]
 
 
 def free_port() -> int:
@@ -51,7 +63,7 @@ def group_values(optimizer: torch.optim.Optimizer) -> GroupValues:
     return out
 
 
-def close(a: Optional[float], b: Optional[float]) -> bool:
+def close(a: float | None, b: float | None) -> bool:
     """API.md's tolerance: |a-b| <= 1e-12 + 1e-9*|b|."""
     if a is None or b is None:
         return a is None and b is None
@@ -67,8 +79,9 @@ def assert_traces_close(got: Sequence[GroupValues], want: Sequence[GroupValues])
             assert close(mom, want_mom), f"epoch {epoch} group {i}: momentum {mom!r} != torch's {want_mom!r}"
 
 
-def torch_lrs(spec: Mapping[str, Any], lrs: Sequence[float], steps: int,
-              metrics: Optional[Sequence[float]] = None) -> List[List[float]]:
+def torch_lrs(
+    spec: Mapping[str, Any], lrs: Sequence[float], steps: int, metrics: Sequence[float] | None = None
+) -> list[list[float]]:
     """torch's lrs after construction and after each of `steps` steps, on a bare SGD."""
     params = [{"params": [torch.zeros(1, requires_grad=True)], "lr": lr} for lr in lrs]
     optimizer = torch.optim.SGD(params, lr=lrs[0], momentum=0.9)

@@ -1,12 +1,14 @@
 """StepwiseClient's transport against a scripted stdlib http.server stub: keep-alive, retries
 and backoff, problem responses, request bodies. (No service needed.)"""
+
 from __future__ import annotations
 
 import json
 import math
 import threading
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Optional
 
 import pytest
 
@@ -14,14 +16,17 @@ import stepwise_client.client as client_module
 from helpers import free_port
 from stepwise_client import StepwiseClient, StepwiseError
 
-STATE = {"id": "s", "last_epoch": 1, "param_groups": [{"lr": 0.1, "momentum": None}],
-         "replayed": False}
-PROBLEM = {"type": "about:blank", "title": "Unprocessable Entity", "status": 422,
-           "detail": "gamma must be finite",
-           "errors": [{"field": "scheduler.gamma", "message": "must be finite"}]}
+STATE = {"id": "s", "last_epoch": 1, "param_groups": [{"lr": 0.1, "momentum": None}], "replayed": False}
+PROBLEM = {
+    "type": "about:blank",
+    "title": "Unprocessable Entity",
+    "status": 422,
+    "detail": "gamma must be finite",
+    "errors": [{"field": "scheduler.gamma", "message": "must be finite"}],
+}
 
 # A scripted answer: (status, extra headers, JSON body), or DROP to close without answering.
-Answer = Optional[Tuple[int, Dict[str, str], Any]]
+Answer = Optional[tuple[int, dict[str, str], Any]]
 DROP: Answer = None
 OK: Answer = (200, {}, STATE)
 
@@ -29,9 +34,9 @@ OK: Answer = (200, {}, STATE)
 class Stub:
     """Answers requests from a script (the last answer repeats) and records what it got."""
 
-    def __init__(self, script: List[Answer], port: int = 0) -> None:
+    def __init__(self, script: list[Answer], port: int = 0) -> None:
         self.script = list(script)
-        self.requests: List[Dict[str, Any]] = []
+        self.requests: list[dict[str, Any]] = []
         stub = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -40,8 +45,9 @@ class Stub:
 
             def handle_one(self) -> None:
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                stub.requests.append({"method": self.command, "path": self.path, "body": raw,
-                                      "peer": self.client_address})
+                stub.requests.append(
+                    {"method": self.command, "path": self.path, "body": raw, "peer": self.client_address}
+                )
                 answer = stub.script.pop(0) if len(stub.script) > 1 else stub.script[0]
                 if answer is DROP:
                     self.close_connection = True
@@ -49,8 +55,7 @@ class Stub:
                 status, headers, body = answer
                 data = json.dumps(body).encode()
                 self.send_response(status)
-                self.send_header("Content-Type", "application/problem+json" if status >= 400
-                                 else "application/json")
+                self.send_header("Content-Type", "application/problem+json" if status >= 400 else "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 for name, value in headers.items():
                     self.send_header(name, value)
@@ -73,7 +78,7 @@ class Stub:
 
 @pytest.fixture
 def stub_with(request) -> Iterator:
-    stubs: List[Stub] = []
+    stubs: list[Stub] = []
 
     def make(*script: Answer) -> Stub:
         stubs.append(Stub(list(script)))
@@ -85,9 +90,9 @@ def stub_with(request) -> Iterator:
 
 
 @pytest.fixture
-def sleeps(monkeypatch) -> List[float]:
+def sleeps(monkeypatch) -> list[float]:
     """Backoff delays the client asked for (not slept, so the tests stay fast)."""
-    delays: List[float] = []
+    delays: list[float] = []
     monkeypatch.setattr(client_module.time, "sleep", delays.append)
     return delays
 
@@ -140,7 +145,7 @@ def test_an_error_without_a_problem_body_still_raises_stepwise_error(stub_with, 
 
 def test_waits_for_a_service_that_is_not_up_yet() -> None:
     port = free_port()
-    stubs: List[Stub] = []
+    stubs: list[Stub] = []
     timer = threading.Timer(0.3, lambda: stubs.append(Stub([OK], port=port)))
     timer.start()
     try:
@@ -195,12 +200,20 @@ def test_request_bodies_and_paths(stub_with) -> None:
     generated = json.loads(sent[2][2])
     assert generated.pop("id")  # chosen by the client, so a retried registration is idempotent
     assert generated == {"param_groups": [{"lr": 0.1}], "scheduler": {"type": "StepLR", "step_size": 2}}
-    assert json.loads(sent[3][2]) == {"id": "r", "param_groups": [{"lr": 0.1}],
-                                      "scheduler": {"type": "StepLR", "step_size": 2}, "last_epoch": 5}
+    assert json.loads(sent[3][2]) == {
+        "id": "r",
+        "param_groups": [{"lr": 0.1}],
+        "scheduler": {"type": "StepLR", "step_size": 2},
+        "last_epoch": 5,
+    }
     assert sent[4][:2] == ("GET", "/prefix/api/v1/schedulers/s/history?from_epoch=3&limit=10")
     assert sent[5] == ("POST", "/prefix/api/v1/schedulers/s/resume", b'{"last_epoch": 4}')
     assert sent[6][:2] == ("PUT", "/prefix/api/v1/schedulers/s/state")
-    assert json.loads(sent[7][2]) == {"param_groups": [{"lr": 1.0}], "scheduler": {"type": "ReduceLROnPlateau"},
-                                      "steps": 2, "metrics": [1.0, 2.0]}
+    assert json.loads(sent[7][2]) == {
+        "param_groups": [{"lr": 1.0}],
+        "scheduler": {"type": "ReduceLROnPlateau"},
+        "steps": 2,
+        "metrics": [1.0, 2.0],
+    }
     assert sent[8][:2] == ("GET", "/prefix/api/v1/schedulers?size=10")
     assert sent[9][:2] == ("DELETE", "/prefix/api/v1/schedulers/s")

@@ -1,12 +1,13 @@
 """RemoteLRScheduler's bookkeeping against a fake client: what it registers and posts, and what
 it writes into the optimizer. (No service needed.)"""
+
 from __future__ import annotations
 
 import io
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any
 
 import pytest
 import torch
@@ -18,15 +19,22 @@ class FakeClient:
     """Answers like the service for a schedule lr = initial_lr * 0.5**epoch, momentum - 0.1*epoch."""
 
     def __init__(self, registered_epoch: int = 0) -> None:
-        self.calls: List[tuple] = []
-        self.groups: List[Dict[str, Any]] = []
+        self.calls: list[tuple] = []
+        self.groups: list[dict[str, Any]] = []
         self.epoch = registered_epoch
 
-    def state(self) -> Dict[str, Any]:
-        return {"id": "run", "last_epoch": self.epoch, "param_groups": [
-            {"lr": g["lr"] * 0.5 ** self.epoch,
-             "momentum": None if g.get("momentum") is None else g["momentum"] - 0.1 * self.epoch}
-            for g in self.groups]}
+    def state(self) -> dict[str, Any]:
+        return {
+            "id": "run",
+            "last_epoch": self.epoch,
+            "param_groups": [
+                {
+                    "lr": g["lr"] * 0.5**self.epoch,
+                    "momentum": None if g.get("momentum") is None else g["momentum"] - 0.1 * self.epoch,
+                }
+                for g in self.groups
+            ],
+        }
 
     def register(self, param_groups, scheduler, id=None, last_epoch=None):
         self.calls.append(("register", param_groups, scheduler, id))
@@ -44,21 +52,30 @@ class FakeClient:
         return self.state()
 
 
-def params() -> List[Dict[str, Any]]:
-    return [{"params": [torch.zeros(2, requires_grad=True)]},
-            {"params": [torch.zeros(1, requires_grad=True)], "lr": 0.01}]
+def params() -> list[dict[str, Any]]:
+    return [
+        {"params": [torch.zeros(2, requires_grad=True)]},
+        {"params": [torch.zeros(1, requires_grad=True)], "lr": 0.01},
+    ]
 
 
 SPEC = {"type": "ExponentialLR", "gamma": 0.5}
 
 
-@pytest.mark.parametrize("optimizer, sent", [
-    (lambda: torch.optim.SGD(params(), lr=0.1, momentum=0.9),
-     [{"lr": 0.1, "momentum": 0.9}, {"lr": 0.01, "momentum": 0.9}]),
-    (lambda: torch.optim.Adam(params(), lr=0.1, betas=(0.8, 0.99)),
-     [{"lr": 0.1, "momentum": 0.8}, {"lr": 0.01, "momentum": 0.8}]),
-    (lambda: torch.optim.Adagrad(params(), lr=0.1), [{"lr": 0.1}, {"lr": 0.01}]),
-])
+@pytest.mark.parametrize(
+    "optimizer, sent",
+    [
+        (
+            lambda: torch.optim.SGD(params(), lr=0.1, momentum=0.9),
+            [{"lr": 0.1, "momentum": 0.9}, {"lr": 0.01, "momentum": 0.9}],
+        ),
+        (
+            lambda: torch.optim.Adam(params(), lr=0.1, betas=(0.8, 0.99)),
+            [{"lr": 0.1, "momentum": 0.8}, {"lr": 0.01, "momentum": 0.8}],
+        ),
+        (lambda: torch.optim.Adagrad(params(), lr=0.1), [{"lr": 0.1}, {"lr": 0.01}]),
+    ],
+)
 def test_registers_the_param_groups(optimizer, sent) -> None:
     client = FakeClient()
     RemoteLRScheduler(optimizer(), client, "run", SPEC)
@@ -69,7 +86,7 @@ def test_registers_initial_values_not_scheduled_ones() -> None:
     optimizer = torch.optim.SGD(params(), lr=0.1, momentum=0.9)
     client = FakeClient(registered_epoch=3)  # registered before: its lr and momentum moved
     first = RemoteLRScheduler(optimizer, client, "run", SPEC)
-    assert optimizer.param_groups[0]["lr"] == 0.1 * 0.5 ** 3
+    assert optimizer.param_groups[0]["lr"] == 0.1 * 0.5**3
     RemoteLRScheduler(optimizer, client, "run", SPEC)
     assert client.calls[0] == client.calls[1]
     assert first.last_epoch == 3

@@ -1,5 +1,6 @@
 """The service SIGKILLed and restarted mid-run: the client's retries carry the run through,
 nothing lost and nothing applied twice."""
+
 from __future__ import annotations
 
 import threading

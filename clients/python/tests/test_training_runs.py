@@ -1,5 +1,6 @@
 """The DDP example against the service: ranks agree, the service counts optimizer steps, and a
 run SIGKILLed mid-training resumes from its checkpoint with an uninterrupted run's lrs."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -11,7 +12,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Callable, Dict, List
+from typing import Callable
 
 import pytest
 
@@ -34,20 +35,39 @@ def load_example():
 class Run:
     """One invocation of examples/train_ddp.py (2 ranks) in its own process group."""
 
-    def __init__(self, url: str, run_id: str, schedule: str, workdir: Path, name: str,
-                 step_delay: float = 0.0) -> None:
+    def __init__(self, url: str, run_id: str, schedule: str, workdir: Path, name: str, step_delay: float = 0.0) -> None:
         self.run_id, self.logdir = run_id, workdir / name
         self.logdir.mkdir(parents=True)
         self.output = self.logdir / "output.txt"
         with open(self.output, "wb") as out:
             self.process = subprocess.Popen(
-                [sys.executable, str(EXAMPLE), "--url", url, "--run-id", run_id,
-                 "--schedule", schedule, "--epochs", str(EPOCHS),
-                 "--steps-per-epoch", str(STEPS_PER_EPOCH), "--warmup", str(WARMUP),
-                 "--checkpoint-dir", str(workdir / "checkpoints"), "--lr-log-dir", str(self.logdir),
-                 "--step-delay", str(step_delay)],
-                env=dict(os.environ, PYTHONPATH=str(CLIENT_ROOT)), stdout=out,
-                stderr=subprocess.STDOUT, start_new_session=True)
+                [
+                    sys.executable,
+                    str(EXAMPLE),
+                    "--url",
+                    url,
+                    "--run-id",
+                    run_id,
+                    "--schedule",
+                    schedule,
+                    "--epochs",
+                    str(EPOCHS),
+                    "--steps-per-epoch",
+                    str(STEPS_PER_EPOCH),
+                    "--warmup",
+                    str(WARMUP),
+                    "--checkpoint-dir",
+                    str(workdir / "checkpoints"),
+                    "--lr-log-dir",
+                    str(self.logdir),
+                    "--step-delay",
+                    str(step_delay),
+                ],
+                env=dict(os.environ, PYTHONPATH=str(CLIENT_ROOT)),
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
 
     def wait(self) -> None:
         try:
@@ -61,7 +81,7 @@ class Run:
         os.killpg(self.process.pid, signal.SIGKILL)  # the launcher and both ranks
         self.process.wait()
 
-    def log(self, rank: int) -> List[dict]:
+    def log(self, rank: int) -> list[dict]:
         """The rank's per-step records; a line cut short by SIGKILL is dropped."""
         path = self.logdir / f"rank{rank}.jsonl"
         records = []
@@ -76,13 +96,12 @@ class Run:
 @pytest.fixture(scope="session")
 def finished_run(service, tmp_path_factory) -> Callable[[str], Run]:
     """An uninterrupted run per schedule, shared by the tests that compare against it."""
-    runs: Dict[str, Run] = {}
+    runs: dict[str, Run] = {}
 
     def get(schedule: str) -> Run:
         if schedule not in runs:
             workdir = tmp_path_factory.mktemp(f"uninterrupted-{schedule}")
-            run = Run(service.base_url, f"uninterrupted-{schedule}-{workdir.name}", schedule,
-                      workdir, "run")
+            run = Run(service.base_url, f"uninterrupted-{schedule}-{workdir.name}", schedule, workdir, "run")
             run.wait()
             runs[schedule] = run
         return runs[schedule]
@@ -90,12 +109,12 @@ def finished_run(service, tmp_path_factory) -> Callable[[str], Run]:
     return get
 
 
-def lrs_by_iteration(*logs: List[dict]) -> Dict[int, List[float]]:
+def lrs_by_iteration(*logs: list[dict]) -> dict[int, list[float]]:
     """Later logs win: a resumed run redoes the iterations after its checkpoint."""
     return {r["iteration"]: r["lr"] for log in logs for r in log}
 
 
-def history(client, run_id: str) -> List[dict]:
+def history(client, run_id: str) -> list[dict]:
     page = client.history(run_id, limit=10000)
     assert page.get("next_from_epoch") is None, "more history than the test expects"
     return page["items"]
@@ -118,7 +137,8 @@ def test_ranks_see_identical_lrs_and_service_counts_optimizer_steps(client, fini
 
 @pytest.mark.parametrize("schedule", ["cosine", "plateau"])
 def test_run_killed_mid_training_resumes_with_uninterrupted_lrs(
-        schedule: str, service, client, finished_run, new_id, tmp_path) -> None:
+    schedule: str, service, client, finished_run, new_id, tmp_path
+) -> None:
     reference = finished_run(schedule)
     run_id = new_id(f"killed-{schedule}")
     killed = Run(service.base_url, run_id, schedule, tmp_path, "killed", step_delay=0.03)
@@ -143,8 +163,9 @@ def test_run_killed_mid_training_resumes_with_uninterrupted_lrs(
     assert redone == resumed.log(1)
 
     # Exactly the lrs of the uninterrupted run, before and after the kill.
-    assert len({tuple(lr) for lr in lrs_by_iteration(reference.log(0)).values()}) > 1, \
+    assert len({tuple(lr) for lr in lrs_by_iteration(reference.log(0)).values()}) > 1, (
         "the schedule never changed the lr: nothing to compare"
+    )
     assert lrs_by_iteration(killed.log(0), redone) == lrs_by_iteration(reference.log(0))
     # The service's record too: each epoch once, same lrs, same metrics.
     got, want = history(client, run_id), history(client, reference.run_id)

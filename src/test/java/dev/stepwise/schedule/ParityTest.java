@@ -42,6 +42,12 @@ class ParityTest {
 
 	static void verify(Trace trace) {
 		if (trace.rejected()) {
+			Kind kind = trace.rejectionKind();
+			if (trace.torchRejectsAtRegistration() && trace.expectStatus().size() == 1) {
+				// a case's expect_status may not contradict what PyTorch raised at registration
+				assertThat(kind).as("%s: expect_status %s for PyTorch's %s", trace, trace.expectStatus(), trace.torchError())
+					.isEqualTo(ParityTraces.Trace.kindOf(trace.torchError()));
+			}
 			assertThatExceptionOfType(InvalidScheduleException.class).isThrownBy(() -> {
 				Schedule.of(trace.scheduler(), trace.paramGroups()).start(trace.lastEpoch());
 			}).satisfies((ex) -> {
@@ -51,6 +57,8 @@ class ParityTest {
 				if (trace.expectStatus().equals(List.of(422))) {
 					assertThat(ex.kind()).isEqualTo(Kind.INVALID);
 				}
+				assertThat(ex.kind()).as("%s: kind of rejection for PyTorch's %s", trace, trace.torchError())
+					.isEqualTo(kind);
 			});
 			return;
 		}

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import dev.stepwise.schedule.InvalidScheduleException.Kind;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -75,6 +76,59 @@ final class ParityTraces {
 		@SuppressWarnings("unchecked")
 		List<Integer> expectStatus() {
 			return (List<Integer>) this.input.getOrDefault("expect_status", List.of(400, 422));
+		}
+
+		/** The class of the exception PyTorch raised ({@code "ValueError"}, ...), or null if it raised none. */
+		String torchError() {
+			String error = (String) this.expected.get("error");
+			if (error == null) {
+				return null;
+			}
+			int colon = error.indexOf(':');
+			return (colon < 0) ? error : error.substring(0, colon);
+		}
+
+		/** Whether PyTorch raised while building the scheduler (or fast-forwarding it), before any state. */
+		boolean torchRejectsAtRegistration() {
+			return !this.expected.containsKey("states") && this.expected.containsKey("error");
+		}
+
+		/**
+		 * How Stepwise must reject this case: the case's own single {@code expect_status} (400 or 422) when
+		 * it has one, a deliberate difference from the PyTorch of the traces; otherwise the kind of what
+		 * PyTorch raised at registration.
+		 */
+		Kind rejectionKind() {
+			List<Integer> status = expectStatus();
+			if (status.size() == 1) {
+				return switch (status.get(0)) {
+					case 400 -> Kind.MALFORMED;
+					case 422 -> Kind.INVALID;
+					default -> throw new IllegalStateException(name() + ": expect_status " + status + " is no rejection");
+				};
+			}
+			Kind kind = torchRejectsAtRegistration() ? kindOf(torchError()) : null;
+			if (kind == null) {
+				throw new IllegalStateException(name() + ": PyTorch's " + this.expected.get("error")
+						+ " says no kind of rejection; give the case an expect_status of [400] or [422]");
+			}
+			return kind;
+		}
+
+		/**
+		 * The kind of rejection for a Python exception raised by a scheduler's constructor, or null if it
+		 * has none: a {@code TypeError} (or an unknown name) is a malformed request, a {@code ValueError}
+		 * (or arithmetic that fails on the values) an invalid one.
+		 */
+		static Kind kindOf(String pythonError) {
+			if (pythonError == null) {
+				return null;
+			}
+			return switch (pythonError) {
+				case "TypeError", "AttributeError", "KeyError" -> Kind.MALFORMED;
+				case "ValueError", "ZeroDivisionError", "IndexError" -> Kind.INVALID;
+				default -> null;
+			};
 		}
 
 		@Override

@@ -20,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Checks {@link Expression} against CPython's own results, recorded in
- * {@code expression/python-cases.tsv} by evaluating each case with {@code /usr/bin/python3}.
+ * {@code expression/python-cases.tsv} by evaluating each case with {@code /usr/bin/python3}:
+ * {@code src/test/python/expression_cases.py} writes the file ({@code --check} compares it).
  */
 class ExpressionPythonCasesTest {
 
