@@ -21,8 +21,8 @@ import dev.stepwise.schedule.NodeState.Chained;
  */
 record ChainedScheduler(List<Scheduler> children, Map<String, @Nullable Object> arguments) implements Composite {
 
-	static ChainedScheduler read(Arguments arguments) {
-		List<Arguments> childArguments = arguments.schedulers("schedulers");
+	static ChainedScheduler read(ArgumentReader arguments) {
+		List<ArgumentReader> childArguments = arguments.schedulers("schedulers");
 		return new ChainedScheduler(SchedulerFactory.children(arguments, childArguments, "ChainedScheduler"),
 				arguments.normalized());
 	}

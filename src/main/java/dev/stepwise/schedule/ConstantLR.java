@@ -20,7 +20,7 @@ import dev.stepwise.schedule.NodeState.Progress;
  */
 record ConstantLR(double factor, long totalIters, Map<String, @Nullable Object> arguments) implements Chainable {
 
-	static ConstantLR read(Arguments arguments) {
+	static ConstantLR read(ArgumentReader arguments) {
 		double factor = arguments.real("factor", 1.0 / 3);
 		long totalIters = arguments.integer("total_iters", 5, false);
 		if (factor > 1.0 || factor < 0) {

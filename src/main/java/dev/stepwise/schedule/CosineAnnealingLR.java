@@ -21,7 +21,7 @@ import dev.stepwise.schedule.NodeState.Progress;
  */
 record CosineAnnealingLR(long tMax, double etaMin, Map<String, @Nullable Object> arguments) implements Chainable {
 
-	static CosineAnnealingLR read(Arguments arguments) {
+	static CosineAnnealingLR read(ArgumentReader arguments) {
 		long tMax = arguments.requiredInteger("T_max", false);
 		double etaMin = arguments.real("eta_min", 0.0);
 		return new CosineAnnealingLR(tMax, etaMin, arguments.normalized());

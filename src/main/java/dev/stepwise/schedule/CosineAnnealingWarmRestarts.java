@@ -27,14 +27,14 @@ import dev.stepwise.schedule.NodeState.WarmRestarts;
 record CosineAnnealingWarmRestarts(long t0, long tMult, double etaMin, Map<String, @Nullable Object> arguments)
 		implements Scheduler {
 
-	static CosineAnnealingWarmRestarts read(Arguments arguments) {
+	static CosineAnnealingWarmRestarts read(ArgumentReader arguments) {
 		long t0 = positiveInteger(arguments, "T_0", null, 1, "Expected positive integer T_0, but got ");
 		long tMult = positiveInteger(arguments, "T_mult", 1L, 1, "Expected integer T_mult >= 1, but got ");
 		double etaMin = arguments.real("eta_min", 0.0);
 		return new CosineAnnealingWarmRestarts(t0, tMult, etaMin, arguments.normalized());
 	}
 
-	private static long positiveInteger(Arguments arguments, String name, @Nullable Long defaultValue, long minimum,
+	private static long positiveInteger(ArgumentReader arguments, String name, @Nullable Long defaultValue, long minimum,
 			String message) {
 		if (arguments.has(name) && !arguments.isInteger(name)) {
 			throw arguments.invalid(name, message + arguments.optionalReal(name));

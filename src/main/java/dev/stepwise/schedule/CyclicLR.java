@@ -33,7 +33,7 @@ record CyclicLR(double[] baseLrs, double[] maxLrs, double totalSize, double step
 		boolean scaleByCycle, boolean cycleMomentum, double[] baseMomentums, double[] maxMomentums,
 		Map<String, @Nullable Object> arguments) implements Chainable {
 
-	static CyclicLR read(Arguments arguments) {
+	static CyclicLR read(ArgumentReader arguments) {
 		double[] baseLrs = arguments.reals("base_lr", null);
 		double[] maxLrs = arguments.reals("max_lr", null);
 		long up = arguments.integer("step_size_up", 2000, false);

@@ -20,7 +20,7 @@ interface EpochFunction {
 	double apply(long epoch);
 
 	/** Parses a user expression (one per group, or one for all) from the argument {@code name}. */
-	static List<EpochFunction> parse(Arguments arguments, String name, String variable) {
+	static List<EpochFunction> parse(ArgumentReader arguments, String name, String variable) {
 		List<String> sources = arguments.strings(name);
 		List<EpochFunction> functions = new ArrayList<>(sources.size());
 		for (int i = 0; i < sources.size(); i++) {
@@ -30,7 +30,7 @@ interface EpochFunction {
 	}
 
 	/** Parses one expression; syntax errors name the argument and the position. */
-	static EpochFunction parse(Arguments arguments, String field, String source, String variable) {
+	static EpochFunction parse(ArgumentReader arguments, String field, String source, String variable) {
 		try {
 			Expression expression = Expression.parse(source, variable);
 			return (epoch) -> {

@@ -17,7 +17,7 @@ import dev.stepwise.schedule.NodeState.Progress;
  */
 record ExponentialLR(double gamma, Map<String, @Nullable Object> arguments) implements Chainable {
 
-	static ExponentialLR read(Arguments arguments) {
+	static ExponentialLR read(ArgumentReader arguments) {
 		return new ExponentialLR(arguments.requiredReal("gamma"), arguments.normalized());
 	}
 

@@ -37,7 +37,7 @@ final class HuggingFaceSchedules {
 	}
 
 	/** Builds the named schedule; {@code firstLr} is HF's {@code optimizer.defaults["lr"]}. */
-	static Scheduler read(String name, Arguments arguments, double firstLr) {
+	static Scheduler read(String name, ArgumentReader arguments, double firstLr) {
 		EpochFunction function = switch (name) {
 			case "constant" -> (t) -> 1.0;
 			case "constant_with_warmup" -> constantWithWarmup(arguments);
@@ -54,25 +54,25 @@ final class HuggingFaceSchedules {
 		return new LambdaLR(name, List.of(function), arguments.normalized());
 	}
 
-	private static EpochFunction constantWithWarmup(Arguments arguments) {
+	private static EpochFunction constantWithWarmup(ArgumentReader arguments) {
 		long w = steps(arguments, "num_warmup_steps");
 		return (t) -> (t < w) ? warmup(t, w) : 1.0;
 	}
 
-	private static EpochFunction linear(Arguments arguments) {
+	private static EpochFunction linear(ArgumentReader arguments) {
 		long w = steps(arguments, "num_warmup_steps");
 		long total = steps(arguments, "num_training_steps");
 		return (t) -> (t < w) ? warmup(t, w) : Py.max(0.0, (double) (total - t) / Math.max(1, total - w));
 	}
 
-	private static EpochFunction cosine(Arguments arguments) {
+	private static EpochFunction cosine(ArgumentReader arguments) {
 		long w = steps(arguments, "num_warmup_steps");
 		long total = steps(arguments, "num_training_steps");
 		double cycles = arguments.real("num_cycles", 0.5);
 		return (t) -> (t < w) ? warmup(t, w) : Py.max(0.0, halfCosine(cycles, progress(t, w, total)));
 	}
 
-	private static EpochFunction cosineWithRestarts(Arguments arguments) {
+	private static EpochFunction cosineWithRestarts(ArgumentReader arguments) {
 		long w = steps(arguments, "num_warmup_steps");
 		long total = steps(arguments, "num_training_steps");
 		double cycles = arguments.real("num_cycles", 1.0);
@@ -88,7 +88,7 @@ final class HuggingFaceSchedules {
 		};
 	}
 
-	private static EpochFunction polynomial(Arguments arguments, double lrInit) {
+	private static EpochFunction polynomial(ArgumentReader arguments, double lrInit) {
 		long w = steps(arguments, "num_warmup_steps");
 		long total = steps(arguments, "num_training_steps");
 		double lrEnd = arguments.real("lr_end", 1e-7);
@@ -108,7 +108,7 @@ final class HuggingFaceSchedules {
 		};
 	}
 
-	private static EpochFunction inverseSqrt(Arguments arguments) {
+	private static EpochFunction inverseSqrt(ArgumentReader arguments) {
 		long w = steps(arguments, "num_warmup_steps");
 		Long given = arguments.optionalInteger("timescale", false);
 		long timescale = (given != null) ? given : ((w != 0) ? w : 10_000);
@@ -126,7 +126,7 @@ final class HuggingFaceSchedules {
 		};
 	}
 
-	private static EpochFunction cosineWithMinLr(Arguments arguments, double lrInit) {
+	private static EpochFunction cosineWithMinLr(ArgumentReader arguments, double lrInit) {
 		long w = steps(arguments, "num_warmup_steps");
 		long total = steps(arguments, "num_training_steps");
 		double cycles = arguments.real("num_cycles", 0.5);
@@ -135,7 +135,7 @@ final class HuggingFaceSchedules {
 				: Py.max(0.0, halfCosine(cycles, progress(t, w, total)) * (1 - rate) + rate);
 	}
 
-	private static EpochFunction cosineWarmupWithMinLr(Arguments arguments, double lrInit) {
+	private static EpochFunction cosineWarmupWithMinLr(ArgumentReader arguments, double lrInit) {
 		long w = steps(arguments, "num_warmup_steps");
 		long total = steps(arguments, "num_training_steps");
 		double cycles = arguments.real("num_cycles", 0.5);
@@ -153,7 +153,7 @@ final class HuggingFaceSchedules {
 		};
 	}
 
-	private static EpochFunction warmupStableDecay(Arguments arguments) {
+	private static EpochFunction warmupStableDecay(ArgumentReader arguments) {
 		long w = steps(arguments, "num_warmup_steps");
 		long decay = steps(arguments, "num_decay_steps");
 		Long total = arguments.optionalInteger("num_training_steps", false);
@@ -194,14 +194,14 @@ final class HuggingFaceSchedules {
 		};
 	}
 
-	private static void checkShape(Arguments arguments, String name, String value, String message) {
+	private static void checkShape(ArgumentReader arguments, String name, String value, String message) {
 		if (!value.equals("linear") && !value.equals("cosine") && !value.equals("1-sqrt")) {
 			throw arguments.invalid(name, message + value + "; expected linear, cosine or 1-sqrt");
 		}
 	}
 
 	/** {@code min_lr_rate}, or {@code min_lr / lr_init}: exactly one of the two. */
-	private static double minLrRate(Arguments arguments, double lrInit) {
+	private static double minLrRate(ArgumentReader arguments, double lrInit) {
 		Double minLr = arguments.optionalReal("min_lr");
 		Double rate = arguments.optionalReal("min_lr_rate");
 		if (minLr != null && rate != null) {
@@ -214,7 +214,7 @@ final class HuggingFaceSchedules {
 	}
 
 	/** A required, non-negative step count; HF's get_scheduler raises ValueError when it is missing. */
-	private static long steps(Arguments arguments, String name) {
+	private static long steps(ArgumentReader arguments, String name) {
 		Long value = arguments.optionalInteger(name, false);
 		if (value == null) {
 			throw arguments.invalid(name,

@@ -20,7 +20,7 @@ import dev.stepwise.schedule.NodeState.Progress;
  */
 record LambdaLR(String type, List<EpochFunction> lambdas, Map<String, @Nullable Object> arguments) implements Chainable {
 
-	static LambdaLR read(Arguments arguments) {
+	static LambdaLR read(ArgumentReader arguments) {
 		return new LambdaLR("LambdaLR", EpochFunction.parse(arguments, "lr_lambda", "epoch"), arguments.normalized());
 	}
 

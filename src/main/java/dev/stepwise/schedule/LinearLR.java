@@ -24,7 +24,7 @@ import dev.stepwise.schedule.NodeState.Progress;
 record LinearLR(double startFactor, double endFactor, long totalIters, Map<String, @Nullable Object> arguments)
 		implements Chainable {
 
-	static LinearLR read(Arguments arguments) {
+	static LinearLR read(ArgumentReader arguments) {
 		double start = arguments.real("start_factor", 1.0 / 3);
 		double end = arguments.real("end_factor", 1.0);
 		long totalIters = arguments.integer("total_iters", 5, false);

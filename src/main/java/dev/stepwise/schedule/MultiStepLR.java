@@ -21,7 +21,7 @@ import dev.stepwise.schedule.NodeState.Progress;
  */
 record MultiStepLR(long[] milestones, double gamma, Map<String, @Nullable Object> arguments) implements Chainable {
 
-	static MultiStepLR read(Arguments arguments) {
+	static MultiStepLR read(ArgumentReader arguments) {
 		long[] milestones = arguments.integers("milestones");
 		double gamma = arguments.real("gamma", 0.1);
 		long[] sorted = milestones.clone();

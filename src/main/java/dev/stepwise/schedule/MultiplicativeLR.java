@@ -18,7 +18,7 @@ import dev.stepwise.schedule.NodeState.Progress;
  */
 record MultiplicativeLR(List<EpochFunction> lambdas, Map<String, @Nullable Object> arguments) implements Chainable {
 
-	static MultiplicativeLR read(Arguments arguments) {
+	static MultiplicativeLR read(ArgumentReader arguments) {
 		return new MultiplicativeLR(EpochFunction.parse(arguments, "lr_lambda", "epoch"), arguments.normalized());
 	}
 

@@ -41,7 +41,7 @@ record OneCycleLR(double[] maxLrs, long totalSteps, double[] phaseEnds, boolean 
 
 	private static final int MIN = 2;
 
-	static OneCycleLR read(Arguments arguments) {
+	static OneCycleLR read(ArgumentReader arguments) {
 		double[] maxLrs = arguments.reals("max_lr", null);
 		Long total = arguments.optionalInteger("total_steps", true);
 		Long epochs = arguments.optionalInteger("epochs", true);

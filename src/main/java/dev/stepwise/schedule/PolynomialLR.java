@@ -19,7 +19,7 @@ import dev.stepwise.schedule.NodeState.Progress;
  */
 record PolynomialLR(long totalIters, double power, Map<String, @Nullable Object> arguments) implements Chainable {
 
-	static PolynomialLR read(Arguments arguments) {
+	static PolynomialLR read(ArgumentReader arguments) {
 		long totalIters = arguments.integer("total_iters", 5, false);
 		double power = arguments.real("power", 1.0);
 		return new PolynomialLR(totalIters, power, arguments.normalized());

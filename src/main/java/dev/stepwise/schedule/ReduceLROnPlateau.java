@@ -32,7 +32,7 @@ import dev.stepwise.schedule.NodeState.Plateau;
 record ReduceLROnPlateau(String type, boolean maximize, double factor, long patience, double threshold, boolean relative,
 		long cooldown, double[] minLrs, double eps, Map<String, @Nullable Object> arguments) implements Scheduler {
 
-	static ReduceLROnPlateau read(Arguments arguments) {
+	static ReduceLROnPlateau read(ArgumentReader arguments) {
 		String mode = arguments.string("mode", "min");
 		double factor = arguments.real("factor", 0.1);
 		long patience = arguments.integer("patience", 10, false);

@@ -27,7 +27,7 @@ final class SchedulerFactory {
 	}
 
 	/** Reads one scheduler object. */
-	static Scheduler read(Arguments arguments) {
+	static Scheduler read(ArgumentReader arguments) {
 		String type = arguments.type();
 		Scheduler scheduler = switch (type) {
 			case "LambdaLR" -> LambdaLR.read(arguments);
@@ -57,7 +57,7 @@ final class SchedulerFactory {
 	}
 
 	/** The children of a composite: at least one, none a ReduceLROnPlateau. */
-	static List<Scheduler> children(Arguments parent, List<Arguments> childArguments, String type) {
+	static List<Scheduler> children(ArgumentReader parent, List<ArgumentReader> childArguments, String type) {
 		if (childArguments.isEmpty()) {
 			throw parent.invalid("schedulers", type + " expects at least one scheduler, but got no scheduler.");
 		}

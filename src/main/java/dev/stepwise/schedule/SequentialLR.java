@@ -28,8 +28,8 @@ import dev.stepwise.schedule.NodeState.Sequential;
 record SequentialLR(List<Scheduler> children, long[] milestones, Map<String, @Nullable Object> arguments)
 		implements Composite {
 
-	static SequentialLR read(Arguments arguments) {
-		List<Arguments> childArguments = arguments.schedulers("schedulers");
+	static SequentialLR read(ArgumentReader arguments) {
+		List<ArgumentReader> childArguments = arguments.schedulers("schedulers");
 		long[] milestones = arguments.integers("milestones");
 		List<Scheduler> children = SchedulerFactory.children(arguments, childArguments, "SequentialLR");
 		for (int i = 1; i < children.size(); i++) {

@@ -19,7 +19,7 @@ import dev.stepwise.schedule.NodeState.Progress;
  */
 record StepLR(long stepSize, double gamma, Map<String, @Nullable Object> arguments) implements Chainable {
 
-	static StepLR read(Arguments arguments) {
+	static StepLR read(ArgumentReader arguments) {
 		long stepSize = arguments.requiredInteger("step_size", false);
 		double gamma = arguments.real("gamma", 0.1);
 		return new StepLR(stepSize, gamma, arguments.normalized());

@@ -17,7 +17,7 @@ import dev.stepwise.schedule.InvalidScheduleException.Kind;
  * {@code ValueError}s (INVALID). Records every value it hands out, defaults included, so the
  * normalised spec comes for free.
  */
-final class Arguments {
+final class ArgumentReader {
 
 	private final Map<String, ?> values;
 
@@ -29,7 +29,7 @@ final class Arguments {
 
 	private final Map<String, @Nullable Object> normalized = new LinkedHashMap<>();
 
-	Arguments(Map<String, ?> values, String path, int groups, double firstLr) {
+	ArgumentReader(Map<String, ?> values, String path, int groups, double firstLr) {
 		this.values = values;
 		this.path = path;
 		this.groups = groups;
@@ -275,7 +275,7 @@ final class Arguments {
 	}
 
 	/** The nested scheduler objects of SequentialLR and ChainedScheduler. */
-	List<Arguments> schedulers(String name) {
+	List<ArgumentReader> schedulers(String name) {
 		Object value = this.values.get(name);
 		if (value == null) {
 			throw missing(name);
@@ -286,14 +286,14 @@ final class Arguments {
 		if (list.size() > 64) {
 			throw invalid(name, "has more than 64 schedulers");
 		}
-		List<Arguments> result = new ArrayList<>(list.size());
+		List<ArgumentReader> result = new ArrayList<>(list.size());
 		for (int i = 0; i < list.size(); i++) {
 			if (!(list.get(i) instanceof Map<?, ?> child)) {
 				throw malformed(name + "[" + i + "]", "must be a scheduler object");
 			}
 			@SuppressWarnings("unchecked")
 			Map<String, ?> typed = (Map<String, ?>) child;
-			result.add(new Arguments(typed, field(name) + "[" + i + "]", this.groups, this.firstLr));
+			result.add(new ArgumentReader(typed, field(name) + "[" + i + "]", this.groups, this.firstLr));
 		}
 		return result;
 	}
