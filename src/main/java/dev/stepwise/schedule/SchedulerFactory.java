@@ -10,26 +10,13 @@ import dev.stepwise.schedule.InvalidScheduleException.Kind;
  */
 final class SchedulerFactory {
 
-	static final List<String> TORCH_TYPES = List.of("LambdaLR", "MultiplicativeLR", "StepLR", "MultiStepLR",
-			"ConstantLR", "LinearLR", "ExponentialLR", "PolynomialLR", "CosineAnnealingLR",
-			"CosineAnnealingWarmRestarts", "CyclicLR", "OneCycleLR", "ReduceLROnPlateau", "SequentialLR",
-			"ChainedScheduler");
-
-	static final List<String> TYPES;
-
-	static {
-		List<String> types = new ArrayList<>(TORCH_TYPES);
-		types.addAll(HuggingFaceSchedules.NAMES);
-		TYPES = List.copyOf(types);
-	}
-
 	private SchedulerFactory() {
 	}
 
 	/** Reads one scheduler object. */
 	static Scheduler read(ArgumentReader arguments) {
-		String type = arguments.type();
-		Scheduler scheduler = switch (type) {
+		SchedulerType type = arguments.type();
+		Scheduler scheduler = switch (type.name()) {
 			case "LambdaLR" -> LambdaLR.read(arguments);
 			case "MultiplicativeLR" -> MultiplicativeLR.read(arguments);
 			case "StepLR" -> StepLR.read(arguments);
@@ -45,14 +32,10 @@ final class SchedulerFactory {
 			case "ReduceLROnPlateau", "reduce_lr_on_plateau" -> ReduceLROnPlateau.read(arguments);
 			case "SequentialLR" -> SequentialLR.read(arguments);
 			case "ChainedScheduler" -> ChainedScheduler.read(arguments);
-			default -> {
-				if (!HuggingFaceSchedules.NAMES.contains(type)) {
-					throw arguments.malformed("type", "unknown scheduler type '" + type + "'; expected one of " + TYPES);
-				}
-				yield HuggingFaceSchedules.read(type, arguments, arguments.firstLr());
-			}
+			default -> HuggingFaceSchedules.read(type.name(), arguments, arguments.firstLr());
 		};
-		arguments.rejectUnknown(type);
+		arguments.rejectUnknown();
+		arguments.checkAllRead();
 		return scheduler;
 	}
 
