@@ -1,6 +1,7 @@
 package dev.stepwise.system;
 import java.util.List;
 
+import dev.stepwise.scheduler.web.SchedulerSpecSchemas;
 import dev.stepwise.system.ProblemResponses.Problem;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
