@@ -95,7 +95,10 @@ final class ArgumentReader {
 		return declaration(name).required();
 	}
 
-	/** An int argument, else its declared default; {@code strict} where PyTorch checks {@code isinstance(x, int)} (so 2.0 is rejected). */
+	/**
+	 * An int argument, else its declared default; {@code strict} where PyTorch checks
+	 * {@code isinstance(x, int)} (so 2.0 is rejected).
+	 */
 	long integer(String name, boolean strict) {
 		KeywordArgument argument = declaration(name, ArgumentKind.INTEGER);
 		Long value = given(name, (raw) -> asInteger(name, raw, strict));
@@ -256,6 +259,7 @@ final class ArgumentReader {
 		return text;
 	}
 
+	/** A boolean argument, else its declared default; Python's truthiness is not applied. */
 	boolean bool(String name) {
 		KeywordArgument argument = declaration(name, ArgumentKind.BOOLEAN);
 		Object value = this.values.get(name);

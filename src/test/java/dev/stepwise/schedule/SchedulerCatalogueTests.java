@@ -177,7 +177,8 @@ class SchedulerCatalogueTests {
 	void declarationsCheckTheirDefaults() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> KeywordArgument.optional("total_iters", ArgumentKind.INTEGER, 5.0, "Steps."));
-		assertThatIllegalArgumentException().isThrownBy(() -> KeywordArgument.choice("mode", "median", "Mode.", "min", "max"));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> KeywordArgument.choice("mode", "median", "Mode.", "min", "max"));
 		assertThatIllegalArgumentException().isThrownBy(() -> new KeywordArgument("gamma", ArgumentKind.NUMBER,
 				List.of(), true, 0.1, "Factor."));
 		assertThatIllegalArgumentException().isThrownBy(() -> SchedulerType.torch("StepLR", "Twice.", "twice",
