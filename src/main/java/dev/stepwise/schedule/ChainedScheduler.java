@@ -9,6 +9,8 @@ import org.jspecify.annotations.Nullable;
 
 import dev.stepwise.schedule.NodeState.Chained;
 
+import static dev.stepwise.schedule.KeywordArgument.required;
+
 /**
  * {@code ChainedScheduler(schedulers)}: every {@code step()} steps each child in list order on the
  * same groups, so chainable rules multiply and an absolute child overwrites those before it.
@@ -21,8 +23,14 @@ import dev.stepwise.schedule.NodeState.Chained;
  */
 record ChainedScheduler(List<Scheduler> children, Map<String, @Nullable Object> arguments) implements Composite {
 
-	static ChainedScheduler read(Arguments arguments) {
-		List<Arguments> childArguments = arguments.schedulers("schedulers");
+	static final SchedulerType TYPE = SchedulerType.torch("ChainedScheduler",
+			"Steps every scheduler at every step, in list order; their effects compose.",
+			"every child steps, in order, each step",
+			required("schedulers", ArgumentKind.SCHEDULERS,
+					"The schedulers (nested specs without optimizer; no ReduceLROnPlateau)."));
+
+	static ChainedScheduler read(ArgumentReader arguments) {
+		List<ArgumentReader> childArguments = arguments.schedulers("schedulers");
 		return new ChainedScheduler(SchedulerFactory.children(arguments, childArguments, "ChainedScheduler"),
 				arguments.normalized());
 	}

@@ -6,6 +6,8 @@ import org.jspecify.annotations.Nullable;
 
 import dev.stepwise.schedule.NodeState.Progress;
 
+import static dev.stepwise.schedule.KeywordArgument.optional;
+
 /**
  * {@code ConstantLR(optimizer, factor=1/3, total_iters=5)}: chainable {@code lr · factor} at epoch
  * 0, {@code lr · (1/factor)} at {@code total_iters}, else unchanged; closed form
@@ -20,9 +22,15 @@ import dev.stepwise.schedule.NodeState.Progress;
  */
 record ConstantLR(double factor, long totalIters, Map<String, @Nullable Object> arguments) implements Chainable {
 
-	static ConstantLR read(Arguments arguments) {
-		double factor = arguments.real("factor", 1.0 / 3);
-		long totalIters = arguments.integer("total_iters", 5, false);
+	static final SchedulerType TYPE = SchedulerType.torch("ConstantLR",
+			"Multiplies the lr by factor until total_iters steps have been taken.",
+			"`base_lr · factor` until `total_iters`",
+			optional("factor", ArgumentKind.NUMBER, 1.0 / 3, "Factor applied until total_iters; in [0, 1]."),
+			optional("total_iters", ArgumentKind.INTEGER, 5L, "Number of steps the factor applies."));
+
+	static ConstantLR read(ArgumentReader arguments) {
+		double factor = arguments.real("factor");
+		long totalIters = arguments.integer("total_iters", false);
 		if (factor > 1.0 || factor < 0) {
 			throw arguments.invalid("factor", "Constant multiplicative factor expected to be between 0 and 1.");
 		}

@@ -6,6 +6,9 @@ import org.jspecify.annotations.Nullable;
 
 import dev.stepwise.schedule.NodeState.Progress;
 
+import static dev.stepwise.schedule.KeywordArgument.optional;
+import static dev.stepwise.schedule.KeywordArgument.required;
+
 /**
  * {@code CosineAnnealingLR(optimizer, T_max, eta_min=0.0)}, the recursive form PyTorch uses:
  * {@code η_min + (lr - η_min) · (1 + cos(πe/T)) / (1 + cos(π(e-1)/T))}, with
@@ -21,9 +24,17 @@ import dev.stepwise.schedule.NodeState.Progress;
  */
 record CosineAnnealingLR(long tMax, double etaMin, Map<String, @Nullable Object> arguments) implements Chainable {
 
-	static CosineAnnealingLR read(Arguments arguments) {
-		long tMax = arguments.requiredInteger("T_max", false);
-		double etaMin = arguments.real("eta_min", 0.0);
+	/** The floor of CosineAnnealingLR and CosineAnnealingWarmRestarts. */
+	static final KeywordArgument ETA_MIN = optional("eta_min", ArgumentKind.NUMBER, 0.0, "Minimum learning rate.");
+
+	static final SchedulerType TYPE = SchedulerType.torch("CosineAnnealingLR",
+			"Anneals the lr along a cosine from the base lr to eta_min over T_max steps.",
+			"cosine to `eta_min`, periodic past `T_max`",
+			required("T_max", ArgumentKind.INTEGER, "Half period: steps from the base lr down to eta_min."), ETA_MIN);
+
+	static CosineAnnealingLR read(ArgumentReader arguments) {
+		long tMax = arguments.integer("T_max", false);
+		double etaMin = arguments.real("eta_min");
 		return new CosineAnnealingLR(tMax, etaMin, arguments.normalized());
 	}
 

@@ -7,6 +7,9 @@ import org.jspecify.annotations.Nullable;
 import dev.stepwise.schedule.NodeState.Progress;
 import dev.stepwise.schedule.NodeState.WarmRestarts;
 
+import static dev.stepwise.schedule.KeywordArgument.optional;
+import static dev.stepwise.schedule.KeywordArgument.required;
+
 /**
  * {@code CosineAnnealingWarmRestarts(optimizer, T_0, T_mult=1, eta_min=0.0)} (Loshchilov and
  * Hutter, "SGDR", 2017): {@code lr = η_min + (base_lr - η_min)(1 + cos(π·T_cur/T_i))/2}, absolute.
@@ -27,26 +30,29 @@ import dev.stepwise.schedule.NodeState.WarmRestarts;
 record CosineAnnealingWarmRestarts(long t0, long tMult, double etaMin, Map<String, @Nullable Object> arguments)
 		implements Scheduler {
 
-	static CosineAnnealingWarmRestarts read(Arguments arguments) {
-		long t0 = positiveInteger(arguments, "T_0", null, 1, "Expected positive integer T_0, but got ");
-		long tMult = positiveInteger(arguments, "T_mult", 1L, 1, "Expected integer T_mult >= 1, but got ");
-		double etaMin = arguments.real("eta_min", 0.0);
+	static final SchedulerType TYPE = SchedulerType.torch("CosineAnnealingWarmRestarts",
+			"Cosine annealing with warm restarts every T_i steps; also takes fractional epochs.",
+			"SGDR; fractional `epoch` steps allowed",
+			required("T_0", ArgumentKind.INTEGER, "Steps until the first restart; a positive integer."),
+			optional("T_mult", ArgumentKind.INTEGER, 1L, "Factor T_i grows by after a restart; an integer >= 1."),
+			CosineAnnealingLR.ETA_MIN);
+
+	static CosineAnnealingWarmRestarts read(ArgumentReader arguments) {
+		long t0 = positiveInteger(arguments, "T_0", 1, "Expected positive integer T_0, but got ");
+		long tMult = positiveInteger(arguments, "T_mult", 1, "Expected integer T_mult >= 1, but got ");
+		double etaMin = arguments.real("eta_min");
 		return new CosineAnnealingWarmRestarts(t0, tMult, etaMin, arguments.normalized());
 	}
 
-	private static long positiveInteger(Arguments arguments, String name, @Nullable Long defaultValue, long minimum,
-			String message) {
+	private static long positiveInteger(ArgumentReader arguments, String name, long minimum, String message) {
 		if (arguments.has(name) && !arguments.isInteger(name)) {
-			throw arguments.invalid(name, message + arguments.optionalReal(name));
+			throw arguments.invalid(name, message + arguments.givenReal(name));
 		}
-		Long value = arguments.optionalInteger(name, true);
-		if (value == null) {
-			if (defaultValue == null) {
-				throw arguments.malformed(name, "is required");
-			}
-			value = defaultValue;
-			arguments.put(name, value);
+		// a plain "is required", without the did-you-mean the reader would add
+		if (!arguments.has(name) && arguments.required(name)) {
+			throw arguments.malformed(name, "is required");
 		}
+		long value = arguments.integer(name, true);
 		if (value < minimum) {
 			throw arguments.invalid(name, message + value);
 		}

@@ -6,6 +6,10 @@ import org.jspecify.annotations.Nullable;
 
 import dev.stepwise.schedule.NodeState.Progress;
 
+import static dev.stepwise.schedule.KeywordArgument.choice;
+import static dev.stepwise.schedule.KeywordArgument.optional;
+import static dev.stepwise.schedule.KeywordArgument.required;
+
 /**
  * {@code CyclicLR(optimizer, base_lr, max_lr, step_size_up=2000, step_size_down=None,
  * mode='triangular', gamma=1.0, scale_fn=None, scale_mode='cycle', cycle_momentum=True,
@@ -33,10 +37,36 @@ record CyclicLR(double[] baseLrs, double[] maxLrs, double totalSize, double step
 		boolean scaleByCycle, boolean cycleMomentum, double[] baseMomentums, double[] maxMomentums,
 		Map<String, @Nullable Object> arguments) implements Chainable {
 
-	static CyclicLR read(Arguments arguments) {
-		double[] baseLrs = arguments.reals("base_lr", null);
-		double[] maxLrs = arguments.reals("max_lr", null);
-		long up = arguments.integer("step_size_up", 2000, false);
+	/** Whether CyclicLR and OneCycleLR cycle the momentum. */
+	static final KeywordArgument CYCLE_MOMENTUM = optional("cycle_momentum", ArgumentKind.BOOLEAN, true,
+			"Whether momentum (or Adam's beta1) is cycled inversely to the lr; then every param group needs a momentum.");
+
+	static final SchedulerType TYPE = SchedulerType.torch("CyclicLR",
+			"Cycles the lr between base_lr and max_lr (and momentum inversely).",
+			"cycles between `base_lr` and `max_lr`; `scale_fn` is an expression over `x`; momentum cycles inversely",
+			required("base_lr", ArgumentKind.NUMBER_OR_LIST,
+					"Lower lr boundary; replaces the group's lr at registration." + KeywordArgument.PER_GROUP),
+			required("max_lr", ArgumentKind.NUMBER_OR_LIST, "Upper lr boundary." + KeywordArgument.PER_GROUP),
+			optional("step_size_up", ArgumentKind.INTEGER, 2000L, "Steps in the increasing half of a cycle."),
+			optional("step_size_down", ArgumentKind.INTEGER, null,
+					"Steps in the decreasing half of a cycle; null: step_size_up."),
+			choice("mode", "triangular", "Amplitude policy; ignored when scale_fn is given.", "triangular",
+					"triangular2", "exp_range"),
+			optional("gamma", ArgumentKind.NUMBER, 1.0, "Constant of exp_range: the amplitude scales by gamma ** step."),
+			optional("scale_fn", ArgumentKind.EXPRESSION, null,
+					"Custom amplitude policy, an expression in x with values in [0, 1]; overrides mode."),
+			choice("scale_mode", "cycle", "Whether scale_fn takes the cycle number or the step.", "cycle",
+					"iterations"),
+			CYCLE_MOMENTUM,
+			optional("base_momentum", ArgumentKind.NUMBER_OR_LIST, 0.8,
+					"Lower momentum boundary." + KeywordArgument.PER_GROUP),
+			optional("max_momentum", ArgumentKind.NUMBER_OR_LIST, 0.9,
+					"Upper momentum boundary." + KeywordArgument.PER_GROUP));
+
+	static CyclicLR read(ArgumentReader arguments) {
+		double[] baseLrs = arguments.reals("base_lr");
+		double[] maxLrs = arguments.reals("max_lr");
+		long up = arguments.integer("step_size_up", false);
 		Long downArgument = arguments.optionalInteger("step_size_down", false);
 		double down = (downArgument != null) ? downArgument : up;
 		double totalSize = up + down;
@@ -46,10 +76,10 @@ record CyclicLR(double[] baseLrs, double[] maxLrs, double totalSize, double step
 		if (up < 0 || down < 0) {
 			throw arguments.invalid((up < 0) ? "step_size_up" : "step_size_down", "must not be negative");
 		}
-		String mode = arguments.string("mode", "triangular");
-		double gamma = arguments.real("gamma", 1.0);
-		String scaleFunction = arguments.optionalString("scale_fn");
-		String scaleMode = arguments.string("scale_mode", "cycle");
+		String mode = arguments.string("mode");
+		double gamma = arguments.real("gamma");
+		String scaleFunction = arguments.optionalExpression("scale_fn");
+		String scaleMode = arguments.string("scale_mode");
 		if (!scaleMode.equals("cycle") && !scaleMode.equals("iterations")) {
 			throw arguments.invalid("scale_mode", "scale_mode must be 'cycle' or 'iterations', got '" + scaleMode + "'");
 		}
@@ -76,9 +106,9 @@ record CyclicLR(double[] baseLrs, double[] maxLrs, double totalSize, double step
 				default -> throw arguments.invalid("mode", "mode is invalid and scale_fn is None");
 			}
 		}
-		boolean cycleMomentum = arguments.bool("cycle_momentum", true);
-		double[] baseMomentums = arguments.reals("base_momentum", 0.8);
-		double[] maxMomentums = arguments.reals("max_momentum", 0.9);
+		boolean cycleMomentum = arguments.bool("cycle_momentum");
+		double[] baseMomentums = arguments.reals("base_momentum");
+		double[] maxMomentums = arguments.reals("max_momentum");
 		return new CyclicLR(baseLrs, maxLrs, totalSize, up / totalSize, scale, byCycle, cycleMomentum, baseMomentums,
 				maxMomentums, arguments.normalized());
 	}

@@ -20,8 +20,8 @@ interface EpochFunction {
 	double apply(long epoch);
 
 	/** Parses a user expression (one per group, or one for all) from the argument {@code name}. */
-	static List<EpochFunction> parse(Arguments arguments, String name, String variable) {
-		List<String> sources = arguments.strings(name);
+	static List<EpochFunction> parse(ArgumentReader arguments, String name, String variable) {
+		List<String> sources = arguments.expressions(name);
 		List<EpochFunction> functions = new ArrayList<>(sources.size());
 		for (int i = 0; i < sources.size(); i++) {
 			functions.add(parse(arguments, (sources.size() == 1) ? name : name + "[" + i + "]", sources.get(i), variable));
@@ -30,7 +30,7 @@ interface EpochFunction {
 	}
 
 	/** Parses one expression; syntax errors name the argument and the position. */
-	static EpochFunction parse(Arguments arguments, String field, String source, String variable) {
+	static EpochFunction parse(ArgumentReader arguments, String field, String source, String variable) {
 		try {
 			Expression expression = Expression.parse(source, variable);
 			return (epoch) -> {

@@ -6,6 +6,8 @@ import org.jspecify.annotations.Nullable;
 
 import dev.stepwise.schedule.NodeState.Progress;
 
+import static dev.stepwise.schedule.KeywordArgument.required;
+
 /**
  * {@code ExponentialLR(optimizer, gamma)}: chainable {@code lr · γ} every step (not on the initial
  * step); closed form {@code base_lr · γ^last_epoch}. {@code gamma} is not range-checked, as in
@@ -17,8 +19,11 @@ import dev.stepwise.schedule.NodeState.Progress;
  */
 record ExponentialLR(double gamma, Map<String, @Nullable Object> arguments) implements Chainable {
 
-	static ExponentialLR read(Arguments arguments) {
-		return new ExponentialLR(arguments.requiredReal("gamma"), arguments.normalized());
+	static final SchedulerType TYPE = SchedulerType.torch("ExponentialLR", "Decays the lr by gamma every step.",
+			"`· gamma` every step", required("gamma", ArgumentKind.NUMBER, "Multiplicative factor of lr decay."));
+
+	static ExponentialLR read(ArgumentReader arguments) {
+		return new ExponentialLR(arguments.real("gamma"), arguments.normalized());
 	}
 
 	@Override

@@ -1,6 +1,11 @@
 package dev.stepwise.schedule;
 
+import java.util.ArrayList;
 import java.util.List;
+
+import static dev.stepwise.schedule.KeywordArgument.choice;
+import static dev.stepwise.schedule.KeywordArgument.optional;
+import static dev.stepwise.schedule.KeywordArgument.required;
 
 /**
  * The Hugging Face {@code transformers.get_scheduler} schedules. All but
@@ -29,15 +34,91 @@ import java.util.List;
  */
 final class HuggingFaceSchedules {
 
-	static final List<String> NAMES = List.of("constant", "constant_with_warmup", "linear", "cosine",
-			"cosine_with_restarts", "polynomial", "inverse_sqrt", "reduce_lr_on_plateau", "cosine_with_min_lr",
-			"cosine_warmup_with_min_lr", "warmup_stable_decay");
+	private static final KeywordArgument WARMUP = required("num_warmup_steps", ArgumentKind.INTEGER,
+			"Steps of linear warmup from 0 to the group's lr.");
+
+	private static final KeywordArgument TRAINING = required("num_training_steps", ArgumentKind.INTEGER,
+			"Total number of training steps.");
+
+	private static final KeywordArgument HALF_CYCLES = optional("num_cycles", ArgumentKind.NUMBER, 0.5,
+			"Number of cosine waves (0.5: half a cosine, from the peak down to the floor).");
+
+	private static final List<KeywordArgument> MIN_LR = List.of(
+			optional("min_lr", ArgumentKind.NUMBER, null,
+					"Floor lr, relative to the first group's lr (HF's optimizer.defaults[\"lr\"]); give exactly one of"
+							+ " min_lr and min_lr_rate."),
+			optional("min_lr_rate", ArgumentKind.NUMBER, null, "Floor as a fraction of each group's initial lr."));
+
+	/** The schedules in {@code get_scheduler}'s order. */
+	static final List<SchedulerType> TYPES = List.of(
+			SchedulerType.huggingFace("constant", "get_constant_schedule: a constant lr.", "`initial_lr`", List.of()),
+			SchedulerType.huggingFace("constant_with_warmup",
+					"get_constant_schedule_with_warmup: linear warmup, then constant.", "linear warmup, then constant",
+					List.of(WARMUP)),
+			SchedulerType.huggingFace("linear",
+					"get_linear_schedule_with_warmup: linear warmup, then linear decay to 0 at num_training_steps.",
+					"warmup, linear decay to 0", List.of(WARMUP, TRAINING)),
+			SchedulerType.huggingFace("cosine",
+					"get_cosine_schedule_with_warmup: linear warmup, then cosine decay (not clamped after the end).",
+					"warmup, cosine (not clamped after `num_training_steps`)", List.of(WARMUP, TRAINING, HALF_CYCLES)),
+			SchedulerType.huggingFace("cosine_with_restarts",
+					"get_cosine_with_hard_restarts_schedule_with_warmup: linear warmup, then cosine waves with hard"
+							+ " restarts; 0 after num_training_steps.",
+					"warmup, hard-restart cosine, 0 after `num_training_steps`",
+					// a float, as HF multiplies it into a float (the signature's int hint is not checked)
+					List.of(WARMUP, TRAINING, optional("num_cycles", ArgumentKind.NUMBER, 1.0, "Number of hard restarts."))),
+			SchedulerType.huggingFace("polynomial",
+					"get_polynomial_decay_schedule_with_warmup: linear warmup, then polynomial decay to lr_end (relative"
+							+ " to the first group's lr).",
+					"warmup, polynomial decay to `lr_end` (the first group's lr is HF's `defaults[\"lr\"]`)",
+					List.of(WARMUP, TRAINING,
+							optional("lr_end", ArgumentKind.NUMBER, 1e-7, "Final lr; must be below the first group's lr."),
+							optional("power", ArgumentKind.NUMBER, 1.0, "Power of the polynomial."))),
+			SchedulerType.huggingFace("inverse_sqrt", "get_inverse_sqrt_schedule: linear warmup, then 1 / sqrt decay.",
+					"warmup, `1/sqrt` decay; `timescale` defaults to `num_warmup_steps or 10000`",
+					List.of(WARMUP, optional("timescale", ArgumentKind.INTEGER, null,
+							"Decay timescale; null: num_warmup_steps or 10000."))),
+			SchedulerType.huggingFace("reduce_lr_on_plateau",
+					"get_reduce_on_plateau_schedule: torch's ReduceLROnPlateau.", "as `ReduceLROnPlateau`",
+					ReduceLROnPlateau.ARGUMENTS),
+			SchedulerType.huggingFace("cosine_with_min_lr",
+					"get_cosine_with_min_lr_schedule_with_warmup: linear warmup, then cosine decay to a floor.",
+					"warmup, cosine floored at `min_lr` or `min_lr_rate` (exactly one)",
+					concat(List.of(WARMUP, TRAINING, HALF_CYCLES), MIN_LR)),
+			SchedulerType.huggingFace("cosine_warmup_with_min_lr",
+					"get_cosine_with_min_lr_schedule_with_warmup_lr_rate: like cosine_with_min_lr, shifted by one step.",
+					"as `cosine_with_min_lr`, shifted one step (DeepSpeed-style warmup)",
+					concat(List.of(WARMUP, TRAINING, HALF_CYCLES), MIN_LR,
+							List.of(optional("warmup_lr_rate", ArgumentKind.NUMBER, null,
+									"Fraction of the lr the warmup starts from; null: (t + 1) / num_warmup_steps.")))),
+			SchedulerType.huggingFace("warmup_stable_decay",
+					"get_wsd_schedule: warmup, a stable phase at the peak lr, then decay.",
+					"WSD: warmup, plateau, decay; give `num_training_steps` or `num_stable_steps`",
+					List.of(WARMUP, required("num_decay_steps", ArgumentKind.INTEGER, "Steps of the decay phase."),
+							optional("num_training_steps", ArgumentKind.INTEGER, null,
+									"Total steps; gives num_stable_steps = num_training_steps - warmup - decay."),
+							optional("num_stable_steps", ArgumentKind.INTEGER, null,
+									"Steps at the peak lr; wins over num_training_steps."),
+							choice("warmup_type", "linear", "Warmup shape.", "linear", "cosine", "1-sqrt"),
+							choice("decay_type", "cosine", "Decay shape.", "linear", "cosine", "1-sqrt"),
+							optional("min_lr_ratio", ArgumentKind.NUMBER, 0.0,
+									"Floor as a fraction of the peak lr; the warmup starts there too."),
+							HALF_CYCLES)));
 
 	private HuggingFaceSchedules() {
 	}
 
+	@SafeVarargs
+	private static List<KeywordArgument> concat(List<KeywordArgument>... lists) {
+		List<KeywordArgument> result = new ArrayList<>();
+		for (List<KeywordArgument> list : lists) {
+			result.addAll(list);
+		}
+		return result;
+	}
+
 	/** Builds the named schedule; {@code firstLr} is HF's {@code optimizer.defaults["lr"]}. */
-	static Scheduler read(String name, Arguments arguments, double firstLr) {
+	static Scheduler read(String name, ArgumentReader arguments, double firstLr) {
 		EpochFunction function = switch (name) {
 			case "constant" -> (t) -> 1.0;
 			case "constant_with_warmup" -> constantWithWarmup(arguments);
@@ -54,28 +135,28 @@ final class HuggingFaceSchedules {
 		return new LambdaLR(name, List.of(function), arguments.normalized());
 	}
 
-	private static EpochFunction constantWithWarmup(Arguments arguments) {
+	private static EpochFunction constantWithWarmup(ArgumentReader arguments) {
 		long w = steps(arguments, "num_warmup_steps");
 		return (t) -> (t < w) ? warmup(t, w) : 1.0;
 	}
 
-	private static EpochFunction linear(Arguments arguments) {
+	private static EpochFunction linear(ArgumentReader arguments) {
 		long w = steps(arguments, "num_warmup_steps");
 		long total = steps(arguments, "num_training_steps");
 		return (t) -> (t < w) ? warmup(t, w) : Py.max(0.0, (double) (total - t) / Math.max(1, total - w));
 	}
 
-	private static EpochFunction cosine(Arguments arguments) {
+	private static EpochFunction cosine(ArgumentReader arguments) {
 		long w = steps(arguments, "num_warmup_steps");
 		long total = steps(arguments, "num_training_steps");
-		double cycles = arguments.real("num_cycles", 0.5);
+		double cycles = arguments.real("num_cycles");
 		return (t) -> (t < w) ? warmup(t, w) : Py.max(0.0, halfCosine(cycles, progress(t, w, total)));
 	}
 
-	private static EpochFunction cosineWithRestarts(Arguments arguments) {
+	private static EpochFunction cosineWithRestarts(ArgumentReader arguments) {
 		long w = steps(arguments, "num_warmup_steps");
 		long total = steps(arguments, "num_training_steps");
-		double cycles = arguments.real("num_cycles", 1.0);
+		double cycles = arguments.real("num_cycles");
 		return (t) -> {
 			if (t < w) {
 				return warmup(t, w);
@@ -88,11 +169,11 @@ final class HuggingFaceSchedules {
 		};
 	}
 
-	private static EpochFunction polynomial(Arguments arguments, double lrInit) {
+	private static EpochFunction polynomial(ArgumentReader arguments, double lrInit) {
 		long w = steps(arguments, "num_warmup_steps");
 		long total = steps(arguments, "num_training_steps");
-		double lrEnd = arguments.real("lr_end", 1e-7);
-		double power = arguments.real("power", 1.0);
+		double lrEnd = arguments.real("lr_end");
+		double power = arguments.real("power");
 		if (!(lrInit > lrEnd)) {
 			throw arguments.invalid("lr_end", "lr_end (" + lrEnd + ") must be smaller than initial lr (" + lrInit + ")");
 		}
@@ -108,7 +189,7 @@ final class HuggingFaceSchedules {
 		};
 	}
 
-	private static EpochFunction inverseSqrt(Arguments arguments) {
+	private static EpochFunction inverseSqrt(ArgumentReader arguments) {
 		long w = steps(arguments, "num_warmup_steps");
 		Long given = arguments.optionalInteger("timescale", false);
 		long timescale = (given != null) ? given : ((w != 0) ? w : 10_000);
@@ -126,19 +207,19 @@ final class HuggingFaceSchedules {
 		};
 	}
 
-	private static EpochFunction cosineWithMinLr(Arguments arguments, double lrInit) {
+	private static EpochFunction cosineWithMinLr(ArgumentReader arguments, double lrInit) {
 		long w = steps(arguments, "num_warmup_steps");
 		long total = steps(arguments, "num_training_steps");
-		double cycles = arguments.real("num_cycles", 0.5);
+		double cycles = arguments.real("num_cycles");
 		double rate = minLrRate(arguments, lrInit);
 		return (t) -> (t < w) ? warmup(t, w)
 				: Py.max(0.0, halfCosine(cycles, progress(t, w, total)) * (1 - rate) + rate);
 	}
 
-	private static EpochFunction cosineWarmupWithMinLr(Arguments arguments, double lrInit) {
+	private static EpochFunction cosineWarmupWithMinLr(ArgumentReader arguments, double lrInit) {
 		long w = steps(arguments, "num_warmup_steps");
 		long total = steps(arguments, "num_training_steps");
-		double cycles = arguments.real("num_cycles", 0.5);
+		double cycles = arguments.real("num_cycles");
 		double rate = minLrRate(arguments, lrInit);
 		Double warmupRate = arguments.optionalReal("warmup_lr_rate");
 		return (t) -> {
@@ -153,15 +234,15 @@ final class HuggingFaceSchedules {
 		};
 	}
 
-	private static EpochFunction warmupStableDecay(Arguments arguments) {
+	private static EpochFunction warmupStableDecay(ArgumentReader arguments) {
 		long w = steps(arguments, "num_warmup_steps");
 		long decay = steps(arguments, "num_decay_steps");
 		Long total = arguments.optionalInteger("num_training_steps", false);
 		Long stable = arguments.optionalInteger("num_stable_steps", false);
-		String warmupType = arguments.string("warmup_type", "linear");
-		String decayType = arguments.string("decay_type", "cosine");
-		double minRatio = arguments.real("min_lr_ratio", 0.0);
-		double cycles = arguments.real("num_cycles", 0.5);
+		String warmupType = arguments.string("warmup_type");
+		String decayType = arguments.string("decay_type");
+		double minRatio = arguments.real("min_lr_ratio");
+		double cycles = arguments.real("num_cycles");
 		if (total == null && stable == null) {
 			throw arguments.invalid("num_training_steps", "Either num_training_steps or num_stable_steps must be specified.");
 		}
@@ -194,14 +275,14 @@ final class HuggingFaceSchedules {
 		};
 	}
 
-	private static void checkShape(Arguments arguments, String name, String value, String message) {
+	private static void checkShape(ArgumentReader arguments, String name, String value, String message) {
 		if (!value.equals("linear") && !value.equals("cosine") && !value.equals("1-sqrt")) {
 			throw arguments.invalid(name, message + value + "; expected linear, cosine or 1-sqrt");
 		}
 	}
 
 	/** {@code min_lr_rate}, or {@code min_lr / lr_init}: exactly one of the two. */
-	private static double minLrRate(Arguments arguments, double lrInit) {
+	private static double minLrRate(ArgumentReader arguments, double lrInit) {
 		Double minLr = arguments.optionalReal("min_lr");
 		Double rate = arguments.optionalReal("min_lr_rate");
 		if (minLr != null && rate != null) {
@@ -214,7 +295,7 @@ final class HuggingFaceSchedules {
 	}
 
 	/** A required, non-negative step count; HF's get_scheduler raises ValueError when it is missing. */
-	private static long steps(Arguments arguments, String name) {
+	private static long steps(ArgumentReader arguments, String name) {
 		Long value = arguments.optionalInteger(name, false);
 		if (value == null) {
 			throw arguments.invalid(name,

@@ -7,6 +7,8 @@ import org.jspecify.annotations.Nullable;
 
 import dev.stepwise.schedule.NodeState.Progress;
 
+import static dev.stepwise.schedule.KeywordArgument.required;
+
 /**
  * {@code LambdaLR(optimizer, lr_lambda)}: {@code lr = base_lr · λ(last_epoch)}, an absolute rule
  * that ignores the current lr; after construction {@code lr = base_lr · λ(0)}. No closed form: an
@@ -20,7 +22,13 @@ import dev.stepwise.schedule.NodeState.Progress;
  */
 record LambdaLR(String type, List<EpochFunction> lambdas, Map<String, @Nullable Object> arguments) implements Chainable {
 
-	static LambdaLR read(Arguments arguments) {
+	static final SchedulerType TYPE = SchedulerType.torch("LambdaLR",
+			"lr = base_lr * lr_lambda(epoch), from the base lr at every step.",
+			"`base_lr · λ(epoch)`, `lr_lambda` an expression over `epoch` (or one per group)",
+			required("lr_lambda", ArgumentKind.EXPRESSION_OR_LIST,
+					"Expression in epoch giving the factor; one for every group or a list with one per group."));
+
+	static LambdaLR read(ArgumentReader arguments) {
 		return new LambdaLR("LambdaLR", EpochFunction.parse(arguments, "lr_lambda", "epoch"), arguments.normalized());
 	}
 

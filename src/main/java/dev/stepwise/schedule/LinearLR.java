@@ -6,6 +6,8 @@ import org.jspecify.annotations.Nullable;
 
 import dev.stepwise.schedule.NodeState.Progress;
 
+import static dev.stepwise.schedule.KeywordArgument.optional;
+
 /**
  * {@code LinearLR(optimizer, start_factor=1/3, end_factor=1.0, total_iters=5)}: the factor moves
  * linearly from {@code start_factor} to {@code end_factor} over {@code total_iters} steps and stays.
@@ -24,10 +26,17 @@ import dev.stepwise.schedule.NodeState.Progress;
 record LinearLR(double startFactor, double endFactor, long totalIters, Map<String, @Nullable Object> arguments)
 		implements Chainable {
 
-	static LinearLR read(Arguments arguments) {
-		double start = arguments.real("start_factor", 1.0 / 3);
-		double end = arguments.real("end_factor", 1.0);
-		long totalIters = arguments.integer("total_iters", 5, false);
+	static final SchedulerType TYPE = SchedulerType.torch("LinearLR",
+			"Changes the lr factor linearly from start_factor to end_factor over total_iters steps.",
+			"linear ramp of the factor from `start_factor` to `end_factor`",
+			optional("start_factor", ArgumentKind.NUMBER, 1.0 / 3, "Factor at epoch 0; in (0, 1]."),
+			optional("end_factor", ArgumentKind.NUMBER, 1.0, "Factor from total_iters on; in [0, 1]."),
+			optional("total_iters", ArgumentKind.INTEGER, 5L, "Steps of the linear change."));
+
+	static LinearLR read(ArgumentReader arguments) {
+		double start = arguments.real("start_factor");
+		double end = arguments.real("end_factor");
+		long totalIters = arguments.integer("total_iters", false);
 		if (start > 1.0 || start <= 0) {
 			throw arguments.invalid("start_factor",
 					"Starting multiplicative factor expected to be greater than 0 and less or equal to 1.");

@@ -7,6 +7,8 @@ import org.jspecify.annotations.Nullable;
 
 import dev.stepwise.schedule.NodeState.Progress;
 
+import static dev.stepwise.schedule.KeywordArgument.required;
+
 /**
  * {@code MultiStepLR(optimizer, milestones, gamma=0.1)}: chainable {@code lr · γ^count(last_epoch)}
  * where {@code count} is how often the epoch appears among the milestones (a Counter: repeated
@@ -21,9 +23,15 @@ import dev.stepwise.schedule.NodeState.Progress;
  */
 record MultiStepLR(long[] milestones, double gamma, Map<String, @Nullable Object> arguments) implements Chainable {
 
-	static MultiStepLR read(Arguments arguments) {
+	static final SchedulerType TYPE = SchedulerType.torch("MultiStepLR", "Decays the lr by gamma at each milestone.",
+			"`· gamma` at each milestone (repeats count)",
+			required("milestones", ArgumentKind.INTEGER_LIST,
+					"Epochs at which the lr decays; a repeated milestone decays once per repetition."),
+			StepLR.GAMMA);
+
+	static MultiStepLR read(ArgumentReader arguments) {
 		long[] milestones = arguments.integers("milestones");
-		double gamma = arguments.real("gamma", 0.1);
+		double gamma = arguments.real("gamma");
 		long[] sorted = milestones.clone();
 		Arrays.sort(sorted);
 		return new MultiStepLR(sorted, gamma, arguments.normalized());

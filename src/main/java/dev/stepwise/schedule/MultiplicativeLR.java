@@ -7,6 +7,8 @@ import org.jspecify.annotations.Nullable;
 
 import dev.stepwise.schedule.NodeState.Progress;
 
+import static dev.stepwise.schedule.KeywordArgument.required;
+
 /**
  * {@code MultiplicativeLR(optimizer, lr_lambda)}: {@code lr = lr · λ(last_epoch)}, chainable; the
  * initial step leaves the lr unchanged. No closed form, so a SequentialLR restart multiplies by
@@ -18,7 +20,13 @@ import dev.stepwise.schedule.NodeState.Progress;
  */
 record MultiplicativeLR(List<EpochFunction> lambdas, Map<String, @Nullable Object> arguments) implements Chainable {
 
-	static MultiplicativeLR read(Arguments arguments) {
+	static final SchedulerType TYPE = SchedulerType.torch("MultiplicativeLR",
+			"lr = lr * lr_lambda(epoch) at every step after construction.", "`lr · λ(epoch)` each step",
+			required("lr_lambda", ArgumentKind.EXPRESSION_OR_LIST,
+					"Expression in epoch giving the factor the current lr is multiplied by; one for every group"
+							+ " or a list with one per group."));
+
+	static MultiplicativeLR read(ArgumentReader arguments) {
 		return new MultiplicativeLR(EpochFunction.parse(arguments, "lr_lambda", "epoch"), arguments.normalized());
 	}
 

@@ -6,6 +6,10 @@ import org.jspecify.annotations.Nullable;
 
 import dev.stepwise.schedule.NodeState.Progress;
 
+import static dev.stepwise.schedule.KeywordArgument.choice;
+import static dev.stepwise.schedule.KeywordArgument.optional;
+import static dev.stepwise.schedule.KeywordArgument.required;
+
 /**
  * {@code OneCycleLR(optimizer, max_lr, total_steps=None, epochs=None, steps_per_epoch=None,
  * pct_start=0.3, anneal_strategy='cos', cycle_momentum=True, base_momentum=0.85, max_momentum=0.95,
@@ -41,8 +45,29 @@ record OneCycleLR(double[] maxLrs, long totalSteps, double[] phaseEnds, boolean 
 
 	private static final int MIN = 2;
 
-	static OneCycleLR read(Arguments arguments) {
-		double[] maxLrs = arguments.reals("max_lr", null);
+	static final SchedulerType TYPE = SchedulerType.torch("OneCycleLR",
+			"The 1cycle policy: warm up to max_lr, then anneal far below the initial lr.",
+			"1cycle over `total_steps` (or `epochs · steps_per_epoch`) steps; the next step is refused (409)",
+			required("max_lr", ArgumentKind.NUMBER_OR_LIST, "Peak lr." + KeywordArgument.PER_GROUP),
+			optional("total_steps", ArgumentKind.INTEGER, null,
+					"Steps of the cycle; else epochs * steps_per_epoch. step() may be called total_steps times."),
+			optional("epochs", ArgumentKind.INTEGER, null, "Epochs to train for (with steps_per_epoch)."),
+			optional("steps_per_epoch", ArgumentKind.INTEGER, null, "Steps per epoch (with epochs)."),
+			optional("pct_start", ArgumentKind.NUMBER, 0.3,
+					"Fraction of the cycle spent raising the lr; a decimal in [0, 1] (the integer 1 is refused,"
+							+ " as in PyTorch)."),
+			choice("anneal_strategy", "cos", "Annealing strategy.", "cos", "linear"), CyclicLR.CYCLE_MOMENTUM,
+			optional("base_momentum", ArgumentKind.NUMBER_OR_LIST, 0.85,
+					"Lower momentum boundary." + KeywordArgument.PER_GROUP),
+			optional("max_momentum", ArgumentKind.NUMBER_OR_LIST, 0.95,
+					"Upper momentum boundary." + KeywordArgument.PER_GROUP),
+			optional("div_factor", ArgumentKind.NUMBER, 25.0, "initial_lr = max_lr / div_factor."),
+			optional("final_div_factor", ArgumentKind.NUMBER, 1e4, "min_lr = initial_lr / final_div_factor."),
+			optional("three_phase", ArgumentKind.BOOLEAN, false,
+					"Whether a third phase anneals to min_lr after the symmetric first two."));
+
+	static OneCycleLR read(ArgumentReader arguments) {
+		double[] maxLrs = arguments.reals("max_lr");
 		Long total = arguments.optionalInteger("total_steps", true);
 		Long epochs = arguments.optionalInteger("epochs", true);
 		Long stepsPerEpoch = arguments.optionalInteger("steps_per_epoch", true);
@@ -69,22 +94,22 @@ record OneCycleLR(double[] maxLrs, long totalSteps, double[] phaseEnds, boolean 
 		else {
 			throw arguments.invalid("total_steps", "You must define either total_steps OR (epochs AND steps_per_epoch)");
 		}
-		double pctStart = arguments.real("pct_start", 0.3);
+		double pctStart = arguments.real("pct_start");
 		if (pctStart < 0 || pctStart > 1 || arguments.isInteger("pct_start")) {
 			throw arguments.invalid("pct_start", "Expected float between 0 and 1 pct_start, but got "
 					+ (arguments.isInteger("pct_start") ? String.valueOf((long) pctStart) : String.valueOf(pctStart)));
 		}
-		String strategy = arguments.string("anneal_strategy", "cos");
+		String strategy = arguments.string("anneal_strategy");
 		if (!strategy.equals("cos") && !strategy.equals("linear")) {
 			throw arguments.invalid("anneal_strategy",
 					"anneal_strategy must be one of 'cos' or 'linear', instead got " + strategy);
 		}
-		boolean cycleMomentum = arguments.bool("cycle_momentum", true);
-		double[] baseMomentums = arguments.reals("base_momentum", 0.85);
-		double[] maxMomentums = arguments.reals("max_momentum", 0.95);
-		double divFactor = arguments.real("div_factor", 25.0);
-		double finalDivFactor = arguments.real("final_div_factor", 1e4);
-		boolean threePhase = arguments.bool("three_phase", false);
+		boolean cycleMomentum = arguments.bool("cycle_momentum");
+		double[] baseMomentums = arguments.reals("base_momentum");
+		double[] maxMomentums = arguments.reals("max_momentum");
+		double divFactor = arguments.real("div_factor");
+		double finalDivFactor = arguments.real("final_div_factor");
+		boolean threePhase = arguments.bool("three_phase");
 		if (divFactor == 0 || finalDivFactor == 0) {
 			throw arguments.invalid((divFactor == 0) ? "div_factor" : "final_div_factor", "must not be 0 (float division by zero)");
 		}

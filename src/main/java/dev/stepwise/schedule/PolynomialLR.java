@@ -6,6 +6,8 @@ import org.jspecify.annotations.Nullable;
 
 import dev.stepwise.schedule.NodeState.Progress;
 
+import static dev.stepwise.schedule.KeywordArgument.optional;
+
 /**
  * {@code PolynomialLR(optimizer, total_iters=5, power=1.0)}: chainable
  * {@code lr · ((1 - e/T) / (1 - (e-1)/T))^power} for {@code 0 < e <= T}, else unchanged; closed form
@@ -19,9 +21,14 @@ import dev.stepwise.schedule.NodeState.Progress;
  */
 record PolynomialLR(long totalIters, double power, Map<String, @Nullable Object> arguments) implements Chainable {
 
-	static PolynomialLR read(Arguments arguments) {
-		long totalIters = arguments.integer("total_iters", 5, false);
-		double power = arguments.real("power", 1.0);
+	static final SchedulerType TYPE = SchedulerType.torch("PolynomialLR",
+			"Decays the lr polynomially to 0 over total_iters steps.", "`base_lr · (1 - t/T)^power`, 0 after `T`",
+			optional("total_iters", ArgumentKind.INTEGER, 5L, "Steps of the decay."),
+			optional("power", ArgumentKind.NUMBER, 1.0, "Power of the polynomial."));
+
+	static PolynomialLR read(ArgumentReader arguments) {
+		long totalIters = arguments.integer("total_iters", false);
+		double power = arguments.real("power");
 		return new PolynomialLR(totalIters, power, arguments.normalized());
 	}
 

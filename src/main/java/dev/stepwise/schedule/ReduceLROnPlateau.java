@@ -1,11 +1,15 @@
 package dev.stepwise.schedule;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
 import dev.stepwise.schedule.NodeState.Plateau;
+
+import static dev.stepwise.schedule.KeywordArgument.choice;
+import static dev.stepwise.schedule.KeywordArgument.optional;
 
 /**
  * {@code ReduceLROnPlateau(optimizer, mode='min', factor=0.1, patience=10, threshold=1e-4,
@@ -32,15 +36,33 @@ import dev.stepwise.schedule.NodeState.Plateau;
 record ReduceLROnPlateau(String type, boolean maximize, double factor, long patience, double threshold, boolean relative,
 		long cooldown, double[] minLrs, double eps, Map<String, @Nullable Object> arguments) implements Scheduler {
 
-	static ReduceLROnPlateau read(Arguments arguments) {
-		String mode = arguments.string("mode", "min");
-		double factor = arguments.real("factor", 0.1);
-		long patience = arguments.integer("patience", 10, false);
-		double threshold = arguments.real("threshold", 1e-4);
-		String thresholdMode = arguments.string("threshold_mode", "rel");
-		long cooldown = arguments.integer("cooldown", 0, false);
-		double[] minLrs = arguments.reals("min_lr", 0.0);
-		double eps = arguments.real("eps", 1e-8);
+	/** The arguments of ReduceLROnPlateau, also Hugging Face's {@code reduce_lr_on_plateau}. */
+	static final List<KeywordArgument> ARGUMENTS = List.of(
+			choice("mode", "min", "Whether the metric should decrease (min) or increase (max).", "min", "max"),
+			optional("factor", ArgumentKind.NUMBER, 0.1, "Factor the lr is multiplied by on a plateau; < 1."),
+			optional("patience", ArgumentKind.INTEGER, 10L, "Steps without improvement tolerated before reducing the lr."),
+			optional("threshold", ArgumentKind.NUMBER, 1e-4, "Minimal change that counts as an improvement."),
+			choice("threshold_mode", "rel", "Whether threshold is relative to the best value (rel) or absolute (abs).",
+					"rel", "abs"),
+			optional("cooldown", ArgumentKind.INTEGER, 0L,
+					"Steps to wait after a reduction before counting bad steps again."),
+			optional("min_lr", ArgumentKind.NUMBER_OR_LIST, 0.0, "Lower bound of the lr." + KeywordArgument.PER_GROUP),
+			optional("eps", ArgumentKind.NUMBER, 1e-8, "A reduction smaller than eps is ignored."));
+
+	static final SchedulerType TYPE = SchedulerType.torch("ReduceLROnPlateau",
+			"Reduces the lr when the metric stops improving; every step needs a metric.",
+			"`· factor` after `patience` bad epochs; every step needs `metric`",
+			ARGUMENTS.toArray(KeywordArgument[]::new));
+
+	static ReduceLROnPlateau read(ArgumentReader arguments) {
+		String mode = arguments.string("mode");
+		double factor = arguments.real("factor");
+		long patience = arguments.integer("patience", false);
+		double threshold = arguments.real("threshold");
+		String thresholdMode = arguments.string("threshold_mode");
+		long cooldown = arguments.integer("cooldown", false);
+		double[] minLrs = arguments.reals("min_lr");
+		double eps = arguments.real("eps");
 		if (factor >= 1.0) {
 			throw arguments.invalid("factor", "Factor should be < 1.0.");
 		}
@@ -50,7 +72,7 @@ record ReduceLROnPlateau(String type, boolean maximize, double factor, long pati
 		if (!thresholdMode.equals("rel") && !thresholdMode.equals("abs")) {
 			throw arguments.invalid("threshold_mode", "threshold mode " + thresholdMode + " is unknown!");
 		}
-		return new ReduceLROnPlateau(arguments.type(), mode.equals("max"), factor, patience, threshold, thresholdMode.equals("rel"),
+		return new ReduceLROnPlateau(arguments.declaredType().name(), mode.equals("max"), factor, patience, threshold, thresholdMode.equals("rel"),
 				cooldown, minLrs, eps, arguments.normalized());
 	}
 

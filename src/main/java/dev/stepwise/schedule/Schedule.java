@@ -49,7 +49,7 @@ public final class Schedule {
 	 */
 	public static Schedule of(Map<String, ?> spec, List<ParamGroup> groups) {
 		GroupArrays registered = registeredGroups(groups);
-		Scheduler scheduler = SchedulerFactory.read(new Arguments(spec, "scheduler", groups.size(), groups.get(0).lr()));
+		Scheduler scheduler = SchedulerFactory.read(new ArgumentReader(spec, "scheduler", groups.size(), groups.get(0).lr()));
 		boolean[] report = new boolean[groups.size()];
 		for (int i = 0; i < report.length; i++) {
 			report[i] = groups.get(i).momentum() != null || scheduler.cyclesMomentum();

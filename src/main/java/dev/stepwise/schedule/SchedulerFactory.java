@@ -10,26 +10,13 @@ import dev.stepwise.schedule.InvalidScheduleException.Kind;
  */
 final class SchedulerFactory {
 
-	static final List<String> TORCH_TYPES = List.of("LambdaLR", "MultiplicativeLR", "StepLR", "MultiStepLR",
-			"ConstantLR", "LinearLR", "ExponentialLR", "PolynomialLR", "CosineAnnealingLR",
-			"CosineAnnealingWarmRestarts", "CyclicLR", "OneCycleLR", "ReduceLROnPlateau", "SequentialLR",
-			"ChainedScheduler");
-
-	static final List<String> TYPES;
-
-	static {
-		List<String> types = new ArrayList<>(TORCH_TYPES);
-		types.addAll(HuggingFaceSchedules.NAMES);
-		TYPES = List.copyOf(types);
-	}
-
 	private SchedulerFactory() {
 	}
 
 	/** Reads one scheduler object. */
-	static Scheduler read(Arguments arguments) {
-		String type = arguments.type();
-		Scheduler scheduler = switch (type) {
+	static Scheduler read(ArgumentReader arguments) {
+		SchedulerType type = arguments.type();
+		Scheduler scheduler = switch (type.name()) {
 			case "LambdaLR" -> LambdaLR.read(arguments);
 			case "MultiplicativeLR" -> MultiplicativeLR.read(arguments);
 			case "StepLR" -> StepLR.read(arguments);
@@ -45,19 +32,15 @@ final class SchedulerFactory {
 			case "ReduceLROnPlateau", "reduce_lr_on_plateau" -> ReduceLROnPlateau.read(arguments);
 			case "SequentialLR" -> SequentialLR.read(arguments);
 			case "ChainedScheduler" -> ChainedScheduler.read(arguments);
-			default -> {
-				if (!HuggingFaceSchedules.NAMES.contains(type)) {
-					throw arguments.malformed("type", "unknown scheduler type '" + type + "'; expected one of " + TYPES);
-				}
-				yield HuggingFaceSchedules.read(type, arguments, arguments.firstLr());
-			}
+			default -> HuggingFaceSchedules.read(type.name(), arguments, arguments.firstLr());
 		};
-		arguments.rejectUnknown(type);
+		arguments.rejectUnknown();
+		arguments.checkAllRead();
 		return scheduler;
 	}
 
 	/** The children of a composite: at least one, none a ReduceLROnPlateau. */
-	static List<Scheduler> children(Arguments parent, List<Arguments> childArguments, String type) {
+	static List<Scheduler> children(ArgumentReader parent, List<ArgumentReader> childArguments, String type) {
 		if (childArguments.isEmpty()) {
 			throw parent.invalid("schedulers", type + " expects at least one scheduler, but got no scheduler.");
 		}

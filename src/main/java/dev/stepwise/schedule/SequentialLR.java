@@ -9,6 +9,8 @@ import org.jspecify.annotations.Nullable;
 
 import dev.stepwise.schedule.NodeState.Sequential;
 
+import static dev.stepwise.schedule.KeywordArgument.required;
+
 /**
  * {@code SequentialLR(optimizer, schedulers, milestones)}: runs one child at a time, switching at
  * the milestones. Construction builds the children in order on the same groups, resets every
@@ -28,8 +30,17 @@ import dev.stepwise.schedule.NodeState.Sequential;
 record SequentialLR(List<Scheduler> children, long[] milestones, Map<String, @Nullable Object> arguments)
 		implements Composite {
 
-	static SequentialLR read(Arguments arguments) {
-		List<Arguments> childArguments = arguments.schedulers("schedulers");
+	/** Declared in the order of the normalised spec, which records the children once they are built. */
+	static final SchedulerType TYPE = SchedulerType.torch("SequentialLR",
+			"Runs the schedulers one after another, switching at the milestones.",
+			"one child at a time, restarted at its milestone",
+			required("milestones", ArgumentKind.INTEGER_LIST,
+					"Epochs at which the next scheduler takes over; one fewer than schedulers."),
+			required("schedulers", ArgumentKind.SCHEDULERS,
+					"The schedulers (nested specs without optimizer; no ReduceLROnPlateau)."));
+
+	static SequentialLR read(ArgumentReader arguments) {
+		List<ArgumentReader> childArguments = arguments.schedulers("schedulers");
 		long[] milestones = arguments.integers("milestones");
 		List<Scheduler> children = SchedulerFactory.children(arguments, childArguments, "SequentialLR");
 		for (int i = 1; i < children.size(); i++) {

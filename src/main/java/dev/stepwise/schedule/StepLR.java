@@ -6,6 +6,9 @@ import org.jspecify.annotations.Nullable;
 
 import dev.stepwise.schedule.NodeState.Progress;
 
+import static dev.stepwise.schedule.KeywordArgument.optional;
+import static dev.stepwise.schedule.KeywordArgument.required;
+
 /**
  * {@code StepLR(optimizer, step_size, gamma=0.1)}: chainable {@code lr · γ} when
  * {@code last_epoch > 0} and {@code last_epoch % step_size == 0}, else unchanged; closed form
@@ -19,9 +22,16 @@ import dev.stepwise.schedule.NodeState.Progress;
  */
 record StepLR(long stepSize, double gamma, Map<String, @Nullable Object> arguments) implements Chainable {
 
-	static StepLR read(Arguments arguments) {
-		long stepSize = arguments.requiredInteger("step_size", false);
-		double gamma = arguments.real("gamma", 0.1);
+	/** The decay factor of StepLR and MultiStepLR. */
+	static final KeywordArgument GAMMA = optional("gamma", ArgumentKind.NUMBER, 0.1, "Multiplicative factor of lr decay.");
+
+	static final SchedulerType TYPE = SchedulerType.torch("StepLR", "Decays the lr by gamma every step_size epochs.",
+			"`· gamma` every `step_size` steps",
+			required("step_size", ArgumentKind.INTEGER, "Period of lr decay, in epochs."), GAMMA);
+
+	static StepLR read(ArgumentReader arguments) {
+		long stepSize = arguments.integer("step_size", false);
+		double gamma = arguments.real("gamma");
 		return new StepLR(stepSize, gamma, arguments.normalized());
 	}
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 
@@ -16,8 +17,12 @@ import dev.stepwise.schedule.InvalidScheduleException.Kind;
  * unknown names and wrong types are {@code TypeError}s (MALFORMED), bad values are
  * {@code ValueError}s (INVALID). Records every value it hands out, defaults included, so the
  * normalised spec comes for free.
+ * <p>
+ * Checked against the type's {@link SchedulerType} declaration: defaults come from it, and reading
+ * an argument the type did not declare, or with a method that does not match its kind, is a
+ * programming error ({@link IllegalStateException}), so the catalogue cannot drift from the engine.
  */
-final class Arguments {
+final class ArgumentReader {
 
 	private final Map<String, ?> values;
 
@@ -29,7 +34,9 @@ final class Arguments {
 
 	private final Map<String, @Nullable Object> normalized = new LinkedHashMap<>();
 
-	Arguments(Map<String, ?> values, String path, int groups, double firstLr) {
+	private @Nullable SchedulerType declared;
+
+	ArgumentReader(Map<String, ?> values, String path, int groups, double firstLr) {
 		this.values = values;
 		this.path = path;
 		this.groups = groups;
@@ -51,46 +58,60 @@ final class Arguments {
 		return this.path + "." + name;
 	}
 
-	/** The scheduler type named by this object. */
-	String type() {
+	/** Reads {@code type} and looks it up in the catalogue; the arguments are read against it from then on. */
+	SchedulerType type() {
 		Object type = this.values.get("type");
 		if (type == null) {
-			throw malformed("type", "is required: one of " + SchedulerFactory.TYPES);
+			throw malformed("type", "is required: one of " + SchedulerCatalogue.names());
 		}
 		if (!(type instanceof String name)) {
 			throw malformed("type", "must be a string");
 		}
 		this.normalized.put("type", name);
-		return name;
+		SchedulerType found = SchedulerCatalogue.named(name)
+			.orElseThrow(() -> malformed("type",
+					"unknown scheduler type '" + name + "'; expected one of " + SchedulerCatalogue.names()));
+		this.declared = found;
+		return found;
 	}
 
+	/** The type read by {@link #type()}. */
+	SchedulerType declaredType() {
+		SchedulerType type = this.declared;
+		if (type == null) {
+			throw new IllegalStateException("The type of " + this.path + " has not been read");
+		}
+		return type;
+	}
+
+	/** Whether a value other than null was given. */
 	boolean has(String name) {
+		declaration(name);
 		return this.values.get(name) != null;
 	}
 
-	/** An int argument; {@code strict} where PyTorch checks {@code isinstance(x, int)} (so 2.0 is rejected). */
-	long integer(String name, long defaultValue, boolean strict) {
-		Long value = optionalInteger(name, strict);
-		return remember(name, (value != null) ? value : defaultValue);
+	/** Whether the type declares the argument required. */
+	boolean required(String name) {
+		return declaration(name).required();
 	}
 
-	long requiredInteger(String name, boolean strict) {
-		Long value = optionalInteger(name, strict);
+	/**
+	 * An int argument, else its declared default; {@code strict} where PyTorch checks
+	 * {@code isinstance(x, int)} (so 2.0 is rejected).
+	 */
+	long integer(String name, boolean strict) {
+		KeywordArgument argument = declaration(name, ArgumentKind.INTEGER);
+		Long value = given(name, (raw) -> asInteger(name, raw, strict));
 		if (value == null) {
-			throw missing(name);
+			value = (Long) defaultOf(argument);
 		}
-		return value;
+		return remember(name, value);
 	}
 
+	/** An int argument whose default is null: the value given, or null. */
 	@Nullable Long optionalInteger(String name, boolean strict) {
-		Object value = this.values.get(name);
-		if (value == null) {
-			this.normalized.put(name, null);
-			return null;
-		}
-		Long result = asInteger(name, value, strict);
-		this.normalized.put(name, result);
-		return result;
+		nullDefault(declaration(name, ArgumentKind.INTEGER));
+		return remember(name, given(name, (raw) -> asInteger(name, raw, strict)));
 	}
 
 	private Long asInteger(String name, Object value, boolean strict) {
@@ -106,33 +127,35 @@ final class Arguments {
 		throw malformed(name, "must be an integer");
 	}
 
-	/** A float argument; Python takes ints for floats, never booleans or strings. */
-	double real(String name, double defaultValue) {
-		Double value = optionalReal(name);
-		return remember(name, (value != null) ? value : defaultValue);
-	}
-
-	double requiredReal(String name) {
-		Double value = optionalReal(name);
+	/** A float argument, else its declared default; Python takes ints for floats, never booleans or strings. */
+	double real(String name) {
+		KeywordArgument argument = declaration(name, ArgumentKind.NUMBER);
+		Double value = given(name, (raw) -> asReal(name, raw));
 		if (value == null) {
-			throw missing(name);
+			value = (Double) defaultOf(argument);
 		}
-		return value;
+		return remember(name, value);
 	}
 
+	/** A float argument whose default is null: the value given, or null. */
 	@Nullable Double optionalReal(String name) {
+		nullDefault(declaration(name, ArgumentKind.NUMBER));
+		return remember(name, given(name, (raw) -> asReal(name, raw)));
+	}
+
+	/** The given value of a numeric argument as a float, to say what was wrong with it; not recorded. */
+	double givenReal(String name) {
+		declaration(name);
 		Object value = this.values.get(name);
 		if (value == null) {
-			this.normalized.put(name, null);
-			return null;
+			throw new IllegalStateException(name + " was not given");
 		}
-		double result = asReal(name, value);
-		this.normalized.put(name, result);
-		return result;
+		return asReal(name, value);
 	}
 
 	/** Whether the JSON number was written as an int ({@code 1}) rather than a float ({@code 1.0}). */
 	boolean isInteger(String name) {
+		declaration(name);
 		Object value = this.values.get(name);
 		return value instanceof Long || value instanceof Integer || value instanceof Short;
 	}
@@ -149,12 +172,11 @@ final class Arguments {
 	}
 
 	/** A float or a list of floats with one entry per param group, as PyTorch's {@code _format_param}. */
-	double[] reals(String name, @Nullable Double defaultValue) {
+	double[] reals(String name) {
+		KeywordArgument argument = declaration(name, ArgumentKind.NUMBER_OR_LIST);
 		Object value = this.values.get(name);
 		if (value == null) {
-			if (defaultValue == null) {
-				throw missing(name);
-			}
+			Double defaultValue = (Double) defaultOf(argument);
 			this.normalized.put(name, defaultValue);
 			return filled(defaultValue);
 		}
@@ -187,8 +209,9 @@ final class Arguments {
 		return result;
 	}
 
-	/** A list of ints, such as milestones. */
+	/** A required list of ints, such as milestones. */
 	long[] integers(String name) {
+		nullDefault(declaration(name, ArgumentKind.INTEGER_LIST));
 		Object value = this.values.get(name);
 		if (value == null) {
 			throw missing(name);
@@ -213,33 +236,35 @@ final class Arguments {
 		return result;
 	}
 
-	String string(String name, @Nullable String defaultValue) {
-		Object value = this.values.get(name);
-		if (value == null) {
-			if (defaultValue == null) {
-				throw missing(name);
-			}
-			return remember(name, defaultValue);
-		}
+	/**
+	 * One of a few strings, else its declared default. Any string is taken: the type refuses the
+	 * others with PyTorch's own message.
+	 */
+	String string(String name) {
+		KeywordArgument argument = declaration(name, ArgumentKind.ENUM);
+		String value = given(name, (raw) -> text(name, raw));
+		return remember(name, (value != null) ? value : (String) defaultOf(argument));
+	}
+
+	/** An expression whose default is null: the source given, or null. */
+	@Nullable String optionalExpression(String name) {
+		nullDefault(declaration(name, ArgumentKind.EXPRESSION));
+		return remember(name, given(name, (raw) -> text(name, raw)));
+	}
+
+	private String text(String name, Object value) {
 		if (!(value instanceof String text)) {
 			throw malformed(name, "must be a string");
 		}
-		return remember(name, text);
+		return text;
 	}
 
-	@Nullable String optionalString(String name) {
+	/** A boolean argument, else its declared default; Python's truthiness is not applied. */
+	boolean bool(String name) {
+		KeywordArgument argument = declaration(name, ArgumentKind.BOOLEAN);
 		Object value = this.values.get(name);
 		if (value == null) {
-			this.normalized.put(name, null);
-			return null;
-		}
-		return string(name, null);
-	}
-
-	boolean bool(String name, boolean defaultValue) {
-		Object value = this.values.get(name);
-		if (value == null) {
-			return remember(name, defaultValue);
+			return remember(name, (Boolean) defaultOf(argument));
 		}
 		if (!(value instanceof Boolean flag)) {
 			throw malformed(name, "must be true or false");
@@ -247,8 +272,9 @@ final class Arguments {
 		return remember(name, flag);
 	}
 
-	/** A string or a list of strings, one per group; the raw JSON is kept for the normalised spec. */
-	List<String> strings(String name) {
+	/** A required expression or a list of them, one per group; the raw JSON is kept for the normalised spec. */
+	List<String> expressions(String name) {
+		nullDefault(declaration(name, ArgumentKind.EXPRESSION_OR_LIST));
 		Object value = this.values.get(name);
 		if (value == null) {
 			throw missing(name);
@@ -274,8 +300,12 @@ final class Arguments {
 		return result;
 	}
 
-	/** The nested scheduler objects of SequentialLR and ChainedScheduler. */
-	List<Arguments> schedulers(String name) {
+	/**
+	 * The nested scheduler objects of SequentialLR and ChainedScheduler; recorded by
+	 * {@link #put} once they are read.
+	 */
+	List<ArgumentReader> schedulers(String name) {
+		nullDefault(declaration(name, ArgumentKind.SCHEDULERS));
 		Object value = this.values.get(name);
 		if (value == null) {
 			throw missing(name);
@@ -286,45 +316,57 @@ final class Arguments {
 		if (list.size() > 64) {
 			throw invalid(name, "has more than 64 schedulers");
 		}
-		List<Arguments> result = new ArrayList<>(list.size());
+		List<ArgumentReader> result = new ArrayList<>(list.size());
 		for (int i = 0; i < list.size(); i++) {
 			if (!(list.get(i) instanceof Map<?, ?> child)) {
 				throw malformed(name + "[" + i + "]", "must be a scheduler object");
 			}
 			@SuppressWarnings("unchecked")
 			Map<String, ?> typed = (Map<String, ?>) child;
-			result.add(new Arguments(typed, field(name) + "[" + i + "]", this.groups, this.firstLr));
+			result.add(new ArgumentReader(typed, field(name) + "[" + i + "]", this.groups, this.firstLr));
 		}
 		return result;
 	}
 
 	/** Records a value in the normalised spec as given (for nested specs and computed defaults). */
 	void put(String name, @Nullable Object value) {
+		declaration(name);
 		this.normalized.put(name, value);
 	}
 
-	/** The arguments with every default filled in, in PyTorch's order. */
+	/** The arguments with every default filled in, in the declared order. */
 	Map<String, @Nullable Object> normalized() {
 		return this.normalized;
 	}
 
-	/** Rejects every argument the scheduler did not read, as Python rejects unexpected keyword arguments. */
-	void rejectUnknown(String type) {
+	/** Rejects every argument the type does not declare, as Python rejects unexpected keyword arguments. */
+	void rejectUnknown() {
+		SchedulerType type = declaredType();
+		Set<String> known = new TreeSet<>(type.argumentNames());
 		Set<String> unknown = new TreeSet<>(this.values.keySet());
-		unknown.removeAll(this.normalized.keySet());
+		unknown.removeAll(known);
+		unknown.remove("type");
 		if (unknown.isEmpty()) {
 			return;
 		}
 		List<FieldError> errors = new ArrayList<>();
-		Set<String> known = new TreeSet<>(this.normalized.keySet());
-		known.remove("type");
 		for (String name : unknown) {
 			String suggestion = known.stream().filter((candidate) -> isNearMiss(name, candidate)).findFirst()
 				.map((candidate) -> "; did you mean '" + candidate + "'?")
 				.orElse("; it takes " + (known.isEmpty() ? "no arguments" : String.join(", ", known)));
-			errors.add(new FieldError(field(name), type + " got an unexpected keyword argument '" + name + "'" + suggestion));
+			errors.add(new FieldError(field(name),
+					type.name() + " got an unexpected keyword argument '" + name + "'" + suggestion));
 		}
 		throw new InvalidScheduleException(Kind.MALFORMED, errors);
+	}
+
+	/** Checks that the type read every argument it declares, and in the declared order. */
+	void checkAllRead() {
+		SchedulerType type = declaredType();
+		List<String> read = this.normalized.keySet().stream().filter((name) -> !name.equals("type")).toList();
+		if (!read.equals(type.argumentNames())) {
+			throw new IllegalStateException(type.name() + " read " + read + " but declares " + type.argumentNames());
+		}
 	}
 
 	InvalidScheduleException invalid(String name, String message) {
@@ -343,6 +385,50 @@ final class Arguments {
 			}
 		}
 		return malformed(name, "is required");
+	}
+
+	/** The declaration of an argument of the type being read. */
+	private KeywordArgument declaration(String name) {
+		SchedulerType type = declaredType();
+		return type.argument(name)
+			.orElseThrow(() -> new IllegalStateException(type.name() + " does not declare the argument '" + name + "'"));
+	}
+
+	/** The declaration, which must be of {@code kind}: each reader method reads one JSON shape. */
+	private KeywordArgument declaration(String name, ArgumentKind kind) {
+		KeywordArgument argument = declaration(name);
+		if (argument.kind() != kind) {
+			throw new IllegalStateException(declaredType().name() + "." + name + " is declared " + argument.kind()
+					+ ", not " + kind);
+		}
+		return argument;
+	}
+
+	/** The declared default, or the "is required" error when there is none because the argument is required. */
+	private Object defaultOf(KeywordArgument argument) {
+		if (argument.required()) {
+			throw missing(argument.name());
+		}
+		Object value = argument.defaultValue();
+		if (value == null) {
+			throw new IllegalStateException(declaredType().name() + "." + argument.name()
+					+ " has no default: read it with an optional reader");
+		}
+		return value;
+	}
+
+	/** Checks that reading the argument as "given or null" loses no declared default. */
+	private void nullDefault(KeywordArgument argument) {
+		if (argument.defaultValue() != null) {
+			throw new IllegalStateException(declaredType().name() + "." + argument.name() + " has the default "
+					+ argument.defaultValue() + ": read it with a defaulting reader");
+		}
+	}
+
+	/** The converted value given for {@code name}, or null when none (or JSON null) was given. */
+	private <T> @Nullable T given(String name, Function<Object, T> converter) {
+		Object value = this.values.get(name);
+		return (value != null) ? converter.apply(value) : null;
 	}
 
 	/** Whether two names are at most two single-character edits apart. */
@@ -368,7 +454,7 @@ final class Arguments {
 		return previous[b.length()] <= 2;
 	}
 
-	private <T> T remember(String name, T value) {
+	private <T extends @Nullable Object> T remember(String name, T value) {
 		this.normalized.put(name, value);
 		return value;
 	}

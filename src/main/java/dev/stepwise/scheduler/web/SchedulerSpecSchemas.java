@@ -1,10 +1,13 @@
-package dev.stepwise.system;
+package dev.stepwise.scheduler.web;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.stepwise.system.SchedulerTypeDocs.Argument;
-import dev.stepwise.system.SchedulerTypeDocs.TypeDoc;
+import dev.stepwise.schedule.ArgumentKind;
+import dev.stepwise.schedule.KeywordArgument;
+import dev.stepwise.schedule.SchedulerCatalogue;
+import dev.stepwise.schedule.SchedulerType;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.media.ArraySchema;
 import io.swagger.v3.oas.models.media.BooleanSchema;
@@ -17,12 +20,14 @@ import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
 
 /**
- * Builds the OpenAPI schemas of the scheduler spec from {@link SchedulerTypeDocs}: {@code SchedulerSpec}
- * is a {@code oneOf} over one schema per type, with {@code type} as discriminator.
+ * Builds the OpenAPI schemas of the scheduler spec from the engine's {@link SchedulerCatalogue}:
+ * {@code SchedulerSpec} is a {@code oneOf} over one schema per type, with {@code type} as
+ * discriminator.
  */
-public final class SchedulerSpecSchemas {
+final class SchedulerSpecSchemas {
 
-	static final String SPEC = "SchedulerSpec";
+	/** The name of the spec's schema. */
+	public static final String SPEC = "SchedulerSpec";
 
 	private static final String PREFIX = "SchedulerSpec.";
 
@@ -34,14 +39,14 @@ public final class SchedulerSpecSchemas {
 	}
 
 	/** Adds {@code SchedulerSpec} and the schema of every type to {@code components}. */
-	public static void addTo(Components components) {
+	static void addTo(Components components) {
 		Map<String, String> mapping = new LinkedHashMap<>();
 		ComposedSchema spec = new ComposedSchema();
-		for (TypeDoc type : SchedulerTypeDocs.types()) {
-			String ref = "#/components/schemas/" + PREFIX + type.type();
-			mapping.put(type.type(), ref);
+		for (SchedulerType type : SchedulerCatalogue.all()) {
+			String ref = "#/components/schemas/" + PREFIX + type.name();
+			mapping.put(type.name(), ref);
 			spec.addOneOfItem(new Schema<>().$ref(ref));
-			components.addSchemas(PREFIX + type.type(), typeSchema(type));
+			components.addSchemas(PREFIX + type.name(), typeSchema(type));
 		}
 		spec.discriminator(new Discriminator().propertyName("type").mapping(mapping));
 		spec.description("The scheduler: type is a torch.optim.lr_scheduler class name or a Hugging Face schedule"
@@ -52,12 +57,12 @@ public final class SchedulerSpecSchemas {
 		components.addSchemas(SPEC, spec);
 	}
 
-	private static Schema<?> typeSchema(TypeDoc type) {
+	private static Schema<?> typeSchema(SchedulerType type) {
 		ObjectSchema schema = new ObjectSchema();
 		schema.description(type.description());
-		schema.addProperty("type", new StringSchema()._enum(List.of(type.type())));
+		schema.addProperty("type", new StringSchema()._enum(List.of(type.name())));
 		schema.addRequiredItem("type");
-		for (Argument argument : type.arguments()) {
+		for (KeywordArgument argument : type.arguments()) {
 			schema.addProperty(argument.name(), argumentSchema(argument));
 			if (argument.required()) {
 				schema.addRequiredItem(argument.name());
@@ -68,11 +73,10 @@ public final class SchedulerSpecSchemas {
 	}
 
 	@SuppressWarnings({ "unchecked", "rawtypes" })
-	private static Schema<?> argumentSchema(Argument argument) {
+	private static Schema<?> argumentSchema(KeywordArgument argument) {
 		Schema schema = shape(argument);
 		String text = argument.meaning();
-		if (argument.type().kind() == SchedulerTypeDocs.Kind.EXPRESSION
-				|| argument.type().kind() == SchedulerTypeDocs.Kind.EXPRESSION_OR_LIST) {
+		if (argument.kind() == ArgumentKind.EXPRESSION || argument.kind() == ArgumentKind.EXPRESSION_OR_LIST) {
 			text += " " + EXPRESSION;
 		}
 		if (argument.required()) {
@@ -89,12 +93,12 @@ public final class SchedulerSpecSchemas {
 		return schema.description(text);
 	}
 
-	private static Schema<?> shape(Argument argument) {
-		return switch (argument.type().kind()) {
+	private static Schema<?> shape(KeywordArgument argument) {
+		return switch (argument.kind()) {
 			case NUMBER -> new NumberSchema();
 			case INTEGER -> new IntegerSchema().format("int64");
 			case BOOLEAN -> new BooleanSchema();
-			case ENUM -> new StringSchema()._enum(argument.type().values());
+			case ENUM -> new StringSchema()._enum(argument.choices());
 			case EXPRESSION -> new StringSchema();
 			case INTEGER_LIST -> new ArraySchema().items(new IntegerSchema().format("int64"));
 			case SCHEDULERS -> new ArraySchema().items(new Schema<>().$ref("#/components/schemas/" + SPEC)).minItems(1);

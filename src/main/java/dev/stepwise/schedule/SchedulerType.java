@@ -1,0 +1,51 @@
+package dev.stepwise.schedule;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One scheduler type the API takes: its name, what it does and its keyword arguments, declared once
+ * next to its formula and read back by {@link ArgumentReader}.
+ *
+ * @param name the value of {@code type}
+ * @param description what it does, naming the PyTorch class or Hugging Face function
+ * @param summary what the lr does, one line of Markdown for the README's table
+ * @param arguments its keyword arguments, in the order of the normalised spec
+ */
+public record SchedulerType(String name, String description, String summary, List<KeywordArgument> arguments) {
+
+	/** Checks that every argument is declared once ({@code type} is not an argument). */
+	public SchedulerType {
+		arguments = List.copyOf(arguments);
+		Set<String> names = new HashSet<>();
+		names.add("type");
+		for (KeywordArgument argument : arguments) {
+			if (!names.add(argument.name())) {
+				throw new IllegalArgumentException(name + " declares '" + argument.name() + "' twice");
+			}
+		}
+	}
+
+	static SchedulerType torch(String name, String description, String summary, KeywordArgument... arguments) {
+		return new SchedulerType(name, "torch.optim.lr_scheduler." + name + ": " + description, summary,
+				List.of(arguments));
+	}
+
+	static SchedulerType huggingFace(String name, String description, String summary,
+			List<KeywordArgument> arguments) {
+		return new SchedulerType(name, "Hugging Face " + description, summary, arguments);
+	}
+
+	/** The declared argument called {@code name}. */
+	public Optional<KeywordArgument> argument(String name) {
+		return this.arguments.stream().filter((argument) -> argument.name().equals(name)).findFirst();
+	}
+
+	/** The argument names, in declared order. */
+	public List<String> argumentNames() {
+		return this.arguments.stream().map(KeywordArgument::name).toList();
+	}
+
+}
