@@ -219,8 +219,8 @@ final class ArgumentReader {
 		if (!(value instanceof List<?> list)) {
 			throw malformed(name, "must be a list of integers");
 		}
-		if (list.size() > 100_000) {
-			throw invalid(name, "has more than 100000 entries");
+		if (list.size() > Schedule.MAX_LIST_ENTRIES) {
+			throw invalid(name, "has more than " + Schedule.MAX_LIST_ENTRIES + " entries");
 		}
 		long[] result = new long[list.size()];
 		List<Long> copy = new ArrayList<>(list.size());
@@ -313,8 +313,8 @@ final class ArgumentReader {
 		if (!(value instanceof List<?> list)) {
 			throw malformed(name, "must be a list of scheduler objects");
 		}
-		if (list.size() > 64) {
-			throw invalid(name, "has more than 64 schedulers");
+		if (list.size() > Schedule.MAX_CHILDREN) {
+			throw invalid(name, "has more than " + Schedule.MAX_CHILDREN + " schedulers");
 		}
 		List<ArgumentReader> result = new ArrayList<>(list.size());
 		for (int i = 0; i < list.size(); i++) {

@@ -27,6 +27,12 @@ public final class Schedule {
 	/** The largest {@code last_epoch} a registration may fast-forward to (each step is computed). */
 	public static final long MAX_FAST_FORWARD = 10_000_000;
 
+	/** The most entries of a list argument such as {@code milestones}. */
+	public static final int MAX_LIST_ENTRIES = 100_000;
+
+	/** The most children of one SequentialLR or ChainedScheduler. */
+	public static final int MAX_CHILDREN = 64;
+
 	private final Scheduler scheduler;
 
 	private final ScheduleState initial;

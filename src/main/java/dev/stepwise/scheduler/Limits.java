@@ -14,6 +14,12 @@ public final class Limits {
 	/** Steps a registration may fast-forward ({@code last_epoch}). */
 	public static final long MAX_FAST_FORWARD = Schedule.MAX_FAST_FORWARD;
 
+	/** Entries of a list argument such as {@code milestones}. */
+	public static final int MAX_LIST_ENTRIES = Schedule.MAX_LIST_ENTRIES;
+
+	/** Children of one SequentialLR or ChainedScheduler. */
+	public static final int MAX_CHILDREN = Schedule.MAX_CHILDREN;
+
 	/** Steps of one preview. */
 	public static final int MAX_PREVIEW_STEPS = 100_000;
 

@@ -1,6 +1,8 @@
 package dev.stepwise.scheduler.web;
 
 import java.util.Locale;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import dev.stepwise.scheduler.Limits;
 
@@ -23,17 +25,16 @@ final class ApiDescription {
 			Scheduler arguments must be finite.
 
 			**Errors** are RFC 9457 problems (application/problem+json) with a stable `type` per kind and \
-			`errors: [{field, message}]` for argument problems. 400: malformed JSON, a wrong JSON type, a missing \
-			or unknown field (also outside `scheduler`: a misspelt `epoch` is refused, not ignored), an unknown \
-			scheduler type or argument - what PyTorch raises as TypeError; a step without the metric a \
-			ReduceLROnPlateau needs. 422: a well-formed value PyTorch refuses with ValueError (or a \
-			ZeroDivisionError it would hit), or a value over a limit. 404: unknown id. 409: conflicts (see each \
-			call). 413: body over 1 MiB. 405/406/415 are problems too; 503 (Retry-After) when the database is busy.
+			`errors: [{field, message}]` for argument problems. Unknown fields are refused everywhere, also \
+			outside `scheduler` (a misspelt `epoch` is refused, not ignored). The types:
+
+			%s
 
 			**Limits.** Request body 1 MiB; param_groups 1 to %d; lr >= 0 and finite, momentum finite; ids \
 			`%s`; a fast-forward (last_epoch) of at most %,d steps; epochs \
 			from 0 to 2^53; list size <= %d; history limit <= %d; preview steps <= %d with (steps + 1) x \
-			param groups <= %,d and at most one metric per step.
+			param groups <= %,d and at most one metric per step; list arguments such as milestones <= %,d \
+			entries; at most %d schedulers in one SequentialLR or ChainedScheduler.
 
 			**Registration** is idempotent by id: an identical body (same param_groups, scheduler and last_epoch; \
 			key order, a missing vs null momentum and last_epoch -1 vs 0 do not matter; 1 and 1.0 do) answers 200 \
@@ -55,10 +56,18 @@ final class ApiDescription {
 	private ApiDescription() {
 	}
 
-	/** The description, with the limits of {@link Limits}. */
+	/** One line per problem type: its status, its type and when it is answered. */
+	private static String problemTypes() {
+		return Stream.of(ProblemType.values())
+			.map((type) -> "- " + type.status().value() + " `" + type.slug() + "`: " + type.meaning() + ".")
+			.collect(Collectors.joining("\n"));
+	}
+
+	/** The description, with the problem types of {@link ProblemType} and the limits of {@link Limits}. */
 	static String text() {
-		return String.format(Locale.ROOT, TEXT,Limits.MAX_PARAM_GROUPS, Limits.ID_PATTERN, Limits.MAX_FAST_FORWARD,
-				Limits.MAX_PAGE_SIZE, Limits.MAX_HISTORY_LIMIT, Limits.MAX_PREVIEW_STEPS, Limits.MAX_PREVIEW_VALUES);
+		return String.format(Locale.ROOT, TEXT, problemTypes(), Limits.MAX_PARAM_GROUPS, Limits.ID_PATTERN, Limits.MAX_FAST_FORWARD,
+				Limits.MAX_PAGE_SIZE, Limits.MAX_HISTORY_LIMIT, Limits.MAX_PREVIEW_STEPS, Limits.MAX_PREVIEW_VALUES,
+				Limits.MAX_LIST_ENTRIES, Limits.MAX_CHILDREN);
 	}
 
 }
