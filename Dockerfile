@@ -4,7 +4,7 @@
 #   docker run -p 8080:8080 -v stepwise-data:/data stepwise
 # or, with PostgreSQL: docker compose up
 
-FROM eclipse-temurin:21-jdk AS build
+FROM eclipse-temurin:17-jdk AS build
 WORKDIR /src
 # Dependencies first, in a layer of their own: it is rebuilt only when pom.xml or the wrapper change.
 COPY mvnw pom.xml ./
@@ -13,7 +13,7 @@ RUN ./mvnw -B -ntp -q dependency:go-offline
 COPY src src
 RUN ./mvnw -B -ntp -q -DskipTests package && cp target/stepwise-*.jar /src/stepwise.jar
 
-FROM eclipse-temurin:21-jre
+FROM eclipse-temurin:17-jre
 RUN groupadd --system stepwise \
 	&& useradd --system --gid stepwise --home-dir /app --no-create-home --shell /usr/sbin/nologin stepwise \
 	&& mkdir -p /app /data \

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.stepwise.OnEveryDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tools.jackson.databind.JsonNode;
@@ -26,8 +27,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The service is SIGKILLed while trainers post steps, then restarted on the same database: every
  * acknowledged step must still be there, nothing may be half-written, and the trainers carry on.
+ * And a service stopped the ordinary way finds every scheduler again, state for state, when it
+ * starts again on the same database.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
+@OnEveryDatabase
 class CrashSafetyIT {
 
 	private static final int SCHEDULERS = 16;
@@ -49,6 +53,44 @@ class CrashSafetyIT {
 	@Test
 	void acknowledgedStepsSurviveSigkillOnPostgres() throws Exception {
 		crashAndRecover(Database.postgresOrAbort());
+	}
+
+	/**
+	 * A graceful stop (SIGTERM) and a start on the same database (the H2 file, or PostgreSQL when the
+	 * build is pointed at it): the scheduler is intact, to the byte of its state document.
+	 */
+	@Test
+	void schedulerSurvivesAGracefulRestart() throws Exception {
+		Database database = Database.configured();
+		Path data = Files.createDirectories(ServiceProcess.WORK).resolve("restart-" + System.nanoTime());
+		String id = "durable-" + Long.toHexString(System.nanoTime());
+		String path = "/api/v1/schedulers/" + id;
+		Map<String, Object> metric = Map.of("metric", 1.0);
+		String state;
+		try (ServiceProcess first = ServiceProcess.start("restart-1-" + id, data, database)) {
+			Api.Response registered = this.api.post(first.base(), "/api/v1/schedulers",
+					Map.of("id", id, "param_groups", List.of(Map.of("lr", 1.0)), "scheduler",
+							Map.of("type", "ReduceLROnPlateau", "patience", 0)));
+			assertThat(registered.status()).as("registration: %s", registered).isEqualTo(201);
+			for (int epoch = 1; epoch <= 5; epoch++) {
+				Api.Response step = this.api.post(first.base(), path + "/steps", metric);
+				assertThat(step.status()).as("step %d: %s", epoch, step).isEqualTo(200);
+			}
+			state = this.api.get(first.base(), path + "/state").body();
+		}
+		try (ServiceProcess second = ServiceProcess.start("restart-2-" + id, data, database)) {
+			Api.Response lr = this.api.get(second.base(), path + "/lr");
+			assertThat(lr.status()).as("GET lr after the restart: %s; %s", lr, second).isEqualTo(200);
+			assertThat(lr.json().path("last_epoch").asLong()).isEqualTo(5);
+			assertThat(Api.groups(lr.json()).get(0).lr()).isEqualTo(1.0000000000000003E-4);
+			assertThat(this.api.get(second.base(), path + "/state").body()).isEqualTo(state);
+			assertThat(this.api.get(second.base(), path + "/history").json().path("items")).hasSize(6);
+			Api.Response replay = this.api.post(second.base(), path + "/steps", Api.step(5, 1.0));
+			assertThat(replay.json().path("replayed").asBoolean()).as("replay of epoch 5: %s", replay).isTrue();
+			Api.Response next = this.api.post(second.base(), path + "/steps", metric);
+			assertThat(next.json().path("last_epoch").asLong()).as("next step: %s", next).isEqualTo(6);
+			assertThat(Api.groups(next.json()).get(0).lr()).isEqualTo(1.0000000000000004E-5);
+		}
 	}
 
 	/** What one trainer saw before the crash. */

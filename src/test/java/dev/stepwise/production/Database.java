@@ -40,6 +40,15 @@ record Database(String name, boolean postgres, List<String> args) {
 		return new Database("postgres", true, List.of("--spring.profiles.active=postgres"));
 	}
 
+	/**
+	 * The database the build is pointed at: PostgreSQL when {@code STEPWISE_DATABASE_URL} is set (as
+	 * in {@code .ci/run}'s second pass), otherwise the H2 file database.
+	 */
+	static Database configured() {
+		String url = System.getenv(URL_VARIABLE);
+		return (url == null || url.isBlank()) ? h2() : postgresOrAbort();
+	}
+
 	/** Adjusts a child process's environment for this database. */
 	void applyTo(Map<String, String> environment) {
 		if (!this.postgres) {

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
+import dev.stepwise.OnEveryDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tools.jackson.databind.JsonNode;
@@ -30,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * distributed job post the same epochs, each to a different replica, in a random order.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
+@OnEveryDatabase
 class ReplicasIT {
 
 	private static final int SCHEDULERS = 50;

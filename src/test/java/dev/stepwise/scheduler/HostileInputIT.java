@@ -2,33 +2,32 @@ package dev.stepwise.scheduler;
 
 import java.util.UUID;
 
-import dev.stepwise.scheduler.HttpApi.Answer;
-import org.junit.jupiter.api.BeforeEach;
+import dev.stepwise.OnEveryDatabase;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTestClient;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.client.RestTestClient;
+import org.springframework.test.web.servlet.client.StatusAssertions;
 
 /**
  * Malformed and extreme inputs through the whole stack (web, engine, database) get problem
  * responses with the expected status, never a 500.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureRestTestClient
+@OnEveryDatabase
 class HostileInputIT {
 
 	private static final String GROUP = "[{\"lr\": 0.1}]";
 
-	@LocalServerPort
-	private int port;
+	private static final String API = "/api/v1";
 
-	private HttpApi api;
-
-	@BeforeEach
-	void connect() {
-		this.api = new HttpApi(this.port);
-	}
+	@Autowired
+	private RestTestClient client;
 
 	@Test
 	void extremeScheduleArgumentsAreProblemsNotServerErrors() {
@@ -39,38 +38,54 @@ class HostileInputIT {
 		assertRegistration("{\"type\": \"StepLR\", \"step_size\": 1e300}", 422);
 		assertRegistration("{\"type\": \"StepLR\", \"step_size\": [1]}", 400);
 		assertRegistration("{\"type\": null}", 400);
-		assertThat(this.api.post("/schedulers", "{\"param_groups\": " + GROUP
+		send(HttpMethod.POST, "/schedulers", "{\"param_groups\": " + GROUP
 				+ ", \"scheduler\": {\"type\": \"LambdaLR\", \"lr_lambda\": \"epoch ** epoch\"}, \"last_epoch\": 400}")
-			.status()).isEqualTo(422);
-		assertThat(this.api.post("/schedulers", "{\"param_groups\": [{\"lr\": 1e400}],"
-				+ " \"scheduler\": {\"type\": \"StepLR\", \"step_size\": 1}}").status()).isEqualTo(422);
+			.isEqualTo(422);
+		send(HttpMethod.POST, "/schedulers", "{\"param_groups\": [{\"lr\": 1e400}],"
+				+ " \"scheduler\": {\"type\": \"StepLR\", \"step_size\": 1}}")
+			.isEqualTo(422);
 	}
 
 	@Test
 	void extremeStepsAndStatesAreProblemsNotServerErrors() {
 		String id = "hostile-" + UUID.randomUUID();
-		assertThat(this.api.post("/schedulers", "{\"id\": \"" + id + "\", \"param_groups\": " + GROUP
-				+ ", \"scheduler\": {\"type\": \"StepLR\", \"step_size\": 2}}").status()).isEqualTo(201);
+		send(HttpMethod.POST, "/schedulers", "{\"id\": \"" + id + "\", \"param_groups\": " + GROUP
+				+ ", \"scheduler\": {\"type\": \"StepLR\", \"step_size\": 2}}")
+			.isEqualTo(201);
 		String steps = "/schedulers/" + id + "/steps";
-		assertThat(this.api.post(steps, "{\"epoch\": 1e300}").status()).isEqualTo(422);
-		assertThat(this.api.post(steps, "{\"epoch\": 99999999999999999999999}").status()).isEqualTo(422);
-		assertThat(this.api.post(steps, "{\"epoch\": 1.5}").status()).isEqualTo(422);
-		assertThat(this.api.post(steps, "{\"metric\": [1]}").status()).isEqualTo(400);
-		assertThat(this.api.post(steps, "{\"metric\": NaN}").status()).isEqualTo(200);
+		send(HttpMethod.POST, steps, "{\"epoch\": 1e300}").isEqualTo(422);
+		send(HttpMethod.POST, steps, "{\"epoch\": 99999999999999999999999}").isEqualTo(422);
+		send(HttpMethod.POST, steps, "{\"epoch\": 1.5}").isEqualTo(422);
+		send(HttpMethod.POST, steps, "{\"metric\": [1]}").isEqualTo(400);
+		send(HttpMethod.POST, steps, "{\"metric\": NaN}").isEqualTo(200);
 		String state = "/schedulers/" + id + "/state";
-		assertThat(this.api.put(state, "{\"type\": \"StepLR\", \"last_epoch\": 1000000000000000000000000000000,"
+		send(HttpMethod.PUT, state, "{\"type\": \"StepLR\", \"last_epoch\": 1000000000000000000000000000000,"
 				+ " \"_step_count\": 6, \"base_lrs\": [0.1], \"_last_lr\": [0.1], \"param_groups\": [{\"lr\": 0.1}]}")
-			.status()).isEqualTo(422);
-		assertThat(this.api.put(state, "[]").status()).isEqualTo(400);
-		assertThat(this.api.get("/schedulers?page=99999999999").status()).isEqualTo(400);
-		assertThat(this.api.post("/previews", "{\"param_groups\": " + GROUP
+			.isEqualTo(422);
+		send(HttpMethod.PUT, state, "[]").isEqualTo(400);
+		this.client.get().uri(API + "/schedulers?page=99999999999").exchange().expectStatus().isEqualTo(400);
+		send(HttpMethod.POST, "/previews", "{\"param_groups\": " + GROUP
 				+ ", \"scheduler\": {\"type\": \"OneCycleLR\", \"max_lr\": 0.1, \"total_steps\": 5}, \"steps\": 10}")
-			.status()).isEqualTo(409);
+			.isEqualTo(409);
 	}
 
+	/** Registers a scheduler with the given spec; the answer must have the given status. */
 	private void assertRegistration(String scheduler, int status) {
-		Answer answer = this.api.post("/schedulers", "{\"param_groups\": " + GROUP + ", \"scheduler\": " + scheduler + "}");
-		assertThat(answer.status()).as("%s -> %s", scheduler, answer.body()).isEqualTo(status);
+		send(HttpMethod.POST, "/schedulers", "{\"param_groups\": " + GROUP + ", \"scheduler\": " + scheduler + "}")
+			.isEqualTo(status);
+	}
+
+	/**
+	 * Sends a JSON text as it is; the status assertions of the answer report the whole exchange
+	 * (request and answer bodies included) when they fail.
+	 */
+	private StatusAssertions send(HttpMethod method, String path, String json) {
+		return this.client.method(method)
+			.uri(API + path)
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(json)
+			.exchange()
+			.expectStatus();
 	}
 
 }

@@ -10,6 +10,7 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
+import dev.stepwise.OnEveryDatabase;
 import dev.stepwise.schedule.JsonValues;
 import dev.stepwise.schedule.ParamGroup;
 import dev.stepwise.schedule.StepException;
@@ -39,6 +40,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * that fails leaves the others alone, and a database error before the commit retries each step alone.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.NONE)
+@OnEveryDatabase
 class StepBatchPersistenceTests {
 
 	@Autowired

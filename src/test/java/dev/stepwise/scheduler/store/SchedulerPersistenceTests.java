@@ -7,6 +7,7 @@ import java.util.UUID;
 import dev.stepwise.scheduler.HistoryEntry;
 
 import jakarta.persistence.EntityManager;
+import dev.stepwise.OnEveryDatabase;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -25,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * is checked against them in {@link SchedulerTableTests} and {@link SchedulerStepTableTests}.
  */
 @DataJpaTest
+@OnEveryDatabase
 @AutoConfigureTestDatabase(replace = AutoConfigureTestDatabase.Replace.NONE)
 class SchedulerPersistenceTests {
 

@@ -8,6 +8,7 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
+import dev.stepwise.OnEveryDatabase;
 import dev.stepwise.scheduler.HistoryEntry;
 import jakarta.persistence.EntityManager;
 import org.jspecify.annotations.Nullable;
@@ -27,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * mapping reads back identically through the other, non-finite and absent metrics included.
  */
 @DataJpaTest
+@OnEveryDatabase
 @AutoConfigureTestDatabase(replace = AutoConfigureTestDatabase.Replace.NONE)
 class SchedulerStepTableTests {
 

@@ -7,6 +7,7 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
+import dev.stepwise.OnEveryDatabase;
 import dev.stepwise.scheduler.CurrentPosition;
 import dev.stepwise.scheduler.SchedulerPosition;
 import jakarta.persistence.EntityManager;
@@ -26,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * through the other.
  */
 @DataJpaTest
+@OnEveryDatabase
 @AutoConfigureTestDatabase(replace = AutoConfigureTestDatabase.Replace.NONE)
 class SchedulerTableTests {
 
