@@ -4,7 +4,8 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
- * Stepwise: a learning-rate schedule server that answers what {@code torch.optim.lr_scheduler} would.
+ * Stepwise: a learning-rate schedule server that answers what
+ * {@code torch.optim.lr_scheduler} would.
  */
 @SpringBootApplication
 public class StepwiseApplication {

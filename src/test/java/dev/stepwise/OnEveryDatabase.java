@@ -9,9 +9,10 @@ import java.lang.annotation.Target;
 import org.junit.jupiter.api.Tag;
 
 /**
- * A test class that must pass on every database the service supports: {@code ./mvnw verify} runs it
- * on H2 like every other test, and {@code .ci/run} runs the classes tagged {@value #TAG} again on
- * PostgreSQL ({@code -Dgroups=database}, Surefire and Failsafe alike).
+ * A test class that must pass on every database the service supports:
+ * {@code ./mvnw verify} runs it on H2 like every other test, and {@code .ci/run} runs the
+ * classes tagged {@value #TAG} again on PostgreSQL ({@code -Dgroups=database}, Surefire
+ * and Failsafe alike).
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

@@ -11,8 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * The scheduler table in README.md's "Schedulers" section is the one {@link SchedulerTable} renders
- * from the engine's catalogue.
+ * The scheduler table in README.md's "Schedulers" section is the one
+ * {@link SchedulerTable} renders from the engine's catalogue.
  */
 class ReadmeSchedulerTableTests {
 

@@ -11,8 +11,8 @@ import dev.stepwise.schedule.SchedulerCatalogue;
 import dev.stepwise.schedule.SchedulerType;
 
 /**
- * Renders the README's scheduler table from the engine's catalogue: type, arguments with their
- * defaults as JSON values, and what the lr does.
+ * Renders the README's scheduler table from the engine's catalogue: type, arguments with
+ * their defaults as JSON values, and what the lr does.
  */
 final class SchedulerTable {
 
@@ -25,8 +25,13 @@ final class SchedulerTable {
 	static String render() {
 		StringBuilder table = new StringBuilder(HEADER).append("\n|---|---|---|\n");
 		for (SchedulerType type : SchedulerCatalogue.all()) {
-			table.append("| `").append(type.name()).append("` | ").append(arguments(type.arguments())).append(" | ")
-				.append(type.summary()).append(" |\n");
+			table.append("| `")
+				.append(type.name())
+				.append("` | ")
+				.append(arguments(type.arguments()))
+				.append(" | ")
+				.append(type.summary())
+				.append(" |\n");
 		}
 		return table.toString();
 	}
@@ -41,7 +46,10 @@ final class SchedulerTable {
 			.collect(Collectors.joining(", "));
 	}
 
-	/** A default as the JSON a user would send: short decimals ({@code 0.0001}, {@code 1e-8}). */
+	/**
+	 * A default as the JSON a user would send: short decimals ({@code 0.0001},
+	 * {@code 1e-8}).
+	 */
 	static String value(@Nullable Object value) {
 		if (value == null) {
 			return "null";

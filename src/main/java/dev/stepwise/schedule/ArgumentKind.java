@@ -1,7 +1,8 @@
 package dev.stepwise.schedule;
 
 /**
- * The JSON shape a keyword argument takes; the reader method that reads an argument must match it.
+ * The JSON shape a keyword argument takes; the reader method that reads an argument must
+ * match it.
  */
 public enum ArgumentKind {
 

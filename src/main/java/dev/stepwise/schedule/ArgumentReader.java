@@ -13,14 +13,15 @@ import org.jspecify.annotations.Nullable;
 import dev.stepwise.schedule.InvalidScheduleException.Kind;
 
 /**
- * Reads one scheduler's keyword arguments from a plain-Java JSON object the way Python binds them:
- * unknown names and wrong types are {@code TypeError}s (MALFORMED), bad values are
- * {@code ValueError}s (INVALID). Records every value it hands out, defaults included, so the
- * normalised spec comes for free.
+ * Reads one scheduler's keyword arguments from a plain-Java JSON object the way Python
+ * binds them: unknown names and wrong types are {@code TypeError}s (MALFORMED), bad
+ * values are {@code ValueError}s (INVALID). Records every value it hands out, defaults
+ * included, so the normalised spec comes for free.
  * <p>
- * Checked against the type's {@link SchedulerType} declaration: defaults come from it, and reading
- * an argument the type did not declare, or with a method that does not match its kind, is a
- * programming error ({@link IllegalStateException}), so the catalogue cannot drift from the engine.
+ * Checked against the type's {@link SchedulerType} declaration: defaults come from it,
+ * and reading an argument the type did not declare, or with a method that does not match
+ * its kind, is a programming error ({@link IllegalStateException}), so the catalogue
+ * cannot drift from the engine.
  */
 final class ArgumentReader {
 
@@ -43,7 +44,9 @@ final class ArgumentReader {
 		this.firstLr = firstLr;
 	}
 
-	/** The first group's registered lr: Hugging Face's {@code optimizer.defaults["lr"]}. */
+	/**
+	 * The first group's registered lr: Hugging Face's {@code optimizer.defaults["lr"]}.
+	 */
 	double firstLr() {
 		return this.firstLr;
 	}
@@ -58,7 +61,10 @@ final class ArgumentReader {
 		return this.path + "." + name;
 	}
 
-	/** Reads {@code type} and looks it up in the catalogue; the arguments are read against it from then on. */
+	/**
+	 * Reads {@code type} and looks it up in the catalogue; the arguments are read against
+	 * it from then on.
+	 */
 	SchedulerType type() {
 		Object type = this.values.get("type");
 		if (type == null) {
@@ -127,7 +133,10 @@ final class ArgumentReader {
 		throw malformed(name, "must be an integer");
 	}
 
-	/** A float argument, else its declared default; Python takes ints for floats, never booleans or strings. */
+	/**
+	 * A float argument, else its declared default; Python takes ints for floats, never
+	 * booleans or strings.
+	 */
 	double real(String name) {
 		KeywordArgument argument = declaration(name, ArgumentKind.NUMBER);
 		Double value = given(name, (raw) -> asReal(name, raw));
@@ -143,7 +152,10 @@ final class ArgumentReader {
 		return remember(name, given(name, (raw) -> asReal(name, raw)));
 	}
 
-	/** The given value of a numeric argument as a float, to say what was wrong with it; not recorded. */
+	/**
+	 * The given value of a numeric argument as a float, to say what was wrong with it;
+	 * not recorded.
+	 */
 	double givenReal(String name) {
 		declaration(name);
 		Object value = this.values.get(name);
@@ -153,7 +165,10 @@ final class ArgumentReader {
 		return asReal(name, value);
 	}
 
-	/** Whether the JSON number was written as an int ({@code 1}) rather than a float ({@code 1.0}). */
+	/**
+	 * Whether the JSON number was written as an int ({@code 1}) rather than a float
+	 * ({@code 1.0}).
+	 */
 	boolean isInteger(String name) {
 		declaration(name);
 		Object value = this.values.get(name);
@@ -171,7 +186,10 @@ final class ArgumentReader {
 		return result;
 	}
 
-	/** A float or a list of floats with one entry per param group, as PyTorch's {@code _format_param}. */
+	/**
+	 * A float or a list of floats with one entry per param group, as PyTorch's
+	 * {@code _format_param}.
+	 */
 	double[] reals(String name) {
 		KeywordArgument argument = declaration(name, ArgumentKind.NUMBER_OR_LIST);
 		Object value = this.values.get(name);
@@ -237,8 +255,8 @@ final class ArgumentReader {
 	}
 
 	/**
-	 * One of a few strings, else its declared default. Any string is taken: the type refuses the
-	 * others with PyTorch's own message.
+	 * One of a few strings, else its declared default. Any string is taken: the type
+	 * refuses the others with PyTorch's own message.
 	 */
 	String string(String name) {
 		KeywordArgument argument = declaration(name, ArgumentKind.ENUM);
@@ -259,7 +277,9 @@ final class ArgumentReader {
 		return text;
 	}
 
-	/** A boolean argument, else its declared default; Python's truthiness is not applied. */
+	/**
+	 * A boolean argument, else its declared default; Python's truthiness is not applied.
+	 */
 	boolean bool(String name) {
 		KeywordArgument argument = declaration(name, ArgumentKind.BOOLEAN);
 		Object value = this.values.get(name);
@@ -272,7 +292,10 @@ final class ArgumentReader {
 		return remember(name, flag);
 	}
 
-	/** A required expression or a list of them, one per group; the raw JSON is kept for the normalised spec. */
+	/**
+	 * A required expression or a list of them, one per group; the raw JSON is kept for
+	 * the normalised spec.
+	 */
 	List<String> expressions(String name) {
 		nullDefault(declaration(name, ArgumentKind.EXPRESSION_OR_LIST));
 		Object value = this.values.get(name);
@@ -328,7 +351,10 @@ final class ArgumentReader {
 		return result;
 	}
 
-	/** Records a value in the normalised spec as given (for nested specs and computed defaults). */
+	/**
+	 * Records a value in the normalised spec as given (for nested specs and computed
+	 * defaults).
+	 */
 	void put(String name, @Nullable Object value) {
 		declaration(name);
 		this.normalized.put(name, value);
@@ -339,7 +365,10 @@ final class ArgumentReader {
 		return this.normalized;
 	}
 
-	/** Rejects every argument the type does not declare, as Python rejects unexpected keyword arguments. */
+	/**
+	 * Rejects every argument the type does not declare, as Python rejects unexpected
+	 * keyword arguments.
+	 */
 	void rejectUnknown() {
 		SchedulerType type = declaredType();
 		Set<String> known = new TreeSet<>(type.argumentNames());
@@ -351,7 +380,9 @@ final class ArgumentReader {
 		}
 		List<FieldError> errors = new ArrayList<>();
 		for (String name : unknown) {
-			String suggestion = known.stream().filter((candidate) -> isNearMiss(name, candidate)).findFirst()
+			String suggestion = known.stream()
+				.filter((candidate) -> isNearMiss(name, candidate))
+				.findFirst()
 				.map((candidate) -> "; did you mean '" + candidate + "'?")
 				.orElse("; it takes " + (known.isEmpty() ? "no arguments" : String.join(", ", known)));
 			errors.add(new FieldError(field(name),
@@ -360,7 +391,9 @@ final class ArgumentReader {
 		throw new InvalidScheduleException(Kind.MALFORMED, errors);
 	}
 
-	/** Checks that the type read every argument it declares, and in the declared order. */
+	/**
+	 * Checks that the type read every argument it declares, and in the declared order.
+	 */
 	void checkAllRead() {
 		SchedulerType type = declaredType();
 		List<String> read = this.normalized.keySet().stream().filter((name) -> !name.equals("type")).toList();
@@ -377,7 +410,10 @@ final class ArgumentReader {
 		return new InvalidScheduleException(Kind.MALFORMED, field(name), message);
 	}
 
-	/** A missing argument, or rather the misspelling of it the caller sent (Python would name that one). */
+	/**
+	 * A missing argument, or rather the misspelling of it the caller sent (Python would
+	 * name that one).
+	 */
 	private InvalidScheduleException missing(String name) {
 		for (String key : this.values.keySet()) {
 			if (!this.normalized.containsKey(key) && isNearMiss(key, name)) {
@@ -391,28 +427,35 @@ final class ArgumentReader {
 	private KeywordArgument declaration(String name) {
 		SchedulerType type = declaredType();
 		return type.argument(name)
-			.orElseThrow(() -> new IllegalStateException(type.name() + " does not declare the argument '" + name + "'"));
+			.orElseThrow(
+					() -> new IllegalStateException(type.name() + " does not declare the argument '" + name + "'"));
 	}
 
-	/** The declaration, which must be of {@code kind}: each reader method reads one JSON shape. */
+	/**
+	 * The declaration, which must be of {@code kind}: each reader method reads one JSON
+	 * shape.
+	 */
 	private KeywordArgument declaration(String name, ArgumentKind kind) {
 		KeywordArgument argument = declaration(name);
 		if (argument.kind() != kind) {
-			throw new IllegalStateException(declaredType().name() + "." + name + " is declared " + argument.kind()
-					+ ", not " + kind);
+			throw new IllegalStateException(
+					declaredType().name() + "." + name + " is declared " + argument.kind() + ", not " + kind);
 		}
 		return argument;
 	}
 
-	/** The declared default, or the "is required" error when there is none because the argument is required. */
+	/**
+	 * The declared default, or the "is required" error when there is none because the
+	 * argument is required.
+	 */
 	private Object defaultOf(KeywordArgument argument) {
 		if (argument.required()) {
 			throw missing(argument.name());
 		}
 		Object value = argument.defaultValue();
 		if (value == null) {
-			throw new IllegalStateException(declaredType().name() + "." + argument.name()
-					+ " has no default: read it with an optional reader");
+			throw new IllegalStateException(
+					declaredType().name() + "." + argument.name() + " has no default: read it with an optional reader");
 		}
 		return value;
 	}
@@ -425,7 +468,10 @@ final class ArgumentReader {
 		}
 	}
 
-	/** The converted value given for {@code name}, or null when none (or JSON null) was given. */
+	/**
+	 * The converted value given for {@code name}, or null when none (or JSON null) was
+	 * given.
+	 */
 	private <T> @Nullable T given(String name, Function<Object, T> converter) {
 		Object value = this.values.get(name);
 		return (value != null) ? converter.apply(value) : null;

@@ -8,19 +8,21 @@ import org.jspecify.annotations.Nullable;
 import dev.stepwise.schedule.NodeState.Progress;
 
 /**
- * The {@code LRScheduler} base class: construction sets {@code initial_lr} by setdefault and takes
- * the initial step, {@code step()} increments {@code _step_count} and {@code last_epoch} and writes
- * {@code get_lr()} into the groups, {@code _update_lr(epoch)} uses the closed form where the class
- * has one.
+ * The {@code LRScheduler} base class: construction sets {@code initial_lr} by setdefault
+ * and takes the initial step, {@code step()} increments {@code _step_count} and
+ * {@code last_epoch} and writes {@code get_lr()} into the groups,
+ * {@code _update_lr(epoch)} uses the closed form where the class has one.
  *
- * @see <a href="https://github.com/pytorch/pytorch/blob/main/torch/optim/lr_scheduler.py">LRScheduler</a>
+ * @see <a href=
+ * "https://github.com/pytorch/pytorch/blob/main/torch/optim/lr_scheduler.py">LRScheduler</a>
  */
 sealed interface Chainable extends Scheduler permits LambdaLR, MultiplicativeLR, StepLR, MultiStepLR, ConstantLR,
 		LinearLR, ExponentialLR, PolynomialLR, CosineAnnealingLR, CyclicLR, OneCycleLR {
 
 	/**
-	 * {@code get_lr()}: the new lr of every group, from the state after {@code last_epoch} was
-	 * advanced. May write momentum into the groups (the cyclers do).
+	 * {@code get_lr()}: the new lr of every group, from the state after
+	 * {@code last_epoch} was advanced. May write momentum into the groups (the cyclers
+	 * do).
 	 * @param progress the scheduler's attributes, {@code last_epoch} already advanced
 	 * @param optimizer the groups, holding the current lrs
 	 * @param initial whether this is the initial step ({@code _is_initial})
@@ -53,7 +55,8 @@ sealed interface Chainable extends Scheduler permits LambdaLR, MultiplicativeLR,
 	private Progress advance(Progress progress, Optimizer optimizer, boolean initial) {
 		Progress next = new Progress(progress.lastEpoch() + 1, progress.stepCount() + 1, progress.baseLrs(),
 				progress.lastLr());
-		// get_lr() returns a fresh array that the optimizer copies, so it can be _last_lr as it is.
+		// get_lr() returns a fresh array that the optimizer copies, so it can be _last_lr
+		// as it is.
 		double[] values = optimizer.writeLr(lr(next, optimizer, initial));
 		return new Progress(next.lastEpoch(), next.stepCount(), next.baseLrs(), values);
 	}
@@ -77,7 +80,10 @@ sealed interface Chainable extends Scheduler permits LambdaLR, MultiplicativeLR,
 		return progressDict((Progress) state, arguments());
 	}
 
-	/** The base class's keys after the hyperparameters, as PyTorch orders {@code __dict__}. */
+	/**
+	 * The base class's keys after the hyperparameters, as PyTorch orders
+	 * {@code __dict__}.
+	 */
 	static Map<String, Object> progressDict(Progress progress, Map<String, @Nullable Object> arguments) {
 		Map<String, Object> dict = new LinkedHashMap<>();
 		StateWriter.hyperparameters(dict, arguments);
@@ -93,7 +99,9 @@ sealed interface Chainable extends Scheduler permits LambdaLR, MultiplicativeLR,
 		return reader.progress();
 	}
 
-	/** {@code [group["lr"] for group in param_groups]}: the rule leaves the lr as it is. */
+	/**
+	 * {@code [group["lr"] for group in param_groups]}: the rule leaves the lr as it is.
+	 */
 	static double[] unchanged(Optimizer optimizer) {
 		return optimizer.lrs();
 	}

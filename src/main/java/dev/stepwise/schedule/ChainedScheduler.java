@@ -12,21 +12,21 @@ import dev.stepwise.schedule.NodeState.Chained;
 import static dev.stepwise.schedule.KeywordArgument.required;
 
 /**
- * {@code ChainedScheduler(schedulers)}: every {@code step()} steps each child in list order on the
- * same groups, so chainable rules multiply and an absolute child overwrites those before it.
- * Construction builds the children in order with no reset: the epoch-0 lr is the product of their
- * construction effects.
+ * {@code ChainedScheduler(schedulers)}: every {@code step()} steps each child in list
+ * order on the same groups, so chainable rules multiply and an absolute child overwrites
+ * those before it. Construction builds the children in order with no reset: the epoch-0
+ * lr is the product of their construction effects.
  *
  * @param children the schedulers in order
  * @param arguments the normalised arguments
- * @see <a href="https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.ChainedScheduler.html">torch.optim.lr_scheduler.ChainedScheduler</a>
+ * @see <a href=
+ * "https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.ChainedScheduler.html">torch.optim.lr_scheduler.ChainedScheduler</a>
  */
 record ChainedScheduler(List<Scheduler> children, Map<String, @Nullable Object> arguments) implements Composite {
 
 	static final SchedulerType TYPE = SchedulerType.torch("ChainedScheduler",
 			"Steps every scheduler at every step, in list order; their effects compose.",
-			"every child steps, in order, each step",
-			required("schedulers", ArgumentKind.SCHEDULERS,
+			"every child steps, in order, each step", required("schedulers", ArgumentKind.SCHEDULERS,
 					"The schedulers (nested specs without optimizer; no ReduceLROnPlateau)."));
 
 	static ChainedScheduler read(ArgumentReader arguments) {

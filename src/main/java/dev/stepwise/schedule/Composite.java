@@ -5,9 +5,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What SequentialLR and ChainedScheduler share: children built in order on the same groups, a
- * {@code recursive_undo} that descends into them, and an {@code _initial_step()} that is a plain
- * {@code step()} (their own {@code step} ignores the initial mode).
+ * What SequentialLR and ChainedScheduler share: children built in order on the same
+ * groups, a {@code recursive_undo} that descends into them, and an
+ * {@code _initial_step()} that is a plain {@code step()} (their own {@code step} ignores
+ * the initial mode).
  */
 sealed interface Composite extends Scheduler permits SequentialLR, ChainedScheduler {
 
@@ -29,13 +30,19 @@ sealed interface Composite extends Scheduler permits SequentialLR, ChainedSchedu
 		return step(state, optimizer, Double.NaN);
 	}
 
-	/** PyTorch cannot restart a composite at a milestone, so SequentialLR refuses one up front. */
+	/**
+	 * PyTorch cannot restart a composite at a milestone, so SequentialLR refuses one up
+	 * front.
+	 */
 	@Override
 	default NodeState restart(NodeState state, Optimizer optimizer) {
 		throw new IllegalStateException(type() + " is refused after the first child of a SequentialLR");
 	}
 
-	/** Constructs every child in order on the same groups, as the Python caller does before the composite. */
+	/**
+	 * Constructs every child in order on the same groups, as the Python caller does
+	 * before the composite.
+	 */
 	default List<NodeState> constructChildren(Optimizer optimizer) {
 		List<NodeState> states = new ArrayList<>(children().size());
 		for (Scheduler child : children()) {
@@ -44,7 +51,10 @@ sealed interface Composite extends Scheduler permits SequentialLR, ChainedSchedu
 		return List.copyOf(states);
 	}
 
-	/** {@code recursive_undo} over the children: leaves rewind by one epoch, composites descend. */
+	/**
+	 * {@code recursive_undo} over the children: leaves rewind by one epoch, composites
+	 * descend.
+	 */
 	default List<NodeState> undoChildren(List<NodeState> states) {
 		List<NodeState> undone = new ArrayList<>(states.size());
 		for (int i = 0; i < states.size(); i++) {

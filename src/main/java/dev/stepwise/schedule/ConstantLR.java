@@ -9,16 +9,17 @@ import dev.stepwise.schedule.NodeState.Progress;
 import static dev.stepwise.schedule.KeywordArgument.optional;
 
 /**
- * {@code ConstantLR(optimizer, factor=1/3, total_iters=5)}: chainable {@code lr · factor} at epoch
- * 0, {@code lr · (1/factor)} at {@code total_iters}, else unchanged; closed form
- * {@code base_lr · (factor + [last_epoch >= total_iters] · (1 - factor))}. {@code factor} must lie in
- * [0, 1]; a factor of 0 fails at {@code total_iters} as in PyTorch; {@code total_iters=0} keeps the
- * factor forever on the chainable path.
+ * {@code ConstantLR(optimizer, factor=1/3, total_iters=5)}: chainable {@code lr · factor}
+ * at epoch 0, {@code lr · (1/factor)} at {@code total_iters}, else unchanged; closed form
+ * {@code base_lr · (factor + [last_epoch >= total_iters] · (1 - factor))}. {@code factor}
+ * must lie in [0, 1]; a factor of 0 fails at {@code total_iters} as in PyTorch;
+ * {@code total_iters=0} keeps the factor forever on the chainable path.
  *
  * @param factor the multiplier until the milestone
  * @param totalIters the milestone
  * @param arguments the normalised arguments
- * @see <a href="https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.ConstantLR.html">torch.optim.lr_scheduler.ConstantLR</a>
+ * @see <a href=
+ * "https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.ConstantLR.html">torch.optim.lr_scheduler.ConstantLR</a>
  */
 record ConstantLR(double factor, long totalIters, Map<String, @Nullable Object> arguments) implements Chainable {
 

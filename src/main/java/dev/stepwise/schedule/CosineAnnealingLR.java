@@ -10,17 +10,19 @@ import static dev.stepwise.schedule.KeywordArgument.optional;
 import static dev.stepwise.schedule.KeywordArgument.required;
 
 /**
- * {@code CosineAnnealingLR(optimizer, T_max, eta_min=0.0)}, the recursive form PyTorch uses:
- * {@code η_min + (lr - η_min) · (1 + cos(πe/T)) / (1 + cos(π(e-1)/T))}, with
- * {@code lr + (base_lr - η_min)(1 - cos(π/T))/2} where {@code (e - 1 - T) % 2T == 0} (the ratio's
- * denominator is 0 there). Closed form {@code η_min + (base_lr - η_min)(1 + cos(πe/T))/2}. Not
- * clamped: past {@code T_max} it climbs back, period {@code 2·T_max}. {@code T_max=0} fails at the
- * first step as in PyTorch.
+ * {@code CosineAnnealingLR(optimizer, T_max, eta_min=0.0)}, the recursive form PyTorch
+ * uses: {@code η_min + (lr - η_min) · (1 + cos(πe/T)) / (1 + cos(π(e-1)/T))}, with
+ * {@code lr + (base_lr - η_min)(1 - cos(π/T))/2} where {@code (e - 1 - T) % 2T == 0} (the
+ * ratio's denominator is 0 there). Closed form
+ * {@code η_min + (base_lr - η_min)(1 + cos(πe/T))/2}. Not clamped: past {@code T_max} it
+ * climbs back, period {@code 2·T_max}. {@code T_max=0} fails at the first step as in
+ * PyTorch.
  *
  * @param tMax half period
  * @param etaMin minimum lr
  * @param arguments the normalised arguments
- * @see <a href="https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.CosineAnnealingLR.html">torch.optim.lr_scheduler.CosineAnnealingLR</a>
+ * @see <a href=
+ * "https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.CosineAnnealingLR.html">torch.optim.lr_scheduler.CosineAnnealingLR</a>
  */
 record CosineAnnealingLR(long tMax, double etaMin, Map<String, @Nullable Object> arguments) implements Chainable {
 

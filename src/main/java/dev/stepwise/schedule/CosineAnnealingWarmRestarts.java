@@ -11,24 +11,27 @@ import static dev.stepwise.schedule.KeywordArgument.optional;
 import static dev.stepwise.schedule.KeywordArgument.required;
 
 /**
- * {@code CosineAnnealingWarmRestarts(optimizer, T_0, T_mult=1, eta_min=0.0)} (Loshchilov and
- * Hutter, "SGDR", 2017): {@code lr = η_min + (base_lr - η_min)(1 + cos(π·T_cur/T_i))/2}, absolute.
+ * {@code CosineAnnealingWarmRestarts(optimizer, T_0, T_mult=1, eta_min=0.0)} (Loshchilov
+ * and Hutter, "SGDR", 2017):
+ * {@code lr = η_min + (base_lr - η_min)(1 + cos(π·T_cur/T_i))/2}, absolute.
  * {@code step()} advances {@code T_cur} by one and on reaching {@code T_i} wraps it
- * ({@code T_cur % T_i}) and multiplies {@code T_i} by {@code T_mult}. {@code step(epoch)} sets the
- * position by the closed form, fractional epochs included:
+ * ({@code T_cur % T_i}) and multiplies {@code T_i} by {@code T_mult}. {@code step(epoch)}
+ * sets the position by the closed form, fractional epochs included:
  * {@code n = int(log(epoch/T_0·(T_mult-1) + 1, T_mult))},
  * {@code T_cur = epoch - T_0(T_mult^n - 1)/(T_mult - 1)}, {@code T_i = T_0·T_mult^n}
- * ({@code T_cur = epoch % T_0} when {@code T_mult == 1}); {@code last_epoch = floor(epoch)}.
- * The logarithm is computed as Python does ({@code ln x / ln b}), artefacts included.
+ * ({@code T_cur = epoch % T_0} when {@code T_mult == 1});
+ * {@code last_epoch = floor(epoch)}. The logarithm is computed as Python does
+ * ({@code ln x / ln b}), artefacts included.
  *
  * @param t0 first cycle length, a positive int
  * @param tMult cycle growth factor, an int >= 1
  * @param etaMin minimum lr
  * @param arguments the normalised arguments
- * @see <a href="https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.CosineAnnealingWarmRestarts.html">torch.optim.lr_scheduler.CosineAnnealingWarmRestarts</a>
+ * @see <a href=
+ * "https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.CosineAnnealingWarmRestarts.html">torch.optim.lr_scheduler.CosineAnnealingWarmRestarts</a>
  */
-record CosineAnnealingWarmRestarts(long t0, long tMult, double etaMin, Map<String, @Nullable Object> arguments)
-		implements Scheduler {
+record CosineAnnealingWarmRestarts(long t0, long tMult, double etaMin,
+		Map<String, @Nullable Object> arguments) implements Scheduler {
 
 	static final SchedulerType TYPE = SchedulerType.torch("CosineAnnealingWarmRestarts",
 			"Cosine annealing with warm restarts every T_i steps; also takes fractional epochs.",
@@ -75,8 +78,9 @@ record CosineAnnealingWarmRestarts(long t0, long tMult, double etaMin, Map<Strin
 	public NodeState initialStep(NodeState state, Optimizer optimizer) {
 		WarmRestarts current = (WarmRestarts) state;
 		Progress progress = current.progress();
-		WarmRestarts reset = new WarmRestarts(new Progress(progress.lastEpoch(), 0, progress.baseLrs(), progress.lastLr()),
-				current.tCur(), current.tI());
+		WarmRestarts reset = new WarmRestarts(
+				new Progress(progress.lastEpoch(), 0, progress.baseLrs(), progress.lastLr()), current.tCur(),
+				current.tI());
 		return step(reset, optimizer, Double.NaN);
 	}
 
@@ -151,7 +155,10 @@ record CosineAnnealingWarmRestarts(long t0, long tMult, double etaMin, Map<Strin
 				current.tI());
 	}
 
-	/** {@code _update_lr(0)}: no closed form here, so {@code get_lr()} at the current {@code T_cur}. */
+	/**
+	 * {@code _update_lr(0)}: no closed form here, so {@code get_lr()} at the current
+	 * {@code T_cur}.
+	 */
 	@Override
 	public NodeState restart(NodeState state, Optimizer optimizer) {
 		WarmRestarts current = (WarmRestarts) state;

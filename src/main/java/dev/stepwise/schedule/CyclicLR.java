@@ -13,13 +13,15 @@ import static dev.stepwise.schedule.KeywordArgument.required;
 /**
  * {@code CyclicLR(optimizer, base_lr, max_lr, step_size_up=2000, step_size_down=None,
  * mode='triangular', gamma=1.0, scale_fn=None, scale_mode='cycle', cycle_momentum=True,
- * base_momentum=0.8, max_momentum=0.9)} (Smith, "Cyclical Learning Rates", 2017). Absolute in
- * {@code e}: {@code cycle = floor(1 + e/total)}, {@code x = 1 + e/total - cycle},
- * {@code s = x/ratio} if {@code x <= ratio} else {@code (x-1)/(ratio-1)},
- * {@code lr = base + (max - base)·s·scale}, {@code momentum = max_m - (max_m - base_m)·s·scale}, where
- * scale is 1 (triangular), {@code 1/2^(cycle-1)} (triangular2), {@code γ^e} (exp_range) or the
- * {@code scale_fn} expression over {@code x} (cycle or iteration, by {@code scale_mode}).
- * Construction overwrites every group's lr with {@code base_lr} and momentum with {@code max_momentum}.
+ * base_momentum=0.8, max_momentum=0.9)} (Smith, "Cyclical Learning Rates", 2017).
+ * Absolute in {@code e}: {@code cycle = floor(1 + e/total)},
+ * {@code x = 1 + e/total - cycle}, {@code s = x/ratio} if {@code x <= ratio} else
+ * {@code (x-1)/(ratio-1)}, {@code lr = base + (max - base)·s·scale},
+ * {@code momentum = max_m - (max_m - base_m)·s·scale}, where scale is 1 (triangular),
+ * {@code 1/2^(cycle-1)} (triangular2), {@code γ^e} (exp_range) or the {@code scale_fn}
+ * expression over {@code x} (cycle or iteration, by {@code scale_mode}). Construction
+ * overwrites every group's lr with {@code base_lr} and momentum with
+ * {@code max_momentum}.
  *
  * @param baseLrs lower bound per group
  * @param maxLrs upper bound per group
@@ -31,7 +33,8 @@ import static dev.stepwise.schedule.KeywordArgument.required;
  * @param baseMomentums lower momentum bound per group
  * @param maxMomentums upper momentum bound per group
  * @param arguments the normalised arguments
- * @see <a href="https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.CyclicLR.html">torch.optim.lr_scheduler.CyclicLR</a>
+ * @see <a href=
+ * "https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.CyclicLR.html">torch.optim.lr_scheduler.CyclicLR</a>
  */
 record CyclicLR(double[] baseLrs, double[] maxLrs, double totalSize, double stepRatio, EpochFunction scale,
 		boolean scaleByCycle, boolean cycleMomentum, double[] baseMomentums, double[] maxMomentums,
@@ -52,7 +55,8 @@ record CyclicLR(double[] baseLrs, double[] maxLrs, double totalSize, double step
 					"Steps in the decreasing half of a cycle; null: step_size_up."),
 			choice("mode", "triangular", "Amplitude policy; ignored when scale_fn is given.", "triangular",
 					"triangular2", "exp_range"),
-			optional("gamma", ArgumentKind.NUMBER, 1.0, "Constant of exp_range: the amplitude scales by gamma ** step."),
+			optional("gamma", ArgumentKind.NUMBER, 1.0,
+					"Constant of exp_range: the amplitude scales by gamma ** step."),
 			optional("scale_fn", ArgumentKind.EXPRESSION, null,
 					"Custom amplitude policy, an expression in x with values in [0, 1]; overrides mode."),
 			choice("scale_mode", "cycle", "Whether scale_fn takes the cycle number or the step.", "cycle",
@@ -71,7 +75,8 @@ record CyclicLR(double[] baseLrs, double[] maxLrs, double totalSize, double step
 		double down = (downArgument != null) ? downArgument : up;
 		double totalSize = up + down;
 		if (totalSize == 0) {
-			throw arguments.invalid("step_size_up", "step_size_up + step_size_down must not be 0 (float division by zero)");
+			throw arguments.invalid("step_size_up",
+					"step_size_up + step_size_down must not be 0 (float division by zero)");
 		}
 		if (up < 0 || down < 0) {
 			throw arguments.invalid((up < 0) ? "step_size_up" : "step_size_down", "must not be negative");
@@ -81,7 +86,8 @@ record CyclicLR(double[] baseLrs, double[] maxLrs, double totalSize, double step
 		String scaleFunction = arguments.optionalExpression("scale_fn");
 		String scaleMode = arguments.string("scale_mode");
 		if (!scaleMode.equals("cycle") && !scaleMode.equals("iterations")) {
-			throw arguments.invalid("scale_mode", "scale_mode must be 'cycle' or 'iterations', got '" + scaleMode + "'");
+			throw arguments.invalid("scale_mode",
+					"scale_mode must be 'cycle' or 'iterations', got '" + scaleMode + "'");
 		}
 		EpochFunction scale;
 		boolean byCycle;
@@ -134,7 +140,8 @@ record CyclicLR(double[] baseLrs, double[] maxLrs, double totalSize, double step
 				optimizer.baseMomentum[i] = this.baseMomentums[i];
 			}
 		}
-		// The initial step runs with base_lrs = initial_lr; the arguments replace them afterwards.
+		// The initial step runs with base_lrs = initial_lr; the arguments replace them
+		// afterwards.
 		Progress progress = (Progress) Chainable.super.construct(optimizer);
 		return new Progress(progress.lastEpoch(), progress.stepCount(), this.baseLrs.clone(), progress.lastLr());
 	}
@@ -144,8 +151,7 @@ record CyclicLR(double[] baseLrs, double[] maxLrs, double totalSize, double step
 		long epoch = progress.lastEpoch();
 		double cycle = Math.floor(1 + epoch / this.totalSize);
 		double x = 1.0 + epoch / this.totalSize - cycle;
-		double scaleFactor = (x <= this.stepRatio) ? Py.div(x, this.stepRatio)
-				: Py.div(x - 1, this.stepRatio - 1);
+		double scaleFactor = (x <= this.stepRatio) ? Py.div(x, this.stepRatio) : Py.div(x - 1, this.stepRatio - 1);
 		double scaled = this.scale.apply(this.scaleByCycle ? (long) cycle : epoch);
 		double[] base = progress.baseLrs();
 		double[] values = new double[base.length];

@@ -19,12 +19,16 @@ interface EpochFunction {
 	 */
 	double apply(long epoch);
 
-	/** Parses a user expression (one per group, or one for all) from the argument {@code name}. */
+	/**
+	 * Parses a user expression (one per group, or one for all) from the argument
+	 * {@code name}.
+	 */
 	static List<EpochFunction> parse(ArgumentReader arguments, String name, String variable) {
 		List<String> sources = arguments.expressions(name);
 		List<EpochFunction> functions = new ArrayList<>(sources.size());
 		for (int i = 0; i < sources.size(); i++) {
-			functions.add(parse(arguments, (sources.size() == 1) ? name : name + "[" + i + "]", sources.get(i), variable));
+			functions
+				.add(parse(arguments, (sources.size() == 1) ? name : name + "[" + i + "]", sources.get(i), variable));
 		}
 		return List.copyOf(functions);
 	}

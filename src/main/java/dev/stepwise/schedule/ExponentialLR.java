@@ -9,13 +9,14 @@ import dev.stepwise.schedule.NodeState.Progress;
 import static dev.stepwise.schedule.KeywordArgument.required;
 
 /**
- * {@code ExponentialLR(optimizer, gamma)}: chainable {@code lr · γ} every step (not on the initial
- * step); closed form {@code base_lr · γ^last_epoch}. {@code gamma} is not range-checked, as in
- * PyTorch (a negative γ flips the sign).
+ * {@code ExponentialLR(optimizer, gamma)}: chainable {@code lr · γ} every step (not on
+ * the initial step); closed form {@code base_lr · γ^last_epoch}. {@code gamma} is not
+ * range-checked, as in PyTorch (a negative γ flips the sign).
  *
  * @param gamma multiplicative factor per step
  * @param arguments the normalised arguments
- * @see <a href="https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.ExponentialLR.html">torch.optim.lr_scheduler.ExponentialLR</a>
+ * @see <a href=
+ * "https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.ExponentialLR.html">torch.optim.lr_scheduler.ExponentialLR</a>
  */
 record ExponentialLR(double gamma, Map<String, @Nullable Object> arguments) implements Chainable {
 

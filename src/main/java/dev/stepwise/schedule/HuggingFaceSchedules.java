@@ -9,28 +9,33 @@ import static dev.stepwise.schedule.KeywordArgument.required;
 
 /**
  * The Hugging Face {@code transformers.get_scheduler} schedules. All but
- * {@code reduce_lr_on_plateau} are a {@link LambdaLR} with one multiplier {@code f(t)} for every
- * group, {@code lr = initial_lr · f(last_epoch)}; with {@code w = num_warmup_steps},
- * {@code T = num_training_steps} and the warmup {@code t / max(1, w)} for {@code t < w}:
+ * {@code reduce_lr_on_plateau} are a {@link LambdaLR} with one multiplier {@code f(t)}
+ * for every group, {@code lr = initial_lr · f(last_epoch)}; with
+ * {@code w = num_warmup_steps}, {@code T = num_training_steps} and the warmup
+ * {@code t / max(1, w)} for {@code t < w}:
  * <ul>
  * <li>{@code constant}: 1; {@code constant_with_warmup}: warmup, then 1</li>
  * <li>{@code linear}: warmup, then {@code max(0, (T - t)/max(1, T - w))}</li>
  * <li>{@code cosine}: warmup, then {@code max(0, ½(1 + cos(2π·num_cycles·p)))},
  * {@code p = (t - w)/max(1, T - w)}, not clamped after T</li>
- * <li>{@code cosine_with_restarts}: as cosine with {@code cos(π·((num_cycles·p) mod 1))}, 0 from
- * {@code p >= 1}</li>
- * <li>{@code polynomial}: {@code ((lr_init - lr_end)(1 - (t - w)/(T - w))^power + lr_end)/lr_init},
+ * <li>{@code cosine_with_restarts}: as cosine with {@code cos(π·((num_cycles·p) mod 1))},
+ * 0 from {@code p >= 1}</li>
+ * <li>{@code polynomial}:
+ * {@code ((lr_init - lr_end)(1 - (t - w)/(T - w))^power + lr_end)/lr_init},
  * {@code lr_end/lr_init} after T, where {@code lr_init} is the first group's lr</li>
  * <li>{@code inverse_sqrt}: warmup, then {@code 1/sqrt((t + timescale - w)/timescale)},
  * {@code timescale = w or 10000} by default</li>
  * <li>{@code cosine_with_min_lr}: cosine floored at {@code min_lr_rate} (or
- * {@code min_lr / lr_init}); {@code cosine_warmup_with_min_lr}: the same shifted one step, warmup
- * {@code (t + 1)/max(1, w)} or from {@code warmup_lr_rate}</li>
- * <li>{@code warmup_stable_decay}: warmup (linear, cosine or 1-sqrt) from {@code min_lr_ratio}, a
- * stable phase, a decay back to {@code min_lr_ratio}, then {@code min_lr_ratio}</li>
+ * {@code min_lr / lr_init}); {@code cosine_warmup_with_min_lr}: the same shifted one
+ * step, warmup {@code (t + 1)/max(1, w)} or from {@code warmup_lr_rate}</li>
+ * <li>{@code warmup_stable_decay}: warmup (linear, cosine or 1-sqrt) from
+ * {@code min_lr_ratio}, a stable phase, a decay back to {@code min_lr_ratio}, then
+ * {@code min_lr_ratio}</li>
  * </ul>
  *
- * @see <a href="https://huggingface.co/docs/transformers/main_classes/optimizer_schedules">transformers optimizer schedules</a>
+ * @see <a href=
+ * "https://huggingface.co/docs/transformers/main_classes/optimizer_schedules">transformers
+ * optimizer schedules</a>
  */
 final class HuggingFaceSchedules {
 
@@ -65,19 +70,23 @@ final class HuggingFaceSchedules {
 					"get_cosine_with_hard_restarts_schedule_with_warmup: linear warmup, then cosine waves with hard"
 							+ " restarts; 0 after num_training_steps.",
 					"warmup, hard-restart cosine, 0 after `num_training_steps`",
-					// a float, as HF multiplies it into a float (the signature's int hint is not checked)
-					List.of(WARMUP, TRAINING, optional("num_cycles", ArgumentKind.NUMBER, 1.0, "Number of hard restarts."))),
+					// a float, as HF multiplies it into a float (the signature's int hint
+					// is not checked)
+					List.of(WARMUP, TRAINING,
+							optional("num_cycles", ArgumentKind.NUMBER, 1.0, "Number of hard restarts."))),
 			SchedulerType.huggingFace("polynomial",
 					"get_polynomial_decay_schedule_with_warmup: linear warmup, then polynomial decay to lr_end (relative"
 							+ " to the first group's lr).",
 					"warmup, polynomial decay to `lr_end` (the first group's lr is HF's `defaults[\"lr\"]`)",
 					List.of(WARMUP, TRAINING,
-							optional("lr_end", ArgumentKind.NUMBER, 1e-7, "Final lr; must be below the first group's lr."),
+							optional("lr_end", ArgumentKind.NUMBER, 1e-7,
+									"Final lr; must be below the first group's lr."),
 							optional("power", ArgumentKind.NUMBER, 1.0, "Power of the polynomial."))),
 			SchedulerType.huggingFace("inverse_sqrt", "get_inverse_sqrt_schedule: linear warmup, then 1 / sqrt decay.",
 					"warmup, `1/sqrt` decay; `timescale` defaults to `num_warmup_steps or 10000`",
-					List.of(WARMUP, optional("timescale", ArgumentKind.INTEGER, null,
-							"Decay timescale; null: num_warmup_steps or 10000."))),
+					List.of(WARMUP,
+							optional("timescale", ArgumentKind.INTEGER, null,
+									"Decay timescale; null: num_warmup_steps or 10000."))),
 			SchedulerType.huggingFace("reduce_lr_on_plateau",
 					"get_reduce_on_plateau_schedule: torch's ReduceLROnPlateau.", "as `ReduceLROnPlateau`",
 					ReduceLROnPlateau.ARGUMENTS),
@@ -91,19 +100,20 @@ final class HuggingFaceSchedules {
 					concat(List.of(WARMUP, TRAINING, HALF_CYCLES), MIN_LR,
 							List.of(optional("warmup_lr_rate", ArgumentKind.NUMBER, null,
 									"Fraction of the lr the warmup starts from; null: (t + 1) / num_warmup_steps.")))),
-			SchedulerType.huggingFace("warmup_stable_decay",
-					"get_wsd_schedule: warmup, a stable phase at the peak lr, then decay.",
-					"WSD: warmup, plateau, decay; give `num_training_steps` or `num_stable_steps`",
-					List.of(WARMUP, required("num_decay_steps", ArgumentKind.INTEGER, "Steps of the decay phase."),
-							optional("num_training_steps", ArgumentKind.INTEGER, null,
-									"Total steps; gives num_stable_steps = num_training_steps - warmup - decay."),
-							optional("num_stable_steps", ArgumentKind.INTEGER, null,
-									"Steps at the peak lr; wins over num_training_steps."),
-							choice("warmup_type", "linear", "Warmup shape.", "linear", "cosine", "1-sqrt"),
-							choice("decay_type", "cosine", "Decay shape.", "linear", "cosine", "1-sqrt"),
-							optional("min_lr_ratio", ArgumentKind.NUMBER, 0.0,
-									"Floor as a fraction of the peak lr; the warmup starts there too."),
-							HALF_CYCLES)));
+			SchedulerType
+				.huggingFace("warmup_stable_decay",
+						"get_wsd_schedule: warmup, a stable phase at the peak lr, then decay.",
+						"WSD: warmup, plateau, decay; give `num_training_steps` or `num_stable_steps`",
+						List.of(WARMUP, required("num_decay_steps", ArgumentKind.INTEGER, "Steps of the decay phase."),
+								optional("num_training_steps", ArgumentKind.INTEGER, null,
+										"Total steps; gives num_stable_steps = num_training_steps - warmup - decay."),
+								optional("num_stable_steps", ArgumentKind.INTEGER, null,
+										"Steps at the peak lr; wins over num_training_steps."),
+								choice("warmup_type", "linear", "Warmup shape.", "linear", "cosine", "1-sqrt"),
+								choice("decay_type", "cosine", "Decay shape.", "linear", "cosine", "1-sqrt"),
+								optional("min_lr_ratio", ArgumentKind.NUMBER, 0.0,
+										"Floor as a fraction of the peak lr; the warmup starts there too."),
+								HALF_CYCLES)));
 
 	private HuggingFaceSchedules() {
 	}
@@ -117,7 +127,10 @@ final class HuggingFaceSchedules {
 		return result;
 	}
 
-	/** Builds the named schedule; {@code firstLr} is HF's {@code optimizer.defaults["lr"]}. */
+	/**
+	 * Builds the named schedule; {@code firstLr} is HF's
+	 * {@code optimizer.defaults["lr"]}.
+	 */
 	static Scheduler read(String name, ArgumentReader arguments, double firstLr) {
 		EpochFunction function = switch (name) {
 			case "constant" -> (t) -> 1.0;
@@ -175,7 +188,8 @@ final class HuggingFaceSchedules {
 		double lrEnd = arguments.real("lr_end");
 		double power = arguments.real("power");
 		if (!(lrInit > lrEnd)) {
-			throw arguments.invalid("lr_end", "lr_end (" + lrEnd + ") must be smaller than initial lr (" + lrInit + ")");
+			throw arguments.invalid("lr_end",
+					"lr_end (" + lrEnd + ") must be smaller than initial lr (" + lrInit + ")");
 		}
 		return (t) -> {
 			if (t < w) {
@@ -244,7 +258,8 @@ final class HuggingFaceSchedules {
 		double minRatio = arguments.real("min_lr_ratio");
 		double cycles = arguments.real("num_cycles");
 		if (total == null && stable == null) {
-			throw arguments.invalid("num_training_steps", "Either num_training_steps or num_stable_steps must be specified.");
+			throw arguments.invalid("num_training_steps",
+					"Either num_training_steps or num_stable_steps must be specified.");
 		}
 		checkShape(arguments, "warmup_type", warmupType, "Unknown warmup type: ");
 		checkShape(arguments, "decay_type", decayType, "Unknown decay type: ");
@@ -294,7 +309,10 @@ final class HuggingFaceSchedules {
 		return (minLr != null) ? Py.div(minLr, lrInit) : rate;
 	}
 
-	/** A required, non-negative step count; HF's get_scheduler raises ValueError when it is missing. */
+	/**
+	 * A required, non-negative step count; HF's get_scheduler raises ValueError when it
+	 * is missing.
+	 */
 	private static long steps(ArgumentReader arguments, String name) {
 		Long value = arguments.optionalInteger(name, false);
 		if (value == null) {

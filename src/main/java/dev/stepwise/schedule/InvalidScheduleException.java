@@ -3,8 +3,8 @@ package dev.stepwise.schedule;
 import java.util.List;
 
 /**
- * A schedule that cannot be built: PyTorch would raise in the constructor, or the arguments are
- * not what the scheduler takes.
+ * A schedule that cannot be built: PyTorch would raise in the constructor, or the
+ * arguments are not what the scheduler takes.
  */
 public final class InvalidScheduleException extends RuntimeException {
 
@@ -38,12 +38,15 @@ public final class InvalidScheduleException extends RuntimeException {
 	public enum Kind {
 
 		/**
-		 * Unknown type, unknown or missing argument, wrong JSON type: what PyTorch answers with a
-		 * {@code TypeError} (HTTP 400).
+		 * Unknown type, unknown or missing argument, wrong JSON type: what PyTorch
+		 * answers with a {@code TypeError} (HTTP 400).
 		 */
 		MALFORMED,
 
-		/** A well-formed value PyTorch rejects with a {@code ValueError}, or that we reject more strictly (HTTP 422). */
+		/**
+		 * A well-formed value PyTorch rejects with a {@code ValueError}, or that we
+		 * reject more strictly (HTTP 422).
+		 */
 		INVALID
 
 	}

@@ -1,4 +1,5 @@
 package dev.stepwise.schedule;
+
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -9,9 +10,10 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Converts JSON values as a JSON parser hands them over untyped into the plain-Java form the engine takes: JSON
- * integers become {@code Long}, JSON decimals {@code Double} (so that {@code 1} and {@code 1.0} stay
- * apart, as they do in PyTorch), strings, booleans, lists, maps and {@code null} stay as they are.
+ * Converts JSON values as a JSON parser hands them over untyped into the plain-Java form
+ * the engine takes: JSON integers become {@code Long}, JSON decimals {@code Double} (so
+ * that {@code 1} and {@code 1.0} stay apart, as they do in PyTorch), strings, booleans,
+ * lists, maps and {@code null} stay as they are.
  */
 public final class JsonValues {
 
@@ -21,7 +23,8 @@ public final class JsonValues {
 	/**
 	 * Converts a JSON object.
 	 * @param json the object as Jackson read it
-	 * @param path the path of the object in the request, prefixed to the path of a bad value
+	 * @param path the path of the object in the request, prefixed to the path of a bad
+	 * value
 	 * @param finiteOnly whether NaN and infinite numbers are refused
 	 * @return the object in engine form, in the same key order
 	 * @throws InvalidValueException when a value cannot be represented

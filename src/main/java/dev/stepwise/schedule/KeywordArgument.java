@@ -5,15 +5,16 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One keyword argument of a scheduler type, as PyTorch's (or Hugging Face's) signature declares it.
+ * One keyword argument of a scheduler type, as PyTorch's (or Hugging Face's) signature
+ * declares it.
  *
  * @param name the keyword
  * @param kind its JSON shape
  * @param choices the allowed strings of an {@link ArgumentKind#ENUM}, else empty
  * @param required whether it must be given
  * @param defaultValue its default when optional, in the form the normalised spec holds it
- * ({@code Double}, {@code Long}, {@code Boolean} or {@code String}); {@code null} for Python's
- * {@code None}, or for a default the type computes from other arguments
+ * ({@code Double}, {@code Long}, {@code Boolean} or {@code String}); {@code null} for
+ * Python's {@code None}, or for a default the type computes from other arguments
  * @param meaning what it means, one or two sentences
  */
 public record KeywordArgument(String name, ArgumentKind kind, List<String> choices, boolean required,
@@ -22,7 +23,10 @@ public record KeywordArgument(String name, ArgumentKind kind, List<String> choic
 	/** The end of the meaning of every per-group argument. */
 	static final String PER_GROUP = " A number for every group or a list with one per group.";
 
-	/** Checks that the default fits the kind, so the normalised spec and the documentation agree. */
+	/**
+	 * Checks that the default fits the kind, so the normalised spec and the documentation
+	 * agree.
+	 */
 	public KeywordArgument {
 		choices = List.copyOf(choices);
 		if ((kind == ArgumentKind.ENUM) == choices.isEmpty()) {

@@ -10,17 +10,19 @@ import dev.stepwise.schedule.NodeState.Progress;
 import static dev.stepwise.schedule.KeywordArgument.required;
 
 /**
- * {@code LambdaLR(optimizer, lr_lambda)}: {@code lr = base_lr · λ(last_epoch)}, an absolute rule
- * that ignores the current lr; after construction {@code lr = base_lr · λ(0)}. No closed form: an
- * explicit epoch uses the same rule. {@code lr_lambda} is one expression over {@code epoch}, or one
- * per param group.
+ * {@code LambdaLR(optimizer, lr_lambda)}: {@code lr = base_lr · λ(last_epoch)}, an
+ * absolute rule that ignores the current lr; after construction
+ * {@code lr = base_lr · λ(0)}. No closed form: an explicit epoch uses the same rule.
+ * {@code lr_lambda} is one expression over {@code epoch}, or one per param group.
  *
  * @param type {@code LambdaLR}, or the Hugging Face schedule it implements
  * @param lambdas one function, or one per group
  * @param arguments the normalised arguments
- * @see <a href="https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.LambdaLR.html">torch.optim.lr_scheduler.LambdaLR</a>
+ * @see <a href=
+ * "https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.LambdaLR.html">torch.optim.lr_scheduler.LambdaLR</a>
  */
-record LambdaLR(String type, List<EpochFunction> lambdas, Map<String, @Nullable Object> arguments) implements Chainable {
+record LambdaLR(String type, List<EpochFunction> lambdas,
+		Map<String, @Nullable Object> arguments) implements Chainable {
 
 	static final SchedulerType TYPE = SchedulerType.torch("LambdaLR",
 			"lr = base_lr * lr_lambda(epoch), from the base lr at every step.",

@@ -9,22 +9,25 @@ import dev.stepwise.schedule.NodeState.Progress;
 import static dev.stepwise.schedule.KeywordArgument.optional;
 
 /**
- * {@code LinearLR(optimizer, start_factor=1/3, end_factor=1.0, total_iters=5)}: the factor moves
- * linearly from {@code start_factor} to {@code end_factor} over {@code total_iters} steps and stays.
- * Chainable: {@code lr · start} at epoch 0; unchanged on the initial step or past
- * {@code total_iters}; else
- * {@code lr · (1 + (end - start) / (total_iters · start + (e - 1) · (end - start)))}. Closed form
+ * {@code LinearLR(optimizer, start_factor=1/3, end_factor=1.0, total_iters=5)}: the
+ * factor moves linearly from {@code start_factor} to {@code end_factor} over
+ * {@code total_iters} steps and stays. Chainable: {@code lr · start} at epoch 0;
+ * unchanged on the initial step or past {@code total_iters}; else
+ * {@code lr · (1 + (end - start) / (total_iters · start + (e - 1) · (end - start)))}.
+ * Closed form
  * {@code base_lr · (start + (end - start) · min(total_iters, e) / total_iters)}.
- * {@code start_factor} in (0, 1] (the newest PyTorch rejects 0), {@code end_factor} in [0, 1].
+ * {@code start_factor} in (0, 1] (the newest PyTorch rejects 0), {@code end_factor} in
+ * [0, 1].
  *
  * @param startFactor factor at epoch 0
  * @param endFactor factor from {@code total_iters} on
  * @param totalIters length of the ramp
  * @param arguments the normalised arguments
- * @see <a href="https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.LinearLR.html">torch.optim.lr_scheduler.LinearLR</a>
+ * @see <a href=
+ * "https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.LinearLR.html">torch.optim.lr_scheduler.LinearLR</a>
  */
-record LinearLR(double startFactor, double endFactor, long totalIters, Map<String, @Nullable Object> arguments)
-		implements Chainable {
+record LinearLR(double startFactor, double endFactor, long totalIters,
+		Map<String, @Nullable Object> arguments) implements Chainable {
 
 	static final SchedulerType TYPE = SchedulerType.torch("LinearLR",
 			"Changes the lr factor linearly from start_factor to end_factor over total_iters steps.",
@@ -68,8 +71,8 @@ record LinearLR(double startFactor, double endFactor, long totalIters, Map<Strin
 
 	@Override
 	public double[] closedFormLr(Progress progress) {
-		double progressed = Py.div((this.endFactor - this.startFactor) * Math.min(this.totalIters, progress.lastEpoch()),
-				this.totalIters);
+		double progressed = Py.div(
+				(this.endFactor - this.startFactor) * Math.min(this.totalIters, progress.lastEpoch()), this.totalIters);
 		return Chainable.times(progress.baseLrs(), this.startFactor + progressed);
 	}
 

@@ -10,22 +10,23 @@ import dev.stepwise.schedule.NodeState.Progress;
 import static dev.stepwise.schedule.KeywordArgument.required;
 
 /**
- * {@code MultiStepLR(optimizer, milestones, gamma=0.1)}: chainable {@code lr · γ^count(last_epoch)}
- * where {@code count} is how often the epoch appears among the milestones (a Counter: repeated
- * milestones decay several times at once), else unchanged; closed form
- * {@code base_lr · γ^bisect_right(sorted(milestones), last_epoch)}. Milestones need not be sorted;
- * a milestone 0 decays at construction.
+ * {@code MultiStepLR(optimizer, milestones, gamma=0.1)}: chainable
+ * {@code lr · γ^count(last_epoch)} where {@code count} is how often the epoch appears
+ * among the milestones (a Counter: repeated milestones decay several times at once), else
+ * unchanged; closed form
+ * {@code base_lr · γ^bisect_right(sorted(milestones), last_epoch)}. Milestones need not
+ * be sorted; a milestone 0 decays at construction.
  *
  * @param milestones the milestones as given
  * @param gamma multiplicative factor
  * @param arguments the normalised arguments
- * @see <a href="https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.MultiStepLR.html">torch.optim.lr_scheduler.MultiStepLR</a>
+ * @see <a href=
+ * "https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.MultiStepLR.html">torch.optim.lr_scheduler.MultiStepLR</a>
  */
 record MultiStepLR(long[] milestones, double gamma, Map<String, @Nullable Object> arguments) implements Chainable {
 
 	static final SchedulerType TYPE = SchedulerType.torch("MultiStepLR", "Decays the lr by gamma at each milestone.",
-			"`· gamma` at each milestone (repeats count)",
-			required("milestones", ArgumentKind.INTEGER_LIST,
+			"`· gamma` at each milestone (repeats count)", required("milestones", ArgumentKind.INTEGER_LIST,
 					"Epochs at which the lr decays; a repeated milestone decays once per repetition."),
 			StepLR.GAMMA);
 
@@ -54,7 +55,8 @@ record MultiStepLR(long[] milestones, double gamma, Map<String, @Nullable Object
 
 	@Override
 	public double[] closedFormLr(Progress progress) {
-		return Chainable.times(progress.baseLrs(), Math.pow(this.gamma, Py.bisectRight(this.milestones, progress.lastEpoch())));
+		return Chainable.times(progress.baseLrs(),
+				Math.pow(this.gamma, Py.bisectRight(this.milestones, progress.lastEpoch())));
 	}
 
 }

@@ -10,13 +10,14 @@ import dev.stepwise.schedule.NodeState.Progress;
 import static dev.stepwise.schedule.KeywordArgument.required;
 
 /**
- * {@code MultiplicativeLR(optimizer, lr_lambda)}: {@code lr = lr · λ(last_epoch)}, chainable; the
- * initial step leaves the lr unchanged. No closed form, so a SequentialLR restart multiplies by
- * {@code λ(0)} (as the newest PyTorch does; 1.13 did not).
+ * {@code MultiplicativeLR(optimizer, lr_lambda)}: {@code lr = lr · λ(last_epoch)},
+ * chainable; the initial step leaves the lr unchanged. No closed form, so a SequentialLR
+ * restart multiplies by {@code λ(0)} (as the newest PyTorch does; 1.13 did not).
  *
  * @param lambdas one function, or one per group
  * @param arguments the normalised arguments
- * @see <a href="https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.MultiplicativeLR.html">torch.optim.lr_scheduler.MultiplicativeLR</a>
+ * @see <a href=
+ * "https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.MultiplicativeLR.html">torch.optim.lr_scheduler.MultiplicativeLR</a>
  */
 record MultiplicativeLR(List<EpochFunction> lambdas, Map<String, @Nullable Object> arguments) implements Chainable {
 

@@ -3,8 +3,8 @@ package dev.stepwise.schedule;
 import java.util.List;
 
 /**
- * One scheduler's own attributes, as in its PyTorch {@code state_dict()}; composites nest their
- * children's. Immutable: arrays are never written after construction.
+ * One scheduler's own attributes, as in its PyTorch {@code state_dict()}; composites nest
+ * their children's. Immutable: arrays are never written after construction.
  */
 sealed interface NodeState {
 
@@ -26,8 +26,8 @@ sealed interface NodeState {
 	}
 
 	/** ReduceLROnPlateau's counters. */
-	record Plateau(long lastEpoch, double best, long numBadEpochs, long cooldownCounter, double[] lastLr)
-			implements NodeState {
+	record Plateau(long lastEpoch, double best, long numBadEpochs, long cooldownCounter,
+			double[] lastLr) implements NodeState {
 
 	}
 

@@ -13,14 +13,15 @@ import static dev.stepwise.schedule.KeywordArgument.required;
 /**
  * {@code OneCycleLR(optimizer, max_lr, total_steps=None, epochs=None, steps_per_epoch=None,
  * pct_start=0.3, anneal_strategy='cos', cycle_momentum=True, base_momentum=0.85, max_momentum=0.95,
- * div_factor=25.0, final_div_factor=1e4, three_phase=False)} (Smith and Topin, "Super-Convergence",
- * 2018). Absolute: construction forces {@code initial_lr = max_lr/div_factor},
- * {@code min_lr = initial_lr/final_div_factor} into the groups; phase ends are {@code pct·T - 1} and
- * {@code T - 1} (three-phase: {@code pct·T - 1}, {@code 2·pct·T - 2}, {@code T - 1}); within a
- * phase {@code pct = (e - start)/(end - start)} and the lr anneals from the phase's start value to
- * its end value by {@code end + (start - end)/2·(1 + cos(π·pct))} or linearly; momentum moves the
- * other way. Exactly {@code total_steps} steps are allowed (the last extrapolates); the next is
- * refused, as PyTorch raises.
+ * div_factor=25.0, final_div_factor=1e4, three_phase=False)} (Smith and Topin,
+ * "Super-Convergence", 2018). Absolute: construction forces
+ * {@code initial_lr = max_lr/div_factor}, {@code min_lr = initial_lr/final_div_factor}
+ * into the groups; phase ends are {@code pct·T - 1} and {@code T - 1} (three-phase:
+ * {@code pct·T - 1}, {@code 2·pct·T - 2}, {@code T - 1}); within a phase
+ * {@code pct = (e - start)/(end - start)} and the lr anneals from the phase's start value
+ * to its end value by {@code end + (start - end)/2·(1 + cos(π·pct))} or linearly;
+ * momentum moves the other way. Exactly {@code total_steps} steps are allowed (the last
+ * extrapolates); the next is refused, as PyTorch raises.
  *
  * @param maxLrs peak lr per group
  * @param totalSteps the cycle's length
@@ -33,7 +34,8 @@ import static dev.stepwise.schedule.KeywordArgument.required;
  * @param divFactor {@code initial_lr = max_lr / div_factor}
  * @param finalDivFactor {@code min_lr = initial_lr / final_div_factor}
  * @param arguments the normalised arguments
- * @see <a href="https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.OneCycleLR.html">torch.optim.lr_scheduler.OneCycleLR</a>
+ * @see <a href=
+ * "https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.OneCycleLR.html">torch.optim.lr_scheduler.OneCycleLR</a>
  */
 record OneCycleLR(double[] maxLrs, long totalSteps, double[] phaseEnds, boolean threePhase, boolean linear,
 		boolean cycleMomentum, double[] baseMomentums, double[] maxMomentums, double divFactor, double finalDivFactor,
@@ -92,7 +94,8 @@ record OneCycleLR(double[] maxLrs, long totalSteps, double[] phaseEnds, boolean 
 			totalSteps = epochs * stepsPerEpoch;
 		}
 		else {
-			throw arguments.invalid("total_steps", "You must define either total_steps OR (epochs AND steps_per_epoch)");
+			throw arguments.invalid("total_steps",
+					"You must define either total_steps OR (epochs AND steps_per_epoch)");
 		}
 		double pctStart = arguments.real("pct_start");
 		if (pctStart < 0 || pctStart > 1 || arguments.isInteger("pct_start")) {
@@ -111,7 +114,8 @@ record OneCycleLR(double[] maxLrs, long totalSteps, double[] phaseEnds, boolean 
 		double finalDivFactor = arguments.real("final_div_factor");
 		boolean threePhase = arguments.bool("three_phase");
 		if (divFactor == 0 || finalDivFactor == 0) {
-			throw arguments.invalid((divFactor == 0) ? "div_factor" : "final_div_factor", "must not be 0 (float division by zero)");
+			throw arguments.invalid((divFactor == 0) ? "div_factor" : "final_div_factor",
+					"must not be 0 (float division by zero)");
 		}
 		double[] ends = threePhase
 				? new double[] { pctStart * totalSteps - 1, 2 * pctStart * totalSteps - 2, totalSteps - 1 }
@@ -179,7 +183,10 @@ record OneCycleLR(double[] maxLrs, long totalSteps, double[] phaseEnds, boolean 
 		return end + (start - end) / 2.0 * cosOut;
 	}
 
-	/** The group key a phase starts or ends at: initial_lr → max_lr → (initial_lr →) min_lr. */
+	/**
+	 * The group key a phase starts or ends at: initial_lr → max_lr → (initial_lr →)
+	 * min_lr.
+	 */
 	private double lrKey(Optimizer optimizer, int phase, boolean start, int group) {
 		int key = switch (phase) {
 			case 0 -> start ? INITIAL : MAX;
@@ -193,7 +200,9 @@ record OneCycleLR(double[] maxLrs, long totalSteps, double[] phaseEnds, boolean 
 		};
 	}
 
-	/** max_momentum → base_momentum → max_momentum (→ max_momentum in the third phase). */
+	/**
+	 * max_momentum → base_momentum → max_momentum (→ max_momentum in the third phase).
+	 */
 	private double momentumKey(Optimizer optimizer, int phase, boolean start, int group) {
 		boolean base = (phase == 0) ? !start : (phase == 1 && start);
 		return base ? optimizer.baseMomentum[group] : optimizer.maxMomentum[group];

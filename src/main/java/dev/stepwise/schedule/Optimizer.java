@@ -3,9 +3,9 @@ package dev.stepwise.schedule;
 import java.util.Arrays;
 
 /**
- * The optimizer's param groups while one transition runs: schedulers read and write them as
- * PyTorch's schedulers read and write {@code optimizer.param_groups}. A working copy, never
- * shared: {@link ScheduleState} holds the frozen arrays.
+ * The optimizer's param groups while one transition runs: schedulers read and write them
+ * as PyTorch's schedulers read and write {@code optimizer.param_groups}. A working copy,
+ * never shared: {@link ScheduleState} holds the frozen arrays.
  * <p>
  * Besides {@code lr} and {@code momentum} a group may carry the keys schedulers put there
  * ({@code initial_lr}, OneCycleLR's {@code max_lr}/{@code min_lr}, the cyclers'
@@ -31,7 +31,10 @@ final class Optimizer {
 
 	private boolean extrasCopied;
 
-	/** A working copy of frozen groups; the extra keys are copied only when a scheduler writes them. */
+	/**
+	 * A working copy of frozen groups; the extra keys are copied only when a scheduler
+	 * writes them.
+	 */
 	Optimizer(GroupArrays groups) {
 		this.lr = groups.lr().clone();
 		this.momentum = groups.momentum().clone();

@@ -10,14 +10,15 @@ import static dev.stepwise.schedule.KeywordArgument.optional;
 
 /**
  * {@code PolynomialLR(optimizer, total_iters=5, power=1.0)}: chainable
- * {@code lr · ((1 - e/T) / (1 - (e-1)/T))^power} for {@code 0 < e <= T}, else unchanged; closed form
- * {@code base_lr · (1 - min(T, e)/T)^power}. Reaches 0 at {@code T} and stays; a negative power
- * fails there as in PyTorch.
+ * {@code lr · ((1 - e/T) / (1 - (e-1)/T))^power} for {@code 0 < e <= T}, else unchanged;
+ * closed form {@code base_lr · (1 - min(T, e)/T)^power}. Reaches 0 at {@code T} and
+ * stays; a negative power fails there as in PyTorch.
  *
  * @param totalIters the decay length T
  * @param power the polynomial's power
  * @param arguments the normalised arguments
- * @see <a href="https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.PolynomialLR.html">torch.optim.lr_scheduler.PolynomialLR</a>
+ * @see <a href=
+ * "https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.PolynomialLR.html">torch.optim.lr_scheduler.PolynomialLR</a>
  */
 record PolynomialLR(long totalIters, double power, Map<String, @Nullable Object> arguments) implements Chainable {
 

@@ -1,16 +1,19 @@
 package dev.stepwise.schedule;
 
 /**
- * Python's arithmetic where it differs from Java's: floor division and modulo, division by zero
- * and {@code **} raise instead of giving infinities, and {@code max} keeps the first of two
- * values unless the second is greater.
+ * Python's arithmetic where it differs from Java's: floor division and modulo, division
+ * by zero and {@code **} raise instead of giving infinities, and {@code max} keeps the
+ * first of two values unless the second is greater.
  */
 final class Py {
 
 	private Py() {
 	}
 
-	/** {@code a / b} for floats; Python raises {@code ZeroDivisionError} on a zero divisor. */
+	/**
+	 * {@code a / b} for floats; Python raises {@code ZeroDivisionError} on a zero
+	 * divisor.
+	 */
 	static double div(double a, double b) {
 		if (b == 0.0) {
 			throw refused("float division by zero");
@@ -51,7 +54,10 @@ final class Py {
 		return mod;
 	}
 
-	/** {@code a ** b} for floats, raising where CPython raises or would return a complex number. */
+	/**
+	 * {@code a ** b} for floats, raising where CPython raises or would return a complex
+	 * number.
+	 */
 	static double pow(double a, double b) {
 		if (a == 0.0 && b < 0.0) {
 			throw refused("0.0 cannot be raised to a negative power");
@@ -66,7 +72,10 @@ final class Py {
 		return result;
 	}
 
-	/** Python's {@code max(a, b)}: {@code a} unless {@code b > a} (so NaN handling differs from Math.max). */
+	/**
+	 * Python's {@code max(a, b)}: {@code a} unless {@code b > a} (so NaN handling differs
+	 * from Math.max).
+	 */
 	static double max(double a, double b) {
 		return (b > a) ? b : a;
 	}
@@ -76,7 +85,10 @@ final class Py {
 		return (b < a) ? b : a;
 	}
 
-	/** Python's {@code bisect_right}: the insertion point after any equal entries (on any list, sorted or not). */
+	/**
+	 * Python's {@code bisect_right}: the insertion point after any equal entries (on any
+	 * list, sorted or not).
+	 */
 	static int bisectRight(long[] values, long x) {
 		int lo = 0;
 		int hi = values.length;

@@ -13,13 +13,14 @@ import static dev.stepwise.schedule.KeywordArgument.optional;
 
 /**
  * {@code ReduceLROnPlateau(optimizer, mode='min', factor=0.1, patience=10, threshold=1e-4,
- * threshold_mode='rel', cooldown=0, min_lr=0, eps=1e-8)}: each {@code step(metric)} compares the
- * metric with the best so far ({@code min/rel: m < best·(1 - threshold)}, {@code min/abs:
+ * threshold_mode='rel', cooldown=0, min_lr=0, eps=1e-8)}: each {@code step(metric)}
+ * compares the metric with the best so far ({@code min/rel: m < best·(1 - threshold)},
+ * {@code min/abs:
  * m < best - threshold}, {@code max/rel: m > best·(1 + threshold)}, {@code max/abs:
- * m > best + threshold}; NaN is never better), counts bad epochs (zeroed during cooldown), and
- * after more than {@code patience} of them sets each group's lr to
- * {@code max(lr·factor, min_lr)} where that lowers it by more than {@code eps}, then starts the
- * cooldown. The lr is untouched at construction.
+ * m > best + threshold}; NaN is never better), counts bad epochs (zeroed during
+ * cooldown), and after more than {@code patience} of them sets each group's lr to
+ * {@code max(lr·factor, min_lr)} where that lowers it by more than {@code eps}, then
+ * starts the cooldown. The lr is untouched at construction.
  *
  * @param type {@code ReduceLROnPlateau} or Hugging Face's {@code reduce_lr_on_plateau}
  * @param maximize {@code mode == 'max'}
@@ -31,16 +32,22 @@ import static dev.stepwise.schedule.KeywordArgument.optional;
  * @param minLrs lower bound per group
  * @param eps minimal change applied
  * @param arguments the normalised arguments
- * @see <a href="https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.ReduceLROnPlateau.html">torch.optim.lr_scheduler.ReduceLROnPlateau</a>
+ * @see <a href=
+ * "https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.ReduceLROnPlateau.html">torch.optim.lr_scheduler.ReduceLROnPlateau</a>
  */
-record ReduceLROnPlateau(String type, boolean maximize, double factor, long patience, double threshold, boolean relative,
-		long cooldown, double[] minLrs, double eps, Map<String, @Nullable Object> arguments) implements Scheduler {
+record ReduceLROnPlateau(String type, boolean maximize, double factor, long patience, double threshold,
+		boolean relative, long cooldown, double[] minLrs, double eps,
+		Map<String, @Nullable Object> arguments) implements Scheduler {
 
-	/** The arguments of ReduceLROnPlateau, also Hugging Face's {@code reduce_lr_on_plateau}. */
+	/**
+	 * The arguments of ReduceLROnPlateau, also Hugging Face's
+	 * {@code reduce_lr_on_plateau}.
+	 */
 	static final List<KeywordArgument> ARGUMENTS = List.of(
 			choice("mode", "min", "Whether the metric should decrease (min) or increase (max).", "min", "max"),
 			optional("factor", ArgumentKind.NUMBER, 0.1, "Factor the lr is multiplied by on a plateau; < 1."),
-			optional("patience", ArgumentKind.INTEGER, 10L, "Steps without improvement tolerated before reducing the lr."),
+			optional("patience", ArgumentKind.INTEGER, 10L,
+					"Steps without improvement tolerated before reducing the lr."),
 			optional("threshold", ArgumentKind.NUMBER, 1e-4, "Minimal change that counts as an improvement."),
 			choice("threshold_mode", "rel", "Whether threshold is relative to the best value (rel) or absolute (abs).",
 					"rel", "abs"),
@@ -72,8 +79,8 @@ record ReduceLROnPlateau(String type, boolean maximize, double factor, long pati
 		if (!thresholdMode.equals("rel") && !thresholdMode.equals("abs")) {
 			throw arguments.invalid("threshold_mode", "threshold mode " + thresholdMode + " is unknown!");
 		}
-		return new ReduceLROnPlateau(arguments.declaredType().name(), mode.equals("max"), factor, patience, threshold, thresholdMode.equals("rel"),
-				cooldown, minLrs, eps, arguments.normalized());
+		return new ReduceLROnPlateau(arguments.declaredType().name(), mode.equals("max"), factor, patience, threshold,
+				thresholdMode.equals("rel"), cooldown, minLrs, eps, arguments.normalized());
 	}
 
 	@Override

@@ -11,20 +11,24 @@ import dev.stepwise.schedule.InvalidScheduleException.Kind;
 import dev.stepwise.schedule.NodeState.WarmRestarts;
 
 /**
- * A registered schedule: a validated scheduler spec on a given set of param groups, and the
- * operations PyTorch offers on it ({@code __init__}, {@code step()}, {@code step(epoch)},
- * {@code state_dict()}, {@code load_state_dict()}).
+ * A registered schedule: a validated scheduler spec on a given set of param groups, and
+ * the operations PyTorch offers on it ({@code __init__}, {@code step()},
+ * {@code step(epoch)}, {@code state_dict()}, {@code load_state_dict()}).
  * <p>
- * Immutable and thread-safe; every operation is a pure function from one {@link ScheduleState} to
- * the next. Registration with {@code last_epoch = k}, preview and stepping all go through the same
- * {@link #step}. Build one with {@link #of(Map, List)}.
+ * Immutable and thread-safe; every operation is a pure function from one
+ * {@link ScheduleState} to the next. Registration with {@code last_epoch = k}, preview
+ * and stepping all go through the same {@link #step}. Build one with
+ * {@link #of(Map, List)}.
  */
 public final class Schedule {
 
 	/** The most groups a schedule takes. */
 	public static final int MAX_GROUPS = 1024;
 
-	/** The largest {@code last_epoch} a registration may fast-forward to (each step is computed). */
+	/**
+	 * The largest {@code last_epoch} a registration may fast-forward to (each step is
+	 * computed).
+	 */
 	public static final long MAX_FAST_FORWARD = 10_000_000;
 
 	/** The most entries of a list argument such as {@code milestones}. */
@@ -43,19 +47,20 @@ public final class Schedule {
 	}
 
 	/**
-	 * Parses and validates a scheduler spec and builds it as PyTorch's constructor would on these
-	 * param groups.
-	 * @param spec the {@code scheduler} object of a request as plain Java values: {@code String},
-	 * {@code Long} for JSON integers, {@code Double} for JSON decimals, {@code Boolean}, {@code List},
-	 * {@code Map}, {@code null}
+	 * Parses and validates a scheduler spec and builds it as PyTorch's constructor would
+	 * on these param groups.
+	 * @param spec the {@code scheduler} object of a request as plain Java values:
+	 * {@code String}, {@code Long} for JSON integers, {@code Double} for JSON decimals,
+	 * {@code Boolean}, {@code List}, {@code Map}, {@code null}
 	 * @param groups the optimizer's param groups at registration
 	 * @return the schedule
-	 * @throws InvalidScheduleException when PyTorch would not build it (field paths start with
-	 * {@code scheduler.} or {@code param_groups})
+	 * @throws InvalidScheduleException when PyTorch would not build it (field paths start
+	 * with {@code scheduler.} or {@code param_groups})
 	 */
 	public static Schedule of(Map<String, ?> spec, List<ParamGroup> groups) {
 		GroupArrays registered = registeredGroups(groups);
-		Scheduler scheduler = SchedulerFactory.read(new ArgumentReader(spec, "scheduler", groups.size(), groups.get(0).lr()));
+		Scheduler scheduler = SchedulerFactory
+			.read(new ArgumentReader(spec, "scheduler", groups.size(), groups.get(0).lr()));
 		boolean[] report = new boolean[groups.size()];
 		for (int i = 0; i < report.length; i++) {
 			report[i] = groups.get(i).momentum() != null || scheduler.cyclesMomentum();
@@ -66,7 +71,8 @@ public final class Schedule {
 			root = scheduler.construct(optimizer);
 		}
 		catch (StepException | ArithmeticException ex) {
-			throw new InvalidScheduleException(Kind.INVALID, "scheduler", "PyTorch's constructor raises: " + ex.getMessage());
+			throw new InvalidScheduleException(Kind.INVALID, "scheduler",
+					"PyTorch's constructor raises: " + ex.getMessage());
 		}
 		return new Schedule(scheduler, new ScheduleState(0, optimizer.freeze(), root, report));
 	}
@@ -100,7 +106,10 @@ public final class Schedule {
 		return this.scheduler.type();
 	}
 
-	/** The spec with every default filled in, in the same plain-Java form {@link #of} takes. */
+	/**
+	 * The spec with every default filled in, in the same plain-Java form {@link #of}
+	 * takes.
+	 */
 	public Map<String, @Nullable Object> normalizedSpec() {
 		return this.scheduler.arguments();
 	}
@@ -116,12 +125,13 @@ public final class Schedule {
 	}
 
 	/**
-	 * The state after construction, fast-forwarded by {@code lastEpoch} metric-less steps.
-	 * @param lastEpoch 0 (or -1, PyTorch's default, meaning the same) or the number of steps already
-	 * taken
+	 * The state after construction, fast-forwarded by {@code lastEpoch} metric-less
+	 * steps.
+	 * @param lastEpoch 0 (or -1, PyTorch's default, meaning the same) or the number of
+	 * steps already taken
 	 * @return the state at {@code lastEpoch}
-	 * @throws InvalidScheduleException when the schedule needs metrics and {@code lastEpoch >= 1}, or
-	 * when PyTorch would raise on the way
+	 * @throws InvalidScheduleException when the schedule needs metrics and
+	 * {@code lastEpoch >= 1}, or when PyTorch would raise on the way
 	 */
 	public ScheduleState start(long lastEpoch) {
 		if (lastEpoch < -1 || lastEpoch > MAX_FAST_FORWARD) {
@@ -129,8 +139,8 @@ public final class Schedule {
 					"must be -1, 0 or a number of steps up to " + MAX_FAST_FORWARD + ", got " + lastEpoch);
 		}
 		if (lastEpoch >= 1 && requiresMetric()) {
-			throw new InvalidScheduleException(Kind.INVALID, "last_epoch",
-					type() + " needs a metric for every step, so it cannot be fast-forwarded; register at 0 and post the steps");
+			throw new InvalidScheduleException(Kind.INVALID, "last_epoch", type()
+					+ " needs a metric for every step, so it cannot be fast-forwarded; register at 0 and post the steps");
 		}
 		ScheduleState state = this.initial;
 		try {
@@ -148,9 +158,11 @@ public final class Schedule {
 	/**
 	 * One {@code step()} (or {@code step(metric)} for ReduceLROnPlateau).
 	 * @param state the current state
-	 * @param metric the validation metric; may be NaN or infinite; ignored by schedulers that take none
+	 * @param metric the validation metric; may be NaN or infinite; ignored by schedulers
+	 * that take none
 	 * @return the next state, {@code last_epoch + 1}
-	 * @throws StepException when PyTorch raises in this step or a required metric is missing
+	 * @throws StepException when PyTorch raises in this step or a required metric is
+	 * missing
 	 */
 	public ScheduleState step(ScheduleState state, @Nullable Double metric) {
 		if (metric == null && requiresMetric()) {
@@ -171,8 +183,8 @@ public final class Schedule {
 	/**
 	 * A step to an explicit, possibly fractional epoch: CosineAnnealingWarmRestarts'
 	 * {@code step(epoch)}, which sets the position by its closed form. An integral
-	 * {@code epoch == last_epoch + 1} from an integral position is PyTorch's plain {@code step()},
-	 * for every type.
+	 * {@code epoch == last_epoch + 1} from an integral position is PyTorch's plain
+	 * {@code step()}, for every type.
 	 * @param state the current state
 	 * @param epoch the epoch to step to
 	 * @param metric the validation metric, or {@code null}
@@ -212,10 +224,12 @@ public final class Schedule {
 	}
 
 	/**
-	 * The states after registration and after each of {@code steps} steps, computed without storing.
+	 * The states after registration and after each of {@code steps} steps, computed
+	 * without storing.
 	 * @param lastEpoch as for {@link #start}
 	 * @param steps how many steps to take
-	 * @param metrics one metric per step for schedulers that need them (others may pass an empty list)
+	 * @param metrics one metric per step for schedulers that need them (others may pass
+	 * an empty list)
 	 * @return {@code steps + 1} states
 	 * @throws StepException when PyTorch raises in one of the steps
 	 */
@@ -231,12 +245,13 @@ public final class Schedule {
 	}
 
 	/**
-	 * The full internal state as a document named like PyTorch's {@code state_dict()} keys
-	 * ({@code last_epoch}, {@code _step_count}, {@code base_lrs}, {@code _last_lr}, {@code best},
-	 * {@code T_cur}, {@code _schedulers}, ...) plus {@code type} and {@code param_groups} (the
-	 * optimizer side: {@code lr}, {@code momentum}, {@code initial_lr}, ...). Plain Java values;
-	 * non-finite doubles stay doubles (the JSON layer writes them as strings). Lossless:
-	 * {@link #fromStateDict} of it gives back an equal state.
+	 * The full internal state as a document named like PyTorch's {@code state_dict()}
+	 * keys ({@code last_epoch}, {@code _step_count}, {@code base_lrs}, {@code _last_lr},
+	 * {@code best}, {@code T_cur}, {@code _schedulers}, ...) plus {@code type} and
+	 * {@code param_groups} (the optimizer side: {@code lr}, {@code momentum},
+	 * {@code initial_lr}, ...). Plain Java values; non-finite doubles stay doubles (the
+	 * JSON layer writes them as strings). Lossless: {@link #fromStateDict} of it gives
+	 * back an equal state.
 	 */
 	public Map<String, Object> stateDict(ScheduleState state) {
 		Map<String, Object> document = new LinkedHashMap<>();
@@ -273,9 +288,9 @@ public final class Schedule {
 	}
 
 	/**
-	 * Reads a document written by {@link #stateDict}; non-finite numbers may be given as the strings
-	 * {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}. Hyperparameter keys are informational
-	 * and ignored: the registered spec stays authoritative.
+	 * Reads a document written by {@link #stateDict}; non-finite numbers may be given as
+	 * the strings {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}. Hyperparameter
+	 * keys are informational and ignored: the registered spec stays authoritative.
 	 * @throws InvalidStateException when the document does not fit this schedule
 	 */
 	public ScheduleState fromStateDict(Map<String, ?> document) {

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Where a schedule stands: {@code last_epoch}, the optimizer's param groups and every scheduler's
- * own counters. Immutable; produced and consumed by {@link Schedule}.
+ * Where a schedule stands: {@code last_epoch}, the optimizer's param groups and every
+ * scheduler's own counters. Immutable; produced and consumed by {@link Schedule}.
  */
 public final class ScheduleState {
 
@@ -24,7 +24,10 @@ public final class ScheduleState {
 		this.reportMomentum = reportMomentum;
 	}
 
-	/** The number of {@code step()} calls since registration, as PyTorch's {@code last_epoch}. */
+	/**
+	 * The number of {@code step()} calls since registration, as PyTorch's
+	 * {@code last_epoch}.
+	 */
 	public long lastEpoch() {
 		return this.lastEpoch;
 	}

@@ -5,11 +5,11 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One PyTorch scheduler class: its validated hyperparameters, and its methods as pure functions of
- * its own {@link NodeState} and the optimizer's param groups. The shape follows PyTorch's execution
- * model because composites depend on it: SequentialLR rewinds its children
- * ({@link #undo}), re-runs the first one's initial step ({@link #initialStep}) and restarts the
- * others at milestones ({@link #restart}).
+ * One PyTorch scheduler class: its validated hyperparameters, and its methods as pure
+ * functions of its own {@link NodeState} and the optimizer's param groups. The shape
+ * follows PyTorch's execution model because composites depend on it: SequentialLR rewinds
+ * its children ({@link #undo}), re-runs the first one's initial step
+ * ({@link #initialStep}) and restarts the others at milestones ({@link #restart}).
  */
 sealed interface Scheduler permits Chainable, CosineAnnealingWarmRestarts, ReduceLROnPlateau, Composite {
 
@@ -28,13 +28,19 @@ sealed interface Scheduler permits Chainable, CosineAnnealingWarmRestarts, Reduc
 	/** {@code _initial_step()}: reset {@code _step_count} and step in initial mode. */
 	NodeState initialStep(NodeState state, Optimizer optimizer);
 
-	/** SequentialLR's {@code recursive_undo}: {@code last_epoch -= 1}, or descend into children. */
+	/**
+	 * SequentialLR's {@code recursive_undo}: {@code last_epoch -= 1}, or descend into
+	 * children.
+	 */
 	NodeState undo(NodeState state);
 
 	/** {@code _update_lr(0)}: how SequentialLR restarts a child at its milestone. */
 	NodeState restart(NodeState state, Optimizer optimizer);
 
-	/** Whether the scheduler writes the groups' momentum (CyclicLR, OneCycleLR, or a composite holding one). */
+	/**
+	 * Whether the scheduler writes the groups' momentum (CyclicLR, OneCycleLR, or a
+	 * composite holding one).
+	 */
 	default boolean cyclesMomentum() {
 		return false;
 	}

@@ -7,9 +7,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Every scheduler type the engine builds, each declared by its own class: the PyTorch schedulers in
- * {@code torch.optim.lr_scheduler}'s order, then the Hugging Face schedules in {@code get_scheduler}'s
- * order. The API documentation and the README's table are generated from it.
+ * Every scheduler type the engine builds, each declared by its own class: the PyTorch
+ * schedulers in {@code torch.optim.lr_scheduler}'s order, then the Hugging Face schedules
+ * in {@code get_scheduler}'s order. The API documentation and the README's table are
+ * generated from it.
  */
 public final class SchedulerCatalogue {
 

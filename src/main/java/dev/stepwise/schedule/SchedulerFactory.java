@@ -49,10 +49,10 @@ final class SchedulerFactory {
 		for (int i = 0; i < childArguments.size(); i++) {
 			Scheduler child = read(childArguments.get(i));
 			if (child.requiresMetric()) {
-				throw new InvalidScheduleException(Kind.INVALID, parent.field("schedulers[" + i + "]"), type
-						+ " does not support `ReduceLROnPlateau` scheduler as it requires additional kwargs to be "
-						+ "specified when calling `step`, but got one at index " + i
-						+ " in the given schedulers sequence.");
+				throw new InvalidScheduleException(Kind.INVALID, parent.field("schedulers[" + i + "]"),
+						type + " does not support `ReduceLROnPlateau` scheduler as it requires additional kwargs to be "
+								+ "specified when calling `step`, but got one at index " + i
+								+ " in the given schedulers sequence.");
 			}
 			children.add(child);
 			normalized.add(child.arguments());

@@ -6,8 +6,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * One scheduler type the API takes: its name, what it does and its keyword arguments, declared once
- * next to its formula and read back by {@link ArgumentReader}.
+ * One scheduler type the API takes: its name, what it does and its keyword arguments,
+ * declared once next to its formula and read back by {@link ArgumentReader}.
  *
  * @param name the value of {@code type}
  * @param description what it does, naming the PyTorch class or Hugging Face function
@@ -33,8 +33,7 @@ public record SchedulerType(String name, String description, String summary, Lis
 				List.of(arguments));
 	}
 
-	static SchedulerType huggingFace(String name, String description, String summary,
-			List<KeywordArgument> arguments) {
+	static SchedulerType huggingFace(String name, String description, String summary, List<KeywordArgument> arguments) {
 		return new SchedulerType(name, "Hugging Face " + description, summary, arguments);
 	}
 

@@ -12,25 +12,30 @@ import dev.stepwise.schedule.NodeState.Sequential;
 import static dev.stepwise.schedule.KeywordArgument.required;
 
 /**
- * {@code SequentialLR(optimizer, schedulers, milestones)}: runs one child at a time, switching at
- * the milestones. Construction builds the children in order on the same groups, resets every
- * group's lr to {@code initial_lr}, rewinds every (nested) child by one epoch and re-runs the first
- * child's initial step. {@code step()}: {@code i = bisect_right(milestones, last_epoch)}; at a
- * milestone child {@code i} restarts at epoch 0 through its closed form ({@code _update_lr(0)}), so it
- * starts from {@code base_lr}, not from where the previous child ended; otherwise child {@code i}
- * steps. Milestones are not sorted, as in PyTorch. Nested SequentialLR/ChainedScheduler are taken
- * only as the first child: PyTorch cannot restart them at a milestone (it raises
- * {@code NotImplementedError}), so they are refused up front.
+ * {@code SequentialLR(optimizer, schedulers, milestones)}: runs one child at a time,
+ * switching at the milestones. Construction builds the children in order on the same
+ * groups, resets every group's lr to {@code initial_lr}, rewinds every (nested) child by
+ * one epoch and re-runs the first child's initial step. {@code step()}:
+ * {@code i = bisect_right(milestones, last_epoch)}; at a milestone child {@code i}
+ * restarts at epoch 0 through its closed form ({@code _update_lr(0)}), so it starts from
+ * {@code base_lr}, not from where the previous child ended; otherwise child {@code i}
+ * steps. Milestones are not sorted, as in PyTorch. Nested SequentialLR/ChainedScheduler
+ * are taken only as the first child: PyTorch cannot restart them at a milestone (it
+ * raises {@code NotImplementedError}), so they are refused up front.
  *
  * @param children the schedulers in order
  * @param milestones the epochs at which the next child takes over
  * @param arguments the normalised arguments
- * @see <a href="https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.SequentialLR.html">torch.optim.lr_scheduler.SequentialLR</a>
+ * @see <a href=
+ * "https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.SequentialLR.html">torch.optim.lr_scheduler.SequentialLR</a>
  */
-record SequentialLR(List<Scheduler> children, long[] milestones, Map<String, @Nullable Object> arguments)
-		implements Composite {
+record SequentialLR(List<Scheduler> children, long[] milestones,
+		Map<String, @Nullable Object> arguments) implements Composite {
 
-	/** Declared in the order of the normalised spec, which records the children once they are built. */
+	/**
+	 * Declared in the order of the normalised spec, which records the children once they
+	 * are built.
+	 */
 	static final SchedulerType TYPE = SchedulerType.torch("SequentialLR",
 			"Runs the schedulers one after another, switching at the milestones.",
 			"one child at a time, restarted at its milestone",

@@ -7,9 +7,10 @@ import java.util.Map;
 import dev.stepwise.schedule.NodeState.Progress;
 
 /**
- * Reads a state document strictly: every key a scheduler needs must be there with the right type
- * and one value per param group; non-finite numbers may come as {@code "NaN"}, {@code "Infinity"},
- * {@code "-Infinity"}. Keys it does not need (hyperparameters) are ignored.
+ * Reads a state document strictly: every key a scheduler needs must be there with the
+ * right type and one value per param group; non-finite numbers may come as {@code "NaN"},
+ * {@code "Infinity"}, {@code "-Infinity"}. Keys it does not need (hyperparameters) are
+ * ignored.
  */
 final class StateReader {
 
@@ -61,7 +62,10 @@ final class StateReader {
 		return new Progress(integer("last_epoch"), integer("_step_count"), reals("base_lrs"), reals("_last_lr"));
 	}
 
-	/** The readers of the nested {@code _schedulers} documents, checked against the expected count. */
+	/**
+	 * The readers of the nested {@code _schedulers} documents, checked against the
+	 * expected count.
+	 */
 	List<StateReader> children(int expected) {
 		Object value = require("_schedulers");
 		if (!(value instanceof List<?> list) || list.size() != expected) {

@@ -22,7 +22,10 @@ final class StateWriter {
 		return list;
 	}
 
-	/** The constructor's hyperparameters, which PyTorch keeps in {@code state_dict()} too (informational). */
+	/**
+	 * The constructor's hyperparameters, which PyTorch keeps in {@code state_dict()} too
+	 * (informational).
+	 */
 	static void hyperparameters(Map<String, Object> dict, Map<String, @Nullable Object> arguments) {
 		arguments.forEach((name, value) -> {
 			if (value != null && !name.equals("type") && !name.equals("schedulers")) {

@@ -25,10 +25,15 @@ public final class StepException extends RuntimeException {
 		/** ReduceLROnPlateau needs a metric for every step (HTTP 400). */
 		METRIC_REQUIRED,
 
-		/** A fractional epoch for a scheduler that has no closed form for it (HTTP 422). */
+		/**
+		 * A fractional epoch for a scheduler that has no closed form for it (HTTP 422).
+		 */
 		FRACTIONAL_EPOCH_UNSUPPORTED,
 
-		/** PyTorch raises in this step, e.g. OneCycleLR past {@code total_steps} (HTTP 409). */
+		/**
+		 * PyTorch raises in this step, e.g. OneCycleLR past {@code total_steps} (HTTP
+		 * 409).
+		 */
 		REFUSED
 
 	}

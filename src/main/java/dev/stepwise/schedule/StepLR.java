@@ -11,19 +11,21 @@ import static dev.stepwise.schedule.KeywordArgument.required;
 
 /**
  * {@code StepLR(optimizer, step_size, gamma=0.1)}: chainable {@code lr · γ} when
- * {@code last_epoch > 0} and {@code last_epoch % step_size == 0}, else unchanged; closed form
- * {@code base_lr · γ^(last_epoch // step_size)} (Python floor division). {@code step_size=0}
- * constructs and fails at the first step, as in PyTorch.
+ * {@code last_epoch > 0} and {@code last_epoch % step_size == 0}, else unchanged; closed
+ * form {@code base_lr · γ^(last_epoch // step_size)} (Python floor division).
+ * {@code step_size=0} constructs and fails at the first step, as in PyTorch.
  *
  * @param stepSize period of decay
  * @param gamma multiplicative factor
  * @param arguments the normalised arguments
- * @see <a href="https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.StepLR.html">torch.optim.lr_scheduler.StepLR</a>
+ * @see <a href=
+ * "https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.StepLR.html">torch.optim.lr_scheduler.StepLR</a>
  */
 record StepLR(long stepSize, double gamma, Map<String, @Nullable Object> arguments) implements Chainable {
 
 	/** The decay factor of StepLR and MultiStepLR. */
-	static final KeywordArgument GAMMA = optional("gamma", ArgumentKind.NUMBER, 0.1, "Multiplicative factor of lr decay.");
+	static final KeywordArgument GAMMA = optional("gamma", ArgumentKind.NUMBER, 0.1,
+			"Multiplicative factor of lr decay.");
 
 	static final SchedulerType TYPE = SchedulerType.torch("StepLR", "Decays the lr by gamma every step_size epochs.",
 			"`· gamma` every `step_size` steps",

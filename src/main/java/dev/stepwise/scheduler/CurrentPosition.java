@@ -1,7 +1,8 @@
 package dev.stepwise.scheduler;
 
 /**
- * A scheduler's current position with the revision of its row, which changes with every step.
+ * A scheduler's current position with the revision of its row, which changes with every
+ * step.
  *
  * @param position where the scheduler stands
  * @param rowKey the row's surrogate key: a deleted and re-registered id gets another one

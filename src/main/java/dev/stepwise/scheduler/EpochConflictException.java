@@ -1,9 +1,10 @@
 package dev.stepwise.scheduler;
+
 import org.jspecify.annotations.Nullable;
 
 /**
- * A step, replay or resume that does not fit the scheduler's recorded history: a gap, a different
- * metric for a recorded epoch, an epoch no longer recorded.
+ * A step, replay or resume that does not fit the scheduler's recorded history: a gap, a
+ * different metric for a recorded epoch, an epoch no longer recorded.
  */
 public class EpochConflictException extends RuntimeException {
 
@@ -29,8 +30,8 @@ public class EpochConflictException extends RuntimeException {
 
 	public static EpochConflictException metricDiffers(String epoch, @Nullable Double recorded, @Nullable Double given,
 			long lastEpoch) {
-		return new EpochConflictException("Epoch " + epoch + " was recorded with metric " + recorded
-				+ ", not " + given + ".", lastEpoch, null);
+		return new EpochConflictException(
+				"Epoch " + epoch + " was recorded with metric " + recorded + ", not " + given + ".", lastEpoch, null);
 	}
 
 	public static EpochConflictException beyond(long epoch, long lastEpoch) {

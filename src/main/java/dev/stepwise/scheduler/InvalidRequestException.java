@@ -1,11 +1,12 @@
 package dev.stepwise.scheduler;
+
 import java.util.List;
 
 import dev.stepwise.schedule.FieldError;
 
 /**
- * A well-formed request with a value the service does not accept (outside the scheduler spec, which
- * the engine validates).
+ * A well-formed request with a value the service does not accept (outside the scheduler
+ * spec, which the engine validates).
  */
 public class InvalidRequestException extends RuntimeException {
 

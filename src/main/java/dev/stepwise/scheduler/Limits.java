@@ -3,8 +3,9 @@ package dev.stepwise.scheduler;
 import dev.stepwise.schedule.Schedule;
 
 /**
- * Every limit of the API, in one place: the web layer's validation, the OpenAPI description and the
- * services read them from here. The limits the engine enforces itself are its own constants.
+ * Every limit of the API, in one place: the web layer's validation, the OpenAPI
+ * description and the services read them from here. The limits the engine enforces itself
+ * are its own constants.
  */
 public final class Limits {
 

@@ -1,4 +1,5 @@
 package dev.stepwise.scheduler;
+
 import java.util.List;
 
 import dev.stepwise.schedule.Schedule;
@@ -14,8 +15,10 @@ public class PreviewService {
 
 	/**
 	 * The states after registration and after each step.
-	 * @throws dev.stepwise.schedule.InvalidScheduleException when the engine refuses the spec
-	 * @throws InvalidRequestException when the preview is too large or has more metrics than steps
+	 * @throws dev.stepwise.schedule.InvalidScheduleException when the engine refuses the
+	 * spec
+	 * @throws InvalidRequestException when the preview is too large or has more metrics
+	 * than steps
 	 */
 	public List<ScheduleState> preview(PreviewCommand command) {
 		if ((long) (command.steps() + 1) * command.paramGroups().size() > Limits.MAX_PREVIEW_VALUES) {

@@ -1,4 +1,5 @@
 package dev.stepwise.scheduler;
+
 import java.util.List;
 import java.util.Map;
 

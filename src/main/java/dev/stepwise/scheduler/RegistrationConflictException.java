@@ -1,6 +1,5 @@
 package dev.stepwise.scheduler;
 
-
 /**
  * The id is registered already, with a different body.
  */

@@ -1,6 +1,5 @@
 package dev.stepwise.scheduler;
 
-
 /**
  * No scheduler is registered under the requested id.
  */

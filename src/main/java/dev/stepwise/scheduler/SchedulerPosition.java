@@ -5,7 +5,8 @@ package dev.stepwise.scheduler;
  *
  * @param id the scheduler id
  * @param lastEpoch PyTorch's {@code last_epoch}
- * @param paramGroupsJson the param groups as the API writes them (a JSON array), stored ready to send
+ * @param paramGroupsJson the param groups as the API writes them (a JSON array), stored
+ * ready to send
  */
 public record SchedulerPosition(String id, long lastEpoch, String paramGroupsJson) {
 

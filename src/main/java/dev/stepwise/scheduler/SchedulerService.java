@@ -18,9 +18,10 @@ import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Everything the API does with registered schedulers: registration, reads, steps, deletion, history,
- * resume from a checkpoint and state documents. Every change is one transaction on the scheduler's
- * locked row; steps are committed in batches with others ({@link StepWriter}) before they are answered.
+ * Everything the API does with registered schedulers: registration, reads, steps,
+ * deletion, history, resume from a checkpoint and state documents. Every change is one
+ * transaction on the scheduler's locked row; steps are committed in batches with others
+ * ({@link StepWriter}) before they are answered.
  */
 @Service
 public class SchedulerService {
@@ -38,10 +39,12 @@ public class SchedulerService {
 	}
 
 	/**
-	 * Registers a scheduler, or finds the identical registration of the same id (every rank of a job
-	 * may register).
-	 * @throws dev.stepwise.schedule.InvalidScheduleException when the engine refuses the spec
-	 * @throws RegistrationConflictException when the id is registered with a different body
+	 * Registers a scheduler, or finds the identical registration of the same id (every
+	 * rank of a job may register).
+	 * @throws dev.stepwise.schedule.InvalidScheduleException when the engine refuses the
+	 * spec
+	 * @throws RegistrationConflictException when the id is registered with a different
+	 * body
 	 */
 	public RegistrationResult register(Registration registration) {
 		Schedule schedule = Schedule.of(registration.scheduler(), registration.paramGroups());
@@ -59,8 +62,8 @@ public class SchedulerService {
 		}
 		catch (DataIntegrityViolationException ex) {
 			// another rank registered the same id at the same moment
-			return Objects.requireNonNull(
-					this.transaction.execute((status) -> existing(id, registered).orElseThrow(() -> ex)));
+			return Objects
+				.requireNonNull(this.transaction.execute((status) -> existing(id, registered).orElseThrow(() -> ex)));
 		}
 	}
 
@@ -86,7 +89,8 @@ public class SchedulerService {
 	}
 
 	/**
-	 * The scheduler's current position with its row's revision: the hot path of {@code GET .../lr}.
+	 * The scheduler's current position with its row's revision: the hot path of
+	 * {@code GET .../lr}.
 	 * @throws SchedulerNotFoundException for an unknown id
 	 */
 	public CurrentPosition current(String id) {
@@ -96,7 +100,8 @@ public class SchedulerService {
 	/**
 	 * Takes a step, or answers a retried one from the history, once it is committed.
 	 * @throws SchedulerNotFoundException for an unknown id
-	 * @throws EpochConflictException for a gap, a different metric or an epoch no longer recorded
+	 * @throws EpochConflictException for a gap, a different metric or an epoch no longer
+	 * recorded
 	 * @throws dev.stepwise.schedule.StepException when the engine refuses the step
 	 */
 	public StepResult step(String id, StepCommand command) {
@@ -104,23 +109,26 @@ public class SchedulerService {
 	}
 
 	/**
-	 * Deletes a scheduler and its history. The row is locked first, so that no step can record
-	 * anything for it between the two deletes.
+	 * Deletes a scheduler and its history. The row is locked first, so that no step can
+	 * record anything for it between the two deletes.
 	 */
 	@Transactional
 	public void delete(String id) {
 		this.store.lock(id).delete();
 	}
 
-	/** The records from {@code fromEpoch} to {@code toEpoch}, at most {@code limit} of them. */
+	/**
+	 * The records from {@code fromEpoch} to {@code toEpoch}, at most {@code limit} of
+	 * them.
+	 */
 	@Transactional(readOnly = true)
 	public HistoryPage history(String id, double fromEpoch, double toEpoch, int limit) {
 		return this.store.history(id, fromEpoch, toEpoch, limit);
 	}
 
 	/**
-	 * Returns the scheduler to the state it had at the end of epoch {@code lastEpoch} and discards the
-	 * later history.
+	 * Returns the scheduler to the state it had at the end of epoch {@code lastEpoch} and
+	 * discards the later history.
 	 * @throws EpochConflictException when that epoch is ahead or no longer recorded
 	 */
 	@Transactional
@@ -141,9 +149,10 @@ public class SchedulerService {
 	}
 
 	/**
-	 * Replaces the scheduler's whole state by a document of {@link #stateDocument}; the history is
-	 * cut at its {@code last_epoch}, where the new state is recorded.
-	 * @throws dev.stepwise.schedule.InvalidStateException when the document does not fit the scheduler
+	 * Replaces the scheduler's whole state by a document of {@link #stateDocument}; the
+	 * history is cut at its {@code last_epoch}, where the new state is recorded.
+	 * @throws dev.stepwise.schedule.InvalidStateException when the document does not fit
+	 * the scheduler
 	 */
 	@Transactional
 	public SchedulerPosition replaceState(String id, Map<String, Object> document) {

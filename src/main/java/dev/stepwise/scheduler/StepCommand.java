@@ -1,4 +1,5 @@
 package dev.stepwise.scheduler;
+
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -14,9 +14,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Makes an H2 database write every commit to its file before the commit returns
- * ({@code SET WRITE_DELAY 0}), whatever JDBC URL configured it: H2's default delay would lose
- * acknowledged steps when the JVM is killed. The setting is persistent and database-wide; it is
- * applied before every migration run, that is at every start.
+ * ({@code SET WRITE_DELAY 0}), whatever JDBC URL configured it: H2's default delay would
+ * lose acknowledged steps when the JVM is killed. The setting is persistent and
+ * database-wide; it is applied before every migration run, that is at every start.
  */
 @Component
 class H2DurableCommits extends BaseCallback {

@@ -1,4 +1,5 @@
 package dev.stepwise.system;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -20,8 +21,8 @@ public record StepwiseProperties(@DefaultValue("./data") String dataDir, @Defaul
 	 * Group commit of steps, under {@code stepwise.steps.*}.
 	 *
 	 * @param batchSize the most steps committed in one transaction
-	 * @param writers the threads that commit batches: one suits H2, whose commits do not run in
-	 * parallel; a few let PostgreSQL flush one batch while the next is taken
+	 * @param writers the threads that commit batches: one suits H2, whose commits do not
+	 * run in parallel; a few let PostgreSQL flush one batch while the next is taken
 	 */
 	public record Steps(@DefaultValue("32") int batchSize, @DefaultValue("1") int writers) {
 

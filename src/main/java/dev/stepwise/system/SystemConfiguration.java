@@ -1,4 +1,5 @@
 package dev.stepwise.system;
+
 import tools.jackson.databind.cfg.CoercionAction;
 import tools.jackson.databind.cfg.CoercionInputShape;
 import tools.jackson.databind.type.LogicalType;
@@ -17,9 +18,9 @@ import org.springframework.context.annotation.Configuration;
 public class SystemConfiguration {
 
 	/**
-	 * No JSON value changes its type on the way in: a number is not a string, a string not a number
-	 * ({@code "NaN"}, {@code "Infinity"} and {@code "-Infinity"} excepted), and {@code ""} is nothing
-	 * but a string.
+	 * No JSON value changes its type on the way in: a number is not a string, a string
+	 * not a number ({@code "NaN"}, {@code "Infinity"} and {@code "-Infinity"} excepted),
+	 * and {@code ""} is nothing but a string.
 	 */
 	@Bean
 	JsonMapperBuilderCustomizer strictJsonTypes() {
@@ -28,7 +29,8 @@ public class SystemConfiguration {
 					(config) -> config.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
 						.setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
 						.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
-			.withCoercionConfigDefaults((config) -> config.setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail));
+			.withCoercionConfigDefaults(
+					(config) -> config.setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail));
 	}
 
 }

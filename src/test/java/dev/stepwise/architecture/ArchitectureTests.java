@@ -24,9 +24,9 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The walls between the rooms of the code, as a table of which package may use which: every pair of
- * packages not allowed below is a rule, and each rule is shown to fail on a class that breaks it
- * ({@code fixture}), so none holds vacuously.
+ * The walls between the rooms of the code, as a table of which package may use which:
+ * every pair of packages not allowed below is a rule, and each rule is shown to fail on a
+ * class that breaks it ({@code fixture}), so none holds vacuously.
  */
 class ArchitectureTests {
 
@@ -42,7 +42,10 @@ class ArchitectureTests {
 
 	static final String SYSTEM = "dev.stepwise.system";
 
-	/** Each room and the rooms it may use: the engine nothing, the web never the store or the commit. */
+	/**
+	 * Each room and the rooms it may use: the engine nothing, the web never the store or
+	 * the commit.
+	 */
 	static final Map<String, Set<String>> ALLOWED = allowed();
 
 	private static final JavaClasses PRODUCTION = new ClassFileImporter()
@@ -104,8 +107,10 @@ class ArchitectureTests {
 	void everyProductionPackageIsARoom() {
 		Set<String> packages = new java.util.TreeSet<>();
 		PRODUCTION.forEach((javaClass) -> packages.add(javaClass.getPackageName()));
-		assertThat(packages).allSatisfy((name) -> assertThat(name.equals("dev.stepwise")
-				|| ALLOWED.keySet().stream().anyMatch((room) -> matches(room, name))).as(name).isTrue());
+		assertThat(packages).allSatisfy((name) -> assertThat(
+				name.equals("dev.stepwise") || ALLOWED.keySet().stream().anyMatch((room) -> matches(room, name)))
+			.as(name)
+			.isTrue());
 	}
 
 	static final ArchRule engineImportsOnlyTheJdk = classes().that()
@@ -164,7 +169,10 @@ class ArchitectureTests {
 	}
 
 	private static ArchRule engineImportsOnlyTheJdkIn(String pkg) {
-		return classes().that().resideInAPackage(pkg).should().onlyDependOnClassesThat()
+		return classes().that()
+			.resideInAPackage(pkg)
+			.should()
+			.onlyDependOnClassesThat()
 			.resideInAnyPackage("java..", "org.jspecify..", pkg);
 	}
 

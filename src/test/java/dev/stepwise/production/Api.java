@@ -15,7 +15,10 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** A minimal client of the HTTP API as a remote trainer uses it: JDK HttpClient and Jackson, nothing else. */
+/**
+ * A minimal client of the HTTP API as a remote trainer uses it: JDK HttpClient and
+ * Jackson, nothing else.
+ */
 final class Api {
 
 	static final JsonMapper JSON = JsonMapper.builder().build();
@@ -25,7 +28,9 @@ final class Api {
 		.connectTimeout(Duration.ofSeconds(5))
 		.build();
 
-	/** An answer: status, and the body as JSON (a missing node when empty or not JSON). */
+	/**
+	 * An answer: status, and the body as JSON (a missing node when empty or not JSON).
+	 */
 	record Response(int status, JsonNode json, String body) {
 
 		boolean isServerError() {
@@ -39,7 +44,10 @@ final class Api {
 
 	}
 
-	/** One param group's values as the API reports them; exact equality (records compare doubles bitwise). */
+	/**
+	 * One param group's values as the API reports them; exact equality (records compare
+	 * doubles bitwise).
+	 */
 	record Group(double lr, @Nullable Double momentum) {
 	}
 

@@ -25,10 +25,10 @@ import tools.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The service is SIGKILLed while trainers post steps, then restarted on the same database: every
- * acknowledged step must still be there, nothing may be half-written, and the trainers carry on.
- * And a service stopped the ordinary way finds every scheduler again, state for state, when it
- * starts again on the same database.
+ * The service is SIGKILLed while trainers post steps, then restarted on the same
+ * database: every acknowledged step must still be there, nothing may be half-written, and
+ * the trainers carry on. And a service stopped the ordinary way finds every scheduler
+ * again, state for state, when it starts again on the same database.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 @OnEveryDatabase
@@ -56,8 +56,9 @@ class CrashSafetyIT {
 	}
 
 	/**
-	 * A graceful stop (SIGTERM) and a start on the same database (the H2 file, or PostgreSQL when the
-	 * build is pointed at it): the scheduler is intact, to the byte of its state document.
+	 * A graceful stop (SIGTERM) and a start on the same database (the H2 file, or
+	 * PostgreSQL when the build is pointed at it): the scheduler is intact, to the byte
+	 * of its state document.
 	 */
 	@Test
 	void schedulerSurvivesAGracefulRestart() throws Exception {
@@ -68,9 +69,8 @@ class CrashSafetyIT {
 		Map<String, Object> metric = Map.of("metric", 1.0);
 		String state;
 		try (ServiceProcess first = ServiceProcess.start("restart-1-" + id, data, database)) {
-			Api.Response registered = this.api.post(first.base(), "/api/v1/schedulers",
-					Map.of("id", id, "param_groups", List.of(Map.of("lr", 1.0)), "scheduler",
-							Map.of("type", "ReduceLROnPlateau", "patience", 0)));
+			Api.Response registered = this.api.post(first.base(), "/api/v1/schedulers", Map.of("id", id, "param_groups",
+					List.of(Map.of("lr", 1.0)), "scheduler", Map.of("type", "ReduceLROnPlateau", "patience", 0)));
 			assertThat(registered.status()).as("registration: %s", registered).isEqualTo(201);
 			for (int epoch = 1; epoch <= 5; epoch++) {
 				Api.Response step = this.api.post(first.base(), path + "/steps", metric);
@@ -166,8 +166,9 @@ class CrashSafetyIT {
 			for (Trainer trainer : trainers) {
 				inFlightApplied += verifyRecovered(second.base(), trainer, second) ? 1 : 0;
 			}
-			System.out.printf("%s: SIGKILL after %d acknowledged steps of %d schedulers; after the restart %d of "
-					+ "the steps in flight were found applied, the others not; all %d trainers carried on%n",
+			System.out.printf(
+					"%s: SIGKILL after %d acknowledged steps of %d schedulers; after the restart %d of "
+							+ "the steps in flight were found applied, the others not; all %d trainers carried on%n",
 					database.name(), acks.get(), SCHEDULERS, inFlightApplied, SCHEDULERS);
 		}
 	}
@@ -181,7 +182,8 @@ class CrashSafetyIT {
 						Api.step(epoch, Workload.metric(epoch)));
 			}
 			catch (IOException | InterruptedException ex) {
-				return; // the service died under us: this step is in flight, neither acknowledged nor refused
+				return; // the service died under us: this step is in flight, neither
+						// acknowledged nor refused
 			}
 			if (response.status() != 200 || response.json().path("last_epoch").asLong() != epoch
 					|| !response.json().path("replayed").isBoolean() || response.json().path("replayed").asBoolean()) {
@@ -206,8 +208,9 @@ class CrashSafetyIT {
 		Api.Response lr = this.api.get(base, path + "/lr");
 		assertThat(lr.status()).as("GET lr of %s after restart: %s; %s", id, lr, service).isEqualTo(200);
 		long lastEpoch = lr.json().path("last_epoch").asLong();
-		assertThat(lastEpoch).as("last_epoch of %s after restart (last acknowledged %d, one step may have been in flight)",
-				id, acknowledged)
+		assertThat(lastEpoch)
+			.as("last_epoch of %s after restart (last acknowledged %d, one step may have been in flight)", id,
+					acknowledged)
 			.isBetween(acknowledged, acknowledged + 1);
 
 		List<List<Api.Group>> reference = trainer.kind.preview(this.api, base,
@@ -219,8 +222,8 @@ class CrashSafetyIT {
 			JsonNode record = history.get(epoch);
 			assertThat(record.path("epoch").asLong()).as("history of %s, record %d", id, epoch).isEqualTo(epoch);
 			List<Api.Group> groups = Api.groups(record);
-			assertThat(groups).as("history of %s at epoch %d: as an uninterrupted run (%s)", id, epoch,
-					trainer.kind.name())
+			assertThat(groups)
+				.as("history of %s at epoch %d: as an uninterrupted run (%s)", id, epoch, trainer.kind.name())
 				.isEqualTo(reference.get(epoch));
 			if (epoch > 0) {
 				assertThat(record.path("metric").asDouble()).as("metric of %s at epoch %d", id, epoch)

@@ -6,12 +6,13 @@ import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * The database a {@link ServiceProcess} runs on: the default H2 file database in its data dir, or
- * the PostgreSQL database named by {@code STEPWISE_DATABASE_URL} with the {@code postgres} profile.
+ * The database a {@link ServiceProcess} runs on: the default H2 file database in its data
+ * dir, or the PostgreSQL database named by {@code STEPWISE_DATABASE_URL} with the
+ * {@code postgres} profile.
  *
  * @param name a short name for logs and messages
- * @param postgres whether this is PostgreSQL (the child keeps the {@code STEPWISE_DATABASE_*}
- * variables) or H2 (the child gets none of them)
+ * @param postgres whether this is PostgreSQL (the child keeps the
+ * {@code STEPWISE_DATABASE_*} variables) or H2 (the child gets none of them)
  * @param args extra arguments for the service
  */
 record Database(String name, boolean postgres, List<String> args) {
@@ -28,8 +29,8 @@ record Database(String name, boolean postgres, List<String> args) {
 	}
 
 	/**
-	 * PostgreSQL from {@code STEPWISE_DATABASE_URL}, {@code _USERNAME}, {@code _PASSWORD}; aborts the
-	 * calling test when the URL is not set.
+	 * PostgreSQL from {@code STEPWISE_DATABASE_URL}, {@code _USERNAME},
+	 * {@code _PASSWORD}; aborts the calling test when the URL is not set.
 	 */
 	static Database postgresOrAbort() {
 		String url = System.getenv(URL_VARIABLE);
@@ -41,8 +42,8 @@ record Database(String name, boolean postgres, List<String> args) {
 	}
 
 	/**
-	 * The database the build is pointed at: PostgreSQL when {@code STEPWISE_DATABASE_URL} is set (as
-	 * in {@code .ci/run}'s second pass), otherwise the H2 file database.
+	 * The database the build is pointed at: PostgreSQL when {@code STEPWISE_DATABASE_URL}
+	 * is set (as in {@code .ci/run}'s second pass), otherwise the H2 file database.
 	 */
 	static Database configured() {
 		String url = System.getenv(URL_VARIABLE);

@@ -27,8 +27,9 @@ import tools.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Two replicas of the service on one PostgreSQL database, as behind a load balancer: the ranks of a
- * distributed job post the same epochs, each to a different replica, in a random order.
+ * Two replicas of the service on one PostgreSQL database, as behind a load balancer: the
+ * ranks of a distributed job post the same epochs, each to a different replica, in a
+ * random order.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 @OnEveryDatabase
@@ -53,7 +54,8 @@ class ReplicasIT {
 			String run = "replicas-" + Long.toHexString(System.nanoTime());
 			SplittableRandom random = new SplittableRandom();
 
-			// Every rank registers: the first registration creates, the identical second answers 200.
+			// Every rank registers: the first registration creates, the identical second
+			// answers 200.
 			Map<Workload.Kind, List<List<Api.Group>>> reference = new HashMap<>();
 			List<String> ids = new ArrayList<>();
 			for (int i = 0; i < SCHEDULERS; i++) {
@@ -62,8 +64,9 @@ class ReplicasIT {
 				ids.add(id);
 				int first = random.nextInt(2);
 				Api.Response created = this.api.post(replicas[first], "/api/v1/schedulers", kind.registration(id));
-				assertThat(created.status()).as("registration of %s (%s) on replica %d: %s", id, kind.name(), first,
-						created).isEqualTo(201);
+				assertThat(created.status())
+					.as("registration of %s (%s) on replica %d: %s", id, kind.name(), first, created)
+					.isEqualTo(201);
 				Api.Response again = this.api.post(replicas[1 - first], "/api/v1/schedulers", kind.registration(id));
 				assertThat(again.status()).as("identical registration of %s on the other replica: %s", id, again)
 					.isEqualTo(200);
@@ -146,12 +149,12 @@ class ReplicasIT {
 	}
 
 	/**
-	 * One rank of a distributed job: steps epochs 1..EPOCHS in order; epoch k goes to the replica the
-	 * other rank does not use for k. After a step it took, the other replica must already show it.
+	 * One rank of a distributed job: steps epochs 1..EPOCHS in order; epoch k goes to the
+	 * replica the other rank does not use for k. After a step it took, the other replica
+	 * must already show it.
 	 */
-	private void runRank(URI[] replicas, String id, int scheduler, int rank, long seed,
-			List<List<Api.Group>> expected, AtomicIntegerArray applied, Map<Integer, AtomicInteger> statuses,
-			Queue<String> failures) {
+	private void runRank(URI[] replicas, String id, int scheduler, int rank, long seed, List<List<Api.Group>> expected,
+			AtomicIntegerArray applied, Map<Integer, AtomicInteger> statuses, Queue<String> failures) {
 		try {
 			for (int epoch = 1; epoch <= EPOCHS; epoch++) {
 				int replica = (new SplittableRandom(seed ^ (scheduler * 1_000_003L + epoch)).nextInt(2)) ^ rank;

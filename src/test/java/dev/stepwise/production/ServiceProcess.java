@@ -17,8 +17,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The packaged service ({@code target/stepwise-*.jar}) running in a child JVM on a free loopback
- * port, logging to a file under {@code target/production-it/}.
+ * The packaged service ({@code target/stepwise-*.jar}) running in a child JVM on a free
+ * loopback port, logging to a file under {@code target/production-it/}.
  */
 final class ServiceProcess implements AutoCloseable {
 
@@ -64,8 +64,7 @@ final class ServiceProcess implements AutoCloseable {
 		database.applyTo(builder.environment());
 		Files.writeString(log, "=== " + String.join(" ", command) + System.lineSeparator(), StandardCharsets.UTF_8,
 				java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-		ServiceProcess service = new ServiceProcess(name, builder.start(), log,
-				URI.create("http://127.0.0.1:" + port));
+		ServiceProcess service = new ServiceProcess(name, builder.start(), log, URI.create("http://127.0.0.1:" + port));
 		try {
 			service.awaitHealthy();
 		}
@@ -91,7 +90,10 @@ final class ServiceProcess implements AutoCloseable {
 		return this.process.isAlive();
 	}
 
-	/** SIGKILL: no shutdown hook, no connection pool close, no flush. Waits until the JVM is gone. */
+	/**
+	 * SIGKILL: no shutdown hook, no connection pool close, no flush. Waits until the JVM
+	 * is gone.
+	 */
 	void kill() throws InterruptedException {
 		this.process.destroyForcibly();
 		if (!this.process.waitFor(60, TimeUnit.SECONDS)) {

@@ -10,14 +10,15 @@ import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The schedules the production tests drive: one of each family that keeps state between steps
- * (counters, cycles, plateau bookkeeping, nested schedulers, expressions), with the metric a
- * trainer would report at each epoch.
+ * The schedules the production tests drive: one of each family that keeps state between
+ * steps (counters, cycles, plateau bookkeeping, nested schedulers, expressions), with the
+ * metric a trainer would report at each epoch.
  */
 final class Workload {
 
 	/**
 	 * One kind of scheduler.
+	 *
 	 * @param name a short name
 	 * @param paramGroups the {@code param_groups} of the registration
 	 * @param scheduler the {@code scheduler} of the registration
@@ -36,8 +37,9 @@ final class Workload {
 		}
 
 		/**
-		 * Registration and {@code steps} steps with {@link Workload#metric} in one process, without
-		 * storing anything: the reference every replica and every restart must agree with.
+		 * Registration and {@code steps} steps with {@link Workload#metric} in one
+		 * process, without storing anything: the reference every replica and every
+		 * restart must agree with.
 		 * @return the states after registration and after each step, indexed by epoch
 		 */
 		List<List<Api.Group>> preview(Api api, URI base, int steps) throws IOException, InterruptedException {
@@ -96,8 +98,9 @@ final class Workload {
 	}
 
 	/**
-	 * The validation metric a trainer reports after epoch {@code epoch}: decreasing with plateaus
-	 * and bumps, so that ReduceLROnPlateau reduces now and then; the same for every caller.
+	 * The validation metric a trainer reports after epoch {@code epoch}: decreasing with
+	 * plateaus and bumps, so that ReduceLROnPlateau reduces now and then; the same for
+	 * every caller.
 	 */
 	static double metric(long epoch) {
 		return 1.0 / (1.0 + epoch / 10.0) + ((epoch * 7919) % 13) / 100.0;

@@ -15,8 +15,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * Every state of every golden trace, as PyTorch computed it: after registration, after each step,
- * and the step PyTorch refuses; and every case PyTorch rejects is rejected with the right kind.
+ * Every state of every golden trace, as PyTorch computed it: after registration, after
+ * each step, and the step PyTorch refuses; and every case PyTorch rejects is rejected
+ * with the right kind.
  */
 class ParityTest {
 
@@ -44,8 +45,10 @@ class ParityTest {
 		if (trace.rejected()) {
 			Kind kind = trace.rejectionKind();
 			if (trace.torchRejectsAtRegistration() && trace.expectStatus().size() == 1) {
-				// a case's expect_status may not contradict what PyTorch raised at registration
-				assertThat(kind).as("%s: expect_status %s for PyTorch's %s", trace, trace.expectStatus(), trace.torchError())
+				// a case's expect_status may not contradict what PyTorch raised at
+				// registration
+				assertThat(kind)
+					.as("%s: expect_status %s for PyTorch's %s", trace, trace.expectStatus(), trace.torchError())
 					.isEqualTo(ParityTraces.Trace.kindOf(trace.torchError()));
 			}
 			assertThatExceptionOfType(InvalidScheduleException.class).isThrownBy(() -> {
@@ -94,14 +97,16 @@ class ParityTest {
 			assertClose(trace + " epoch " + epoch + " group " + g + " lr", actualGroups.get(g).lr(), lr);
 			Number momentum = (Number) groups.get(g).get("momentum");
 			if (momentum == null) {
-				assertThat(actualGroups.get(g).momentum()).as("%s epoch %d group %d momentum", trace, epoch, g).isNull();
+				assertThat(actualGroups.get(g).momentum()).as("%s epoch %d group %d momentum", trace, epoch, g)
+					.isNull();
 			}
 			else {
 				Double actualMomentum = actualGroups.get(g).momentum();
 				if (actualMomentum == null) {
 					fail("%s epoch %d group %d: momentum missing, expected %s", trace, epoch, g, momentum);
 				}
-				assertClose(trace + " epoch " + epoch + " group " + g + " momentum", actualMomentum, momentum.doubleValue());
+				assertClose(trace + " epoch " + epoch + " group " + g + " momentum", actualMomentum,
+						momentum.doubleValue());
 			}
 		}
 	}

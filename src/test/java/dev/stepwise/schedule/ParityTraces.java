@@ -12,12 +12,15 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Golden traces computed by the real {@code torch.optim.lr_scheduler} ({@code shared/parity/oracle.py}),
- * loaded from test resources so the tests need neither Python nor {@code shared/} at run time.
+ * Golden traces computed by the real {@code torch.optim.lr_scheduler}
+ * ({@code shared/parity/oracle.py}), loaded from test resources so the tests need neither
+ * Python nor {@code shared/} at run time.
  */
 final class ParityTraces {
 
-	private static final JsonMapper JSON = JsonMapper.builder().enable(tools.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+	private static final JsonMapper JSON = JsonMapper.builder()
+		.enable(tools.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+		.build();
 
 	private ParityTraces() {
 	}
@@ -78,7 +81,10 @@ final class ParityTraces {
 			return (List<Integer>) this.input.getOrDefault("expect_status", List.of(400, 422));
 		}
 
-		/** The class of the exception PyTorch raised ({@code "ValueError"}, ...), or null if it raised none. */
+		/**
+		 * The class of the exception PyTorch raised ({@code "ValueError"}, ...), or null
+		 * if it raised none.
+		 */
 		String torchError() {
 			String error = (String) this.expected.get("error");
 			if (error == null) {
@@ -88,15 +94,18 @@ final class ParityTraces {
 			return (colon < 0) ? error : error.substring(0, colon);
 		}
 
-		/** Whether PyTorch raised while building the scheduler (or fast-forwarding it), before any state. */
+		/**
+		 * Whether PyTorch raised while building the scheduler (or fast-forwarding it),
+		 * before any state.
+		 */
 		boolean torchRejectsAtRegistration() {
 			return !this.expected.containsKey("states") && this.expected.containsKey("error");
 		}
 
 		/**
-		 * How Stepwise must reject this case: the case's own single {@code expect_status} (400 or 422) when
-		 * it has one, a deliberate difference from the PyTorch of the traces; otherwise the kind of what
-		 * PyTorch raised at registration.
+		 * How Stepwise must reject this case: the case's own single {@code expect_status}
+		 * (400 or 422) when it has one, a deliberate difference from the PyTorch of the
+		 * traces; otherwise the kind of what PyTorch raised at registration.
 		 */
 		Kind rejectionKind() {
 			List<Integer> status = expectStatus();
@@ -104,7 +113,8 @@ final class ParityTraces {
 				return switch (status.get(0)) {
 					case 400 -> Kind.MALFORMED;
 					case 422 -> Kind.INVALID;
-					default -> throw new IllegalStateException(name() + ": expect_status " + status + " is no rejection");
+					default ->
+						throw new IllegalStateException(name() + ": expect_status " + status + " is no rejection");
 				};
 			}
 			Kind kind = torchRejectsAtRegistration() ? kindOf(torchError()) : null;
@@ -116,9 +126,10 @@ final class ParityTraces {
 		}
 
 		/**
-		 * The kind of rejection for a Python exception raised by a scheduler's constructor, or null if it
-		 * has none: a {@code TypeError} (or an unknown name) is a malformed request, a {@code ValueError}
-		 * (or arithmetic that fails on the values) an invalid one.
+		 * The kind of rejection for a Python exception raised by a scheduler's
+		 * constructor, or null if it has none: a {@code TypeError} (or an unknown name)
+		 * is a malformed request, a {@code ValueError} (or arithmetic that fails on the
+		 * values) an invalid one.
 		 */
 		static Kind kindOf(String pythonError) {
 			if (pythonError == null) {

@@ -15,7 +15,8 @@ import static org.assertj.core.api.Assertions.within;
 
 /**
  * What the 1.13 oracle cannot produce: the newest PyTorch's semantics where 1.13 differs,
- * fractional epochs, and the engine's own contract (validation, state documents, fast-forward).
+ * fractional epochs, and the engine's own contract (validation, state documents,
+ * fast-forward).
  */
 class ScheduleTest {
 
@@ -62,22 +63,25 @@ class ScheduleTest {
 
 		@Test
 		void chainedSchedulerAsFirstChildOfSequentialLrIsRewoundRecursively() {
-			Schedule schedule = Schedule.of(Map.of("type", "SequentialLR", "milestones", List.of(3L), "schedulers",
-					List.of(Map.of("type", "ChainedScheduler", "schedulers",
-							List.of(Map.of("type", "ConstantLR", "factor", 0.5, "total_iters", 2L),
-									Map.of("type", "StepLR", "step_size", 1L, "gamma", 0.9))),
-							Map.of("type", "ExponentialLR", "gamma", 0.5))),
-					ONE_GROUP);
+			Schedule schedule = Schedule
+				.of(Map.of("type", "SequentialLR", "milestones", List.of(3L), "schedulers", List.of(
+						Map.of("type", "ChainedScheduler", "schedulers",
+								List.of(Map.of("type", "ConstantLR", "factor", 0.5, "total_iters", 2L),
+										Map.of("type", "StepLR", "step_size", 1L, "gamma", 0.9))),
+						Map.of("type", "ExponentialLR", "gamma", 0.5))), ONE_GROUP);
 			assertLrs(lrs(schedule, schedule.start(0), 4), 0.5, 0.45, 0.81, 1.0, 0.5);
 		}
 
 		@Test
 		void compositeAfterTheFirstChildOfSequentialLrIsRefused() {
 			assertThatExceptionOfType(InvalidScheduleException.class)
-				.isThrownBy(() -> Schedule.of(Map.of("type", "SequentialLR", "milestones", List.of(3L), "schedulers",
-						List.of(Map.of("type", "ConstantLR"), Map.of("type", "ChainedScheduler", "schedulers",
-								List.of(Map.of("type", "ExponentialLR", "gamma", 0.9))))),
-						ONE_GROUP))
+				.isThrownBy(
+						() -> Schedule.of(
+								Map.of("type", "SequentialLR", "milestones", List.of(3L), "schedulers",
+										List.of(Map.of("type", "ConstantLR"),
+												Map.of("type", "ChainedScheduler", "schedulers",
+														List.of(Map.of("type", "ExponentialLR", "gamma", 0.9))))),
+								ONE_GROUP))
 				.satisfies((ex) -> {
 					assertThat(ex.kind()).isEqualTo(Kind.INVALID);
 					assertThat(ex.errors().get(0).field()).isEqualTo("scheduler.schedulers[1]");
@@ -125,8 +129,8 @@ class ScheduleTest {
 		void growingCyclesFollowPythonsLogarithmArtefactsIncluded() {
 			Schedule schedule = warmRestarts(10, 2);
 			ScheduleState state = schedule.start(0);
-			double[][] expected = { { 5, 0.5 }, { 10, 1.0 }, { 25, 0.14644660940672627 }, { 29.5, 0.001541333133436018 },
-					{ 30, 1.0 }, { 70, 1.0 } };
+			double[][] expected = { { 5, 0.5 }, { 10, 1.0 }, { 25, 0.14644660940672627 },
+					{ 29.5, 0.001541333133436018 }, { 30, 1.0 }, { 70, 1.0 } };
 			for (double[] row : expected) {
 				state = schedule.stepTo(state, row[0], null);
 				assertThat(state.lr(0)).as("lr at %s", row[0]).isCloseTo(row[1], within(1e-15));
@@ -168,7 +172,8 @@ class ScheduleTest {
 			Schedule schedule = Schedule.of(Map.of("type", "StepLR", "step_size", 2L), ONE_GROUP);
 			assertThatExceptionOfType(StepException.class)
 				.isThrownBy(() -> schedule.stepTo(schedule.start(0), 0.5, null))
-				.satisfies((ex) -> assertThat(ex.reason()).isEqualTo(StepException.Reason.FRACTIONAL_EPOCH_UNSUPPORTED));
+				.satisfies(
+						(ex) -> assertThat(ex.reason()).isEqualTo(StepException.Reason.FRACTIONAL_EPOCH_UNSUPPORTED));
 			assertThat(schedule.stepTo(schedule.start(0), 1, null).lastEpoch()).isEqualTo(1);
 			assertThat(schedule.acceptsFractionalEpochs()).isFalse();
 		}
@@ -217,22 +222,27 @@ class ScheduleTest {
 		void refusesDocumentsOfAnotherShape() {
 			Map<String, Object> document = new java.util.LinkedHashMap<>(this.plateau.stateDict(this.plateau.start(0)));
 			document.put("type", "StepLR");
-			assertThatExceptionOfType(InvalidStateException.class).isThrownBy(() -> this.plateau.fromStateDict(document))
+			assertThatExceptionOfType(InvalidStateException.class)
+				.isThrownBy(() -> this.plateau.fromStateDict(document))
 				.satisfies((ex) -> assertThat(ex.field()).isEqualTo("state.type"));
 			document.remove("type");
 			document.remove("num_bad_epochs");
-			assertThatExceptionOfType(InvalidStateException.class).isThrownBy(() -> this.plateau.fromStateDict(document))
+			assertThatExceptionOfType(InvalidStateException.class)
+				.isThrownBy(() -> this.plateau.fromStateDict(document))
 				.satisfies((ex) -> assertThat(ex.field()).isEqualTo("state.num_bad_epochs"));
 			document.put("num_bad_epochs", 0L);
 			document.put("param_groups", List.of(Map.of("lr", 0.1)));
-			assertThatExceptionOfType(InvalidStateException.class).isThrownBy(() -> this.plateau.fromStateDict(document))
+			assertThatExceptionOfType(InvalidStateException.class)
+				.isThrownBy(() -> this.plateau.fromStateDict(document))
 				.satisfies((ex) -> assertThat(ex.field()).isEqualTo("state.param_groups"));
 		}
 
 		@Test
 		void compositesNestTheirChildrensStates() {
-			Schedule schedule = Schedule.of(Map.of("type", "SequentialLR", "milestones", List.of(2L), "schedulers",
-					List.of(Map.of("type", "LinearLR"), Map.of("type", "OneCycleLR", "max_lr", 0.5, "total_steps", 10L))),
+			Schedule schedule = Schedule.of(
+					Map.of("type", "SequentialLR", "milestones", List.of(2L), "schedulers",
+							List.of(Map.of("type", "LinearLR"),
+									Map.of("type", "OneCycleLR", "max_lr", 0.5, "total_steps", 10L))),
 					List.of(new ParamGroup(0.1, 0.9)));
 			ScheduleState state = schedule.step(schedule.step(schedule.start(0), null), null);
 			Map<String, Object> document = schedule.stateDict(state);
@@ -250,13 +260,18 @@ class ScheduleTest {
 		@Test
 		void namesTheFieldOfANestedMisspeltArgument() {
 			assertThatExceptionOfType(InvalidScheduleException.class)
-				.isThrownBy(() -> Schedule.of(Map.of("type", "ChainedScheduler", "schedulers",
-						List.of(Map.of("type", "StepLR", "step_size", 2L), Map.of("type", "ExponentialLR", "gama", 0.5))),
-						ONE_GROUP))
+				.isThrownBy(
+						() -> Schedule
+							.of(Map.of("type", "ChainedScheduler", "schedulers",
+									List.of(Map.of("type", "StepLR", "step_size", 2L),
+											Map.of("type", "ExponentialLR", "gama", 0.5))),
+									ONE_GROUP))
 				.satisfies((ex) -> {
 					assertThat(ex.kind()).isEqualTo(Kind.MALFORMED);
-					assertThat(ex.errors()).extracting(FieldError::field).containsExactly("scheduler.schedulers[1].gama");
-					assertThat(ex.errors().get(0).message()).contains("unexpected keyword argument 'gama'").contains("did you mean 'gamma'");
+					assertThat(ex.errors()).extracting(FieldError::field)
+						.containsExactly("scheduler.schedulers[1].gama");
+					assertThat(ex.errors().get(0).message()).contains("unexpected keyword argument 'gama'")
+						.contains("did you mean 'gamma'");
 				});
 		}
 
@@ -297,7 +312,8 @@ class ScheduleTest {
 		@Test
 		void rejectsBadParamGroups() {
 			assertThatExceptionOfType(InvalidScheduleException.class)
-				.isThrownBy(() -> Schedule.of(Map.of("type", "StepLR", "step_size", 2L), List.of(new ParamGroup(-1, null))))
+				.isThrownBy(
+						() -> Schedule.of(Map.of("type", "StepLR", "step_size", 2L), List.of(new ParamGroup(-1, null))))
 				.satisfies((ex) -> assertThat(ex.errors().get(0).field()).isEqualTo("param_groups[0].lr"));
 			assertThatExceptionOfType(InvalidScheduleException.class)
 				.isThrownBy(() -> Schedule.of(Map.of("type", "StepLR", "step_size", 2L), List.of()));
@@ -306,7 +322,8 @@ class ScheduleTest {
 		@Test
 		void reportsExpressionSyntaxErrorsWithTheirPosition() {
 			assertThatExceptionOfType(InvalidScheduleException.class)
-				.isThrownBy(() -> Schedule.of(Map.of("type", "LambdaLR", "lr_lambda", "0.95 ** epoch + foo"), ONE_GROUP))
+				.isThrownBy(
+						() -> Schedule.of(Map.of("type", "LambdaLR", "lr_lambda", "0.95 ** epoch + foo"), ONE_GROUP))
 				.satisfies((ex) -> {
 					assertThat(ex.kind()).isEqualTo(Kind.INVALID);
 					assertThat(ex.errors().get(0).field()).isEqualTo("scheduler.lr_lambda");
@@ -316,7 +333,8 @@ class ScheduleTest {
 
 		@Test
 		void fillsEveryDefaultIntoTheNormalisedSpec() {
-			Schedule schedule = Schedule.of(Map.of("type", "OneCycleLR", "max_lr", 0.1, "total_steps", 100L), ONE_GROUP);
+			Schedule schedule = Schedule.of(Map.of("type", "OneCycleLR", "max_lr", 0.1, "total_steps", 100L),
+					ONE_GROUP);
 			assertThat(schedule.normalizedSpec()).containsEntry("type", "OneCycleLR")
 				.containsEntry("pct_start", 0.3)
 				.containsEntry("anneal_strategy", "cos")

@@ -17,8 +17,9 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * The catalogue is what the engine does: every type normalises to exactly its declared arguments,
- * in declared order, with the declared defaults, and the engine takes exactly the catalogued types.
+ * The catalogue is what the engine does: every type normalises to exactly its declared
+ * arguments, in declared order, with the declared defaults, and the engine takes exactly
+ * the catalogued types.
  */
 class SchedulerCatalogueTests {
 
@@ -29,21 +30,24 @@ class SchedulerCatalogueTests {
 			Map.entry("step_size", 3L), Map.entry("milestones", List.of(2L)), Map.entry("gamma", 0.9),
 			Map.entry("T_max", 10L), Map.entry("T_0", 10L), Map.entry("base_lr", 0.01), Map.entry("max_lr", 0.1),
 			Map.entry("num_warmup_steps", 10L), Map.entry("num_training_steps", 100L),
-			Map.entry("num_decay_steps", 20L),
-			Map.entry("schedulers", List.of(Map.of("type", "ConstantLR"), Map.of("type", "ExponentialLR", "gamma", 0.9))));
+			Map.entry("num_decay_steps", 20L), Map.entry("schedulers",
+					List.of(Map.of("type", "ConstantLR"), Map.of("type", "ExponentialLR", "gamma", 0.9))));
 
-	/** Optional arguments a type needs one of (PyTorch or HF raise without): given in the minimal spec. */
+	/**
+	 * Optional arguments a type needs one of (PyTorch or HF raise without): given in the
+	 * minimal spec.
+	 */
 	private static final Map<String, Map<String, Object>> ONE_OF = Map.of("OneCycleLR", Map.of("total_steps", 100L),
 			"cosine_with_min_lr", Map.of("min_lr_rate", 0.1), "cosine_warmup_with_min_lr", Map.of("min_lr_rate", 0.1),
 			"warmup_stable_decay", Map.of("num_training_steps", 100L));
 
 	/**
-	 * Declared defaults the type computes from other arguments into the normalised spec, with the
-	 * value they take in the minimal spec. (CyclicLR's step_size_down and OneCycleLR's total_steps are
-	 * computed too, but the normalised spec keeps their declared null.)
+	 * Declared defaults the type computes from other arguments into the normalised spec,
+	 * with the value they take in the minimal spec. (CyclicLR's step_size_down and
+	 * OneCycleLR's total_steps are computed too, but the normalised spec keeps their
+	 * declared null.)
 	 */
-	private static final Map<String, Map<String, Object>> COMPUTED = Map.of("inverse_sqrt",
-			Map.of("timescale", 10L));
+	private static final Map<String, Map<String, Object>> COMPUTED = Map.of("inverse_sqrt", Map.of("timescale", 10L));
 
 	static List<SchedulerType> types() {
 		return SchedulerCatalogue.all();
@@ -73,7 +77,8 @@ class SchedulerCatalogueTests {
 			assertThat(argument.required()).as(type.name() + "." + argument.name() + " is required").isFalse();
 			Object expected = computed.containsKey(argument.name()) ? computed.get(argument.name())
 					: argument.defaultValue();
-			// equal as Java values: Long 5 is not Double 5.0, as 5 is not 5.0 in the JSON shown to users
+			// equal as Java values: Long 5 is not Double 5.0, as 5 is not 5.0 in the JSON
+			// shown to users
 			assertThat(normalized.get(argument.name())).as(type.name() + "." + argument.name()).isEqualTo(expected);
 		}
 	}
@@ -81,8 +86,10 @@ class SchedulerCatalogueTests {
 	@Test
 	void computedDefaultsAreDeclaredNull() {
 		COMPUTED.forEach((type, arguments) -> arguments.keySet()
-			.forEach((name) -> assertThat(SchedulerCatalogue.named(type).orElseThrow().argument(name).orElseThrow()
-				.defaultValue()).as(type + "." + name).isNull()));
+			.forEach((name) -> assertThat(
+					SchedulerCatalogue.named(type).orElseThrow().argument(name).orElseThrow().defaultValue())
+				.as(type + "." + name)
+				.isNull()));
 	}
 
 	@Test
@@ -179,10 +186,10 @@ class SchedulerCatalogueTests {
 			.isThrownBy(() -> KeywordArgument.optional("total_iters", ArgumentKind.INTEGER, 5.0, "Steps."));
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> KeywordArgument.choice("mode", "median", "Mode.", "min", "max"));
-		assertThatIllegalArgumentException().isThrownBy(() -> new KeywordArgument("gamma", ArgumentKind.NUMBER,
-				List.of(), true, 0.1, "Factor."));
-		assertThatIllegalArgumentException().isThrownBy(() -> SchedulerType.torch("StepLR", "Twice.", "twice",
-				StepLR.GAMMA, StepLR.GAMMA));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new KeywordArgument("gamma", ArgumentKind.NUMBER, List.of(), true, 0.1, "Factor."));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> SchedulerType.torch("StepLR", "Twice.", "twice", StepLR.GAMMA, StepLR.GAMMA));
 	}
 
 	private static ArgumentReader reader(Map<String, ?> spec) {

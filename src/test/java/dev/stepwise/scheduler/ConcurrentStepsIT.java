@@ -1,4 +1,5 @@
 package dev.stepwise.scheduler;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,8 +27,9 @@ import org.springframework.test.web.servlet.client.RestTestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * 32 ranks post the same epochs of one scheduler at once: every answer is 200, each epoch is taken
- * exactly once (every other post of it is a replay of the same state) and the history is complete.
+ * 32 ranks post the same epochs of one scheduler at once: every answer is 200, each epoch
+ * is taken exactly once (every other post of it is a replay of the same state) and the
+ * history is complete.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureRestTestClient

@@ -14,8 +14,8 @@ import org.springframework.test.web.servlet.client.RestTestClient;
 import org.springframework.test.web.servlet.client.StatusAssertions;
 
 /**
- * Malformed and extreme inputs through the whole stack (web, engine, database) get problem
- * responses with the expected status, never a 500.
+ * Malformed and extreme inputs through the whole stack (web, engine, database) get
+ * problem responses with the expected status, never a 500.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureRestTestClient
@@ -41,8 +41,8 @@ class HostileInputIT {
 		send(HttpMethod.POST, "/schedulers", "{\"param_groups\": " + GROUP
 				+ ", \"scheduler\": {\"type\": \"LambdaLR\", \"lr_lambda\": \"epoch ** epoch\"}, \"last_epoch\": 400}")
 			.isEqualTo(422);
-		send(HttpMethod.POST, "/schedulers", "{\"param_groups\": [{\"lr\": 1e400}],"
-				+ " \"scheduler\": {\"type\": \"StepLR\", \"step_size\": 1}}")
+		send(HttpMethod.POST, "/schedulers",
+				"{\"param_groups\": [{\"lr\": 1e400}]," + " \"scheduler\": {\"type\": \"StepLR\", \"step_size\": 1}}")
 			.isEqualTo(422);
 	}
 
@@ -69,15 +69,17 @@ class HostileInputIT {
 			.isEqualTo(409);
 	}
 
-	/** Registers a scheduler with the given spec; the answer must have the given status. */
+	/**
+	 * Registers a scheduler with the given spec; the answer must have the given status.
+	 */
 	private void assertRegistration(String scheduler, int status) {
 		send(HttpMethod.POST, "/schedulers", "{\"param_groups\": " + GROUP + ", \"scheduler\": " + scheduler + "}")
 			.isEqualTo(status);
 	}
 
 	/**
-	 * Sends a JSON text as it is; the status assertions of the answer report the whole exchange
-	 * (request and answer bodies included) when they fail.
+	 * Sends a JSON text as it is; the status assertions of the answer report the whole
+	 * exchange (request and answer bodies included) when they fail.
 	 */
 	private StatusAssertions send(HttpMethod method, String path, String json) {
 		return this.client.method(method)

@@ -1,4 +1,5 @@
 package dev.stepwise.scheduler;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -22,8 +23,8 @@ import org.springframework.test.web.servlet.client.RestTestClient.ResponseSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A scheduler's life over a real port: register, step, replay, resume, state export and restore,
- * history, deletion; and a registration race between ranks.
+ * A scheduler's life over a real port: register, step, replay, resume, state export and
+ * restore, history, deletion; and a registration race between ranks.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureRestTestClient
@@ -67,7 +68,8 @@ class SchedulerLifecycleIT {
 			.expectBody(JsonNode.class)
 			.returnResult();
 
-		// a checkpoint taken after epoch 4: the counters come back too, so the same metrics give the same lrs
+		// a checkpoint taken after epoch 4: the counters come back too, so the same
+		// metrics give the same lrs
 		JsonNode resumed = json(post("/schedulers/" + id + "/resume", "{\"last_epoch\": 4}"), 200);
 		assertThat(lastEpoch(resumed)).isEqualTo(4);
 		assertThat(lr(resumed, 0)).isEqualTo(0.1);
@@ -77,7 +79,8 @@ class SchedulerLifecycleIT {
 		}
 		post("/schedulers/" + id + "/resume", "{\"last_epoch\": 9}").expectStatus().isEqualTo(409);
 
-		// export and restore the state: back at epoch 8 although the scheduler was resumed to 2
+		// export and restore the state: back at epoch 8 although the scheduler was
+		// resumed to 2
 		assertThat(lr(json(post("/schedulers/" + id + "/resume", "{\"last_epoch\": 2}")), 0)).isEqualTo(1.0);
 		JsonNode restored = json(put("/schedulers/" + id + "/state", text(stateAt8)), 200);
 		assertThat(lastEpoch(restored)).isEqualTo(8);
@@ -152,7 +155,8 @@ class SchedulerLifecycleIT {
 	void fastForwardRegistersAtItsEpoch() {
 		String id = "forward-" + UUID.randomUUID();
 		JsonNode registered = json(post("/schedulers", "{\"id\": \"" + id + "\", \"param_groups\": [{\"lr\": 1.0}],"
-				+ " \"scheduler\": {\"type\": \"StepLR\", \"step_size\": 5, \"gamma\": 0.5}, \"last_epoch\": 12}"), 201);
+				+ " \"scheduler\": {\"type\": \"StepLR\", \"step_size\": 5, \"gamma\": 0.5}, \"last_epoch\": 12}"),
+				201);
 		assertThat(lastEpoch(registered)).isEqualTo(12);
 		assertThat(lastEpoch(json(post("/schedulers/" + id + "/steps", "{\"epoch\": 13}")))).isEqualTo(13);
 		assertThat(json(get("/schedulers/" + id + "/history")).path("items"))
@@ -162,18 +166,24 @@ class SchedulerLifecycleIT {
 
 	@Test
 	void previewStoresNothing() {
-		JsonNode preview = json(post("/previews", "{\"param_groups\": [{\"lr\": 1.0}],"
-				+ " \"scheduler\": {\"type\": \"StepLR\", \"step_size\": 2, \"gamma\": 0.5}, \"steps\": 4}"), 200);
-		assertThat(preview.path("states")).extracting((state) -> state.path("param_groups").path(0).path("lr").asDouble())
+		JsonNode preview = json(
+				post("/previews", "{\"param_groups\": [{\"lr\": 1.0}],"
+						+ " \"scheduler\": {\"type\": \"StepLR\", \"step_size\": 2, \"gamma\": 0.5}, \"steps\": 4}"),
+				200);
+		assertThat(preview.path("states"))
+			.extracting((state) -> state.path("param_groups").path(0).path("lr").asDouble())
 			.containsExactly(1.0, 1.0, 0.5, 0.5, 0.25);
 		String groups = String.join(",", java.util.Collections.nCopies(20, "{\"lr\": 1.0}"));
-		post("/previews", "{\"param_groups\": [" + groups + "],"
-				+ " \"scheduler\": {\"type\": \"StepLR\", \"step_size\": 2}, \"steps\": 100000}").expectStatus()
+		post("/previews",
+				"{\"param_groups\": [" + groups + "],"
+						+ " \"scheduler\": {\"type\": \"StepLR\", \"step_size\": 2}, \"steps\": 100000}")
+			.expectStatus()
 			.isEqualTo(422);
 	}
 
 	private void register(String id, String scheduler) {
-		post("/schedulers", "{\"id\": \"" + id + "\", \"param_groups\": [{\"lr\": 1.0}], \"scheduler\": " + scheduler + "}")
+		post("/schedulers",
+				"{\"id\": \"" + id + "\", \"param_groups\": [{\"lr\": 1.0}], \"scheduler\": " + scheduler + "}")
 			.expectStatus()
 			.isEqualTo(201);
 	}

@@ -15,8 +15,8 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * An H2 file database configured by a plain URL, without {@code WRITE_DELAY=0}, still writes every
- * commit at once.
+ * An H2 file database configured by a plain URL, without {@code WRITE_DELAY=0}, still
+ * writes every commit at once.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.NONE)
 class H2DurableCommitsTests {
@@ -36,9 +36,11 @@ class H2DurableCommitsTests {
 
 	@Test
 	void writeDelayIsZeroWhateverTheUrlSays() {
-		// A fresh database lists only H2's default (500); SET WRITE_DELAY adds the persisted 0.
+		// A fresh database lists only H2's default (500); SET WRITE_DELAY adds the
+		// persisted 0.
 		assertThat(this.jdbc.queryForList(
-				"SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'", String.class))
+				"SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'",
+				String.class))
 			.contains("0");
 	}
 

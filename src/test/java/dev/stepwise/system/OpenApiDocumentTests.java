@@ -1,4 +1,5 @@
 package dev.stepwise.system;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,8 +16,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * {@code openapi/openapi.yaml} is the committed copy of the document the service serves; this test
- * fails when they differ, and writes the served one to {@code target/openapi.yaml}.
+ * {@code openapi/openapi.yaml} is the committed copy of the document the service serves;
+ * this test fails when they differ, and writes the served one to
+ * {@code target/openapi.yaml}.
  */
 @SpringBootTest
 @AutoConfigureMockMvc
@@ -31,7 +33,11 @@ class OpenApiDocumentTests {
 
 	@Test
 	void committedDocumentIsTheServedOne() throws Exception {
-		String served = this.mvc.get().uri("/v3/api-docs.yaml").exchange().getResponse().getContentAsString(StandardCharsets.UTF_8);
+		String served = this.mvc.get()
+			.uri("/v3/api-docs.yaml")
+			.exchange()
+			.getResponse()
+			.getContentAsString(StandardCharsets.UTF_8);
 		Object servedDocument = new Yaml().load(served);
 		Object committedDocument = Files.exists(COMMITTED) ? new Yaml().load(Files.readString(COMMITTED)) : null;
 		if (!servedDocument.equals(committedDocument)) {

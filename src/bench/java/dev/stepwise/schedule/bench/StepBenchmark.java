@@ -23,9 +23,9 @@ import dev.stepwise.schedule.Schedule;
 import dev.stepwise.schedule.ScheduleState;
 
 /**
- * Nanoseconds per {@code step()} for every scheduler type, from a state in mid-schedule (steps are
- * pure functions, so the same state is stepped again each time). Run by hand, never in CI:
- * {@code bench/engine.sh} (see the README).
+ * Nanoseconds per {@code step()} for every scheduler type, from a state in mid-schedule
+ * (steps are pure functions, so the same state is stepped again each time). Run by hand,
+ * never in CI: {@code bench/engine.sh} (see the README).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -46,35 +46,41 @@ public class StepBenchmark {
 			Map.entry("ExponentialLR", Map.of("type", "ExponentialLR", "gamma", 0.99)),
 			Map.entry("PolynomialLR", Map.of("type", "PolynomialLR", "total_iters", 1000L, "power", 0.9)),
 			Map.entry("CosineAnnealingLR", Map.of("type", "CosineAnnealingLR", "T_max", 1000L)),
-			Map.entry("CosineAnnealingWarmRestarts", Map.of("type", "CosineAnnealingWarmRestarts", "T_0", 100L, "T_mult", 2L)),
+			Map.entry("CosineAnnealingWarmRestarts",
+					Map.of("type", "CosineAnnealingWarmRestarts", "T_0", 100L, "T_mult", 2L)),
 			Map.entry("CyclicLR", Map.of("type", "CyclicLR", "base_lr", 0.01, "max_lr", 0.1)),
 			Map.entry("OneCycleLR", Map.of("type", "OneCycleLR", "max_lr", 0.1, "total_steps", 100000L)),
 			Map.entry("ReduceLROnPlateau", Map.of("type", "ReduceLROnPlateau")),
-			Map.entry("SequentialLR", Map.of("type", "SequentialLR", "milestones", List.of(5L), "schedulers",
-					List.of(Map.of("type", "LinearLR"), Map.of("type", "CosineAnnealingLR", "T_max", 1000L)))),
-			Map.entry("ChainedScheduler", Map.of("type", "ChainedScheduler", "schedulers",
-					List.of(Map.of("type", "ConstantLR"), Map.of("type", "ExponentialLR", "gamma", 0.99)))),
+			Map.entry("SequentialLR",
+					Map.of("type", "SequentialLR", "milestones", List.of(5L), "schedulers",
+							List.of(Map.of("type", "LinearLR"), Map.of("type", "CosineAnnealingLR", "T_max", 1000L)))),
+			Map.entry("ChainedScheduler",
+					Map.of("type", "ChainedScheduler", "schedulers",
+							List.of(Map.of("type", "ConstantLR"), Map.of("type", "ExponentialLR", "gamma", 0.99)))),
 			Map.entry("constant", Map.of("type", "constant")),
 			Map.entry("constant_with_warmup", Map.of("type", "constant_with_warmup", "num_warmup_steps", 100L)),
 			Map.entry("linear", Map.of("type", "linear", "num_warmup_steps", 100L, "num_training_steps", 10000L)),
 			Map.entry("cosine", Map.of("type", "cosine", "num_warmup_steps", 100L, "num_training_steps", 10000L)),
 			Map.entry("cosine_with_restarts",
 					Map.of("type", "cosine_with_restarts", "num_warmup_steps", 100L, "num_training_steps", 10000L)),
-			Map.entry("polynomial", Map.of("type", "polynomial", "num_warmup_steps", 100L, "num_training_steps", 10000L)),
+			Map.entry("polynomial",
+					Map.of("type", "polynomial", "num_warmup_steps", 100L, "num_training_steps", 10000L)),
 			Map.entry("inverse_sqrt", Map.of("type", "inverse_sqrt", "num_warmup_steps", 100L)),
 			Map.entry("reduce_lr_on_plateau", Map.of("type", "reduce_lr_on_plateau")),
-			Map.entry("cosine_with_min_lr", Map.of("type", "cosine_with_min_lr", "num_warmup_steps", 100L,
-					"num_training_steps", 10000L, "min_lr_rate", 0.1)),
-			Map.entry("cosine_warmup_with_min_lr", Map.of("type", "cosine_warmup_with_min_lr", "num_warmup_steps", 100L,
-					"num_training_steps", 10000L, "min_lr_rate", 0.1)),
+			Map.entry("cosine_with_min_lr",
+					Map.of("type", "cosine_with_min_lr", "num_warmup_steps", 100L, "num_training_steps", 10000L,
+							"min_lr_rate", 0.1)),
+			Map.entry("cosine_warmup_with_min_lr",
+					Map.of("type", "cosine_warmup_with_min_lr", "num_warmup_steps", 100L, "num_training_steps", 10000L,
+							"min_lr_rate", 0.1)),
 			Map.entry("warmup_stable_decay", Map.of("type", "warmup_stable_decay", "num_warmup_steps", 100L,
 					"num_decay_steps", 1000L, "num_training_steps", 10000L)));
 
 	@Param({ "LambdaLR", "MultiplicativeLR", "StepLR", "MultiStepLR", "ConstantLR", "LinearLR", "ExponentialLR",
 			"PolynomialLR", "CosineAnnealingLR", "CosineAnnealingWarmRestarts", "CyclicLR", "OneCycleLR",
-			"ReduceLROnPlateau", "SequentialLR", "ChainedScheduler", "constant", "constant_with_warmup", "linear", "cosine",
-			"cosine_with_restarts", "polynomial", "inverse_sqrt", "reduce_lr_on_plateau", "cosine_with_min_lr",
-			"cosine_warmup_with_min_lr", "warmup_stable_decay" })
+			"ReduceLROnPlateau", "SequentialLR", "ChainedScheduler", "constant", "constant_with_warmup", "linear",
+			"cosine", "cosine_with_restarts", "polynomial", "inverse_sqrt", "reduce_lr_on_plateau",
+			"cosine_with_min_lr", "cosine_warmup_with_min_lr", "warmup_stable_decay" })
 	public String type;
 
 	@Param({ "1", "8" })

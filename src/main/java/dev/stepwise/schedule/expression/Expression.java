@@ -6,13 +6,14 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A parsed Python lambda body over one int variable, such as PyTorch's {@code lr_lambda}
- * ({@code 0.95 ** epoch}) or {@code scale_fn} ({@code 1/(2.0**(x-1))}), evaluated exactly as
- * CPython would.
+ * ({@code 0.95 ** epoch}) or {@code scale_fn} ({@code 1/(2.0**(x-1))}), evaluated exactly
+ * as CPython would.
  * <p>
  * The accepted grammar is Python's, restricted to numbers, {@code + - * / // % **}, unary
- * {@code -} and {@code +}, parentheses, comparisons (chained as in Python), {@code a if c else b},
- * {@code and}, {@code or}, {@code not}, {@code True}, {@code False}, the constants {@code pi} and
- * {@code e}, the functions {@code min max abs exp log sqrt sin cos tan floor ceil} and the variable.
+ * {@code -} and {@code +}, parentheses, comparisons (chained as in Python),
+ * {@code a if c else b}, {@code and}, {@code or}, {@code not}, {@code True},
+ * {@code False}, the constants {@code pi} and {@code e}, the functions
+ * {@code min max abs exp log sqrt sin cos tan floor ceil} and the variable.
  * <p>
  * Immutable and thread-safe: parse once, evaluate many times from any thread.
  */
@@ -33,11 +34,13 @@ public final class Expression {
 	/**
 	 * Parses a Python expression over one variable.
 	 * @param source the expression, at most 1000 characters
-	 * @param variable the name of the variable, e.g. {@code epoch} or {@code x}; it must not be a
-	 * keyword or one of the built-in names
+	 * @param variable the name of the variable, e.g. {@code epoch} or {@code x}; it must
+	 * not be a keyword or one of the built-in names
 	 * @return the parsed expression
-	 * @throws ExpressionSyntaxException when the source is not in the accepted subset of Python
-	 * @throws IllegalArgumentException when the variable is not a usable Python identifier
+	 * @throws ExpressionSyntaxException when the source is not in the accepted subset of
+	 * Python
+	 * @throws IllegalArgumentException when the variable is not a usable Python
+	 * identifier
 	 */
 	public static Expression parse(String source, String variable) {
 		Objects.requireNonNull(source, "source must not be null");
@@ -47,8 +50,8 @@ public final class Expression {
 	}
 
 	/**
-	 * Evaluates the expression as CPython's {@code float(eval(source))} would with the variable
-	 * bound to the given int.
+	 * Evaluates the expression as CPython's {@code float(eval(source))} would with the
+	 * variable bound to the given int.
 	 * @param value the value of the variable, a Python int
 	 * @return the result as a double
 	 * @throws ExpressionEvaluationException when CPython would raise, with its message
@@ -59,7 +62,9 @@ public final class Expression {
 		return frame.toDouble();
 	}
 
-	/** The Python value before conversion to float: Boolean, Long, BigInteger or Double. */
+	/**
+	 * The Python value before conversion to float: Boolean, Long, BigInteger or Double.
+	 */
 	Object evaluateToObject(long value) {
 		Frame frame = new Frame(value);
 		this.root.evaluate(frame);

@@ -1,8 +1,8 @@
 package dev.stepwise.schedule.expression;
 
 /**
- * An expression that CPython would raise on for the given value, with Python's message, e.g.
- * {@code float division by zero} or {@code math domain error}.
+ * An expression that CPython would raise on for the given value, with Python's message,
+ * e.g. {@code float division by zero} or {@code math domain error}.
  */
 public final class ExpressionEvaluationException extends ArithmeticException {
 

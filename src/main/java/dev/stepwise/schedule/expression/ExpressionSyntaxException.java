@@ -1,7 +1,8 @@
 package dev.stepwise.schedule.expression;
 
 /**
- * An expression outside the accepted Python subset, with the 0-based offset of the problem.
+ * An expression outside the accepted Python subset, with the 0-based offset of the
+ * problem.
  */
 public final class ExpressionSyntaxException extends IllegalArgumentException {
 

@@ -5,8 +5,8 @@ import java.math.BigInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The mutable register one evaluation writes each node's Python value into, so that the hot path
- * allocates nothing but this frame.
+ * The mutable register one evaluation writes each node's Python value into, so that the
+ * hot path allocates nothing but this frame.
  */
 final class Frame {
 
@@ -78,7 +78,10 @@ final class Frame {
 		return PyMath.toDouble(this.kind, this.integer, this.real, this.big);
 	}
 
-	/** The value as a boxed Python-like object: {@link Boolean}, {@link Long}, {@link BigInteger} or {@link Double}. */
+	/**
+	 * The value as a boxed Python-like object: {@link Boolean}, {@link Long},
+	 * {@link BigInteger} or {@link Double}.
+	 */
 	Object toObject() {
 		return switch (this.kind) {
 			case BOOL -> this.integer != 0;

@@ -5,14 +5,20 @@ import java.math.BigInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A node of the immutable syntax tree; evaluating it leaves its Python value in a {@link Frame}.
+ * A node of the immutable syntax tree; evaluating it leaves its Python value in a
+ * {@link Frame}.
  */
 abstract class Node {
 
-	/** Evaluates this node for the frame's variable and leaves the result in the frame. */
+	/**
+	 * Evaluates this node for the frame's variable and leaves the result in the frame.
+	 */
 	abstract void evaluate(Frame frame);
 
-	/** Whether this node is a literal, so that a parent made only of literals can be folded. */
+	/**
+	 * Whether this node is a literal, so that a parent made only of literals can be
+	 * folded.
+	 */
 	boolean isConstant() {
 		return false;
 	}
@@ -116,7 +122,8 @@ abstract class Node {
 		@Override
 		void evaluate(Frame frame) {
 			this.left.evaluate(frame);
-			// the left value waits in locals while the right one is evaluated into the frame
+			// the left value waits in locals while the right one is evaluated into the
+			// frame
 			int kind = frame.kind;
 			long integer = frame.integer;
 			double real = frame.real;
@@ -128,8 +135,8 @@ abstract class Node {
 	}
 
 	/**
-	 * A comparison or a Python chain of them, {@code a < b <= c}: each operand evaluated at most
-	 * once, stopping at the first false link.
+	 * A comparison or a Python chain of them, {@code a < b <= c}: each operand evaluated
+	 * at most once, stopping at the first false link.
 	 */
 	static final class Comparison extends Node {
 
@@ -162,7 +169,8 @@ abstract class Node {
 	}
 
 	/**
-	 * Python's {@code and} or {@code or}: short-circuits and yields the deciding operand itself.
+	 * Python's {@code and} or {@code or}: short-circuits and yields the deciding operand
+	 * itself.
 	 */
 	static final class Logical extends Node {
 
@@ -281,7 +289,8 @@ abstract class Node {
 
 		/**
 		 * Python's {@code min} (replacing when {@code item < best}) or {@code max} (when
-		 * {@code item > best}): the first of equal values wins and the winner keeps its type.
+		 * {@code item > best}): the first of equal values wins and the winner keeps its
+		 * type.
 		 */
 		private void extreme(Frame frame, int replaceWhen) {
 			this.arguments[0].evaluate(frame);

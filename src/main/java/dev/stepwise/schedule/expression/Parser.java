@@ -8,8 +8,8 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A tokenizer and recursive-descent parser for the accepted subset of Python's expression grammar,
- * rejecting everything else at parse time with the offending position.
+ * A tokenizer and recursive-descent parser for the accepted subset of Python's expression
+ * grammar, rejecting everything else at parse time with the offending position.
  */
 final class Parser {
 
@@ -19,10 +19,10 @@ final class Parser {
 	/** The deepest nesting of parentheses, calls and operators accepted. */
 	static final int MAX_DEPTH = 64;
 
-	private static final Set<String> KEYWORDS = Set.of("False", "None", "True", "and", "as", "assert", "async",
-			"await", "break", "class", "continue", "def", "del", "elif", "else", "except", "finally", "for", "from",
-			"global", "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try",
-			"while", "with", "yield");
+	private static final Set<String> KEYWORDS = Set.of("False", "None", "True", "and", "as", "assert", "async", "await",
+			"break", "class", "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global",
+			"if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
+			"with", "yield");
 
 	private static final Set<String> CONSTANTS = Set.of("pi", "e");
 
@@ -72,7 +72,10 @@ final class Parser {
 		return root;
 	}
 
-	/** Checks that a variable name is a Python identifier that hides neither a keyword nor a built-in. */
+	/**
+	 * Checks that a variable name is a Python identifier that hides neither a keyword nor
+	 * a built-in.
+	 */
 	static void checkVariable(String variable) {
 		if (!isIdentifier(variable) || KEYWORDS.contains(variable) || CONSTANTS.contains(variable)
 				|| function(variable) != null) {
@@ -230,7 +233,8 @@ final class Parser {
 		return fold(new Node.Unary(token.is("-") ? Node.Unary.NEGATE : Node.Unary.POSITIVE, operand), operand);
 	}
 
-	// power: primary ['**' factor], so right-associative and tighter than a unary minus on its left
+	// power: primary ['**' factor], so right-associative and tighter than a unary minus
+	// on its left
 	private Node power() {
 		Node base = primary();
 		if (!peek().is("**")) {
@@ -242,7 +246,8 @@ final class Parser {
 		return fold(new Node.Binary(PyMath.POWER, base, exponent), base, exponent);
 	}
 
-	// primary: NUMBER | 'True' | 'False' | NAME | FUNCTION '(' arguments ')' | '(' expression ')'
+	// primary: NUMBER | 'True' | 'False' | NAME | FUNCTION '(' arguments ')' | '('
+	// expression ')'
 	private Node primary() {
 		Token token = next();
 		Node result;
@@ -341,8 +346,7 @@ final class Parser {
 		int count = arguments.size();
 		if (count < function.minArguments || count > function.maxArguments) {
 			String expected = (function.minArguments == function.maxArguments) ? "exactly one argument"
-					: (function.maxArguments == Integer.MAX_VALUE)
-							? "at least " + function.minArguments + " arguments"
+					: (function.maxArguments == Integer.MAX_VALUE) ? "at least " + function.minArguments + " arguments"
 							: function.minArguments + " or " + function.maxArguments + " arguments";
 			throw error(name.text + "() takes " + expected + " (" + count + " given)", name.position);
 		}
@@ -358,7 +362,8 @@ final class Parser {
 			value.setBig(new BigInteger(text.substring(2), radix));
 		}
 		else if (text.indexOf('.') >= 0 || text.indexOf('e') >= 0 || text.indexOf('E') >= 0) {
-			// Java's parser rounds correctly, like CPython's; too large gives infinity in both
+			// Java's parser rounds correctly, like CPython's; too large gives infinity in
+			// both
 			value.setFloat(Double.parseDouble(text));
 		}
 		else {
@@ -386,7 +391,10 @@ final class Parser {
 		return 10;
 	}
 
-	/** Replaces a node whose operands are all constants by its value, unless evaluating it raises. */
+	/**
+	 * Replaces a node whose operands are all constants by its value, unless evaluating it
+	 * raises.
+	 */
 	private static Node fold(Node node, Node... operands) {
 		for (Node operand : operands) {
 			if (!operand.isConstant()) {
@@ -472,8 +480,9 @@ final class Parser {
 	// Tokenizer
 
 	/**
-	 * Splits the source into tokens; a lexical error becomes the last token, so that the parser
-	 * reports problems in reading order (e.g. {@code lambda} before the {@code :} that follows it).
+	 * Splits the source into tokens; a lexical error becomes the last token, so that the
+	 * parser reports problems in reading order (e.g. {@code lambda} before the {@code :}
+	 * that follows it).
 	 */
 	private static List<Token> tokenize(String source) {
 		List<Token> tokens = new ArrayList<>();
@@ -497,7 +506,8 @@ final class Parser {
 				i++;
 			}
 			else if (c == '\n' || c == '\r') {
-				// Python allows line breaks inside parentheses, blank lines first and line breaks last
+				// Python allows line breaks inside parentheses, blank lines first and
+				// line breaks last
 				if (parentheses == 0 && !(tokens.isEmpty() ? isLeadingBlankLine(source, i) : isTrailing(source, i))) {
 					throw error("unexpected line break", i);
 				}
@@ -533,7 +543,10 @@ final class Parser {
 		}
 	}
 
-	/** Whether the line after a line break is blank or starts unindented, as Python requires. */
+	/**
+	 * Whether the line after a line break is blank or starts unindented, as Python
+	 * requires.
+	 */
 	private static boolean isLeadingBlankLine(String source, int i) {
 		int next = i + 1;
 		if (next >= source.length() || (source.charAt(next) != ' ' && source.charAt(next) != '\t')) {
@@ -546,7 +559,10 @@ final class Parser {
 		return end >= source.length() || source.charAt(end) == '\n' || source.charAt(end) == '\r';
 	}
 
-	/** Whether only blank lines follow, the last one unindented (Python: "unexpected indent"). */
+	/**
+	 * Whether only blank lines follow, the last one unindented (Python: "unexpected
+	 * indent").
+	 */
 	private static boolean isTrailing(String source, int i) {
 		int lastLine = i + 1;
 		for (int j = i; j < source.length(); j++) {
@@ -609,7 +625,9 @@ final class Parser {
 		return error("unexpected character " + shown, i);
 	}
 
-	/** Scans a Python 3.11 number literal, rejecting complex literals and malformed ones. */
+	/**
+	 * Scans a Python 3.11 number literal, rejecting complex literals and malformed ones.
+	 */
 	private static int scanNumber(String source, int start) {
 		int length = source.length();
 		int i = start;
@@ -713,7 +731,8 @@ final class Parser {
 	}
 
 	/**
-	 * A token: its type, its text and the 0-based offset where it starts, or a lexical error.
+	 * A token: its type, its text and the 0-based offset where it starts, or a lexical
+	 * error.
 	 */
 	private static final class Token {
 

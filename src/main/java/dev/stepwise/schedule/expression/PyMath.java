@@ -6,8 +6,9 @@ import java.math.BigInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
- * CPython's numeric semantics for {@code int}, {@code bool} and {@code float}: a {@code long} and
- * {@code double} fast path, with {@link BigInteger} only when an int leaves the {@code long} range.
+ * CPython's numeric semantics for {@code int}, {@code bool} and {@code float}: a
+ * {@code long} and {@code double} fast path, with {@link BigInteger} only when an int
+ * leaves the {@code long} range.
  */
 final class PyMath {
 
@@ -37,7 +38,10 @@ final class PyMath {
 
 	static final int GREATER_EQUAL = 5;
 
-	/** Ints beyond this many bits raise instead of burning CPU (CPython would compute them). */
+	/**
+	 * Ints beyond this many bits raise instead of burning CPU (CPython would compute
+	 * them).
+	 */
 	static final int MAX_INT_BITS = 10_000;
 
 	/** The result of comparing with NaN. */
@@ -54,7 +58,10 @@ final class PyMath {
 
 	// Arithmetic
 
-	/** Applies a binary operator to the saved left operand and the right operand in the frame. */
+	/**
+	 * Applies a binary operator to the saved left operand and the right operand in the
+	 * frame.
+	 */
 	static void binary(int operator, int leftKind, long leftInteger, double leftReal, @Nullable BigInteger leftBig,
 			Frame frame) {
 		int rightKind = frame.kind;
@@ -199,8 +206,8 @@ final class PyMath {
 					throw zeroDivision("integer modulo by zero");
 				}
 				BigInteger remainder = a.remainder(b);
-				frame.setBig((remainder.signum() != 0 && remainder.signum() != b.signum()) ? remainder.add(b)
-						: remainder);
+				frame.setBig(
+						(remainder.signum() != 0 && remainder.signum() != b.signum()) ? remainder.add(b) : remainder);
 			}
 			default -> {
 				if (b.signum() < 0) {
@@ -228,7 +235,10 @@ final class PyMath {
 		}
 	}
 
-	/** An exact power of a base of magnitude 2 or more, refused up front when far too large. */
+	/**
+	 * An exact power of a base of magnitude 2 or more, refused up front when far too
+	 * large.
+	 */
 	private static BigInteger bigPower(BigInteger base, long exponent) {
 		if (exponent > MAX_INT_BITS) {
 			throw intTooLarge();
@@ -261,7 +271,10 @@ final class PyMath {
 		return a / b;
 	}
 
-	/** CPython's {@code float_floor_div}, including the snapping of the quotient and its zero sign. */
+	/**
+	 * CPython's {@code float_floor_div}, including the snapping of the quotient and its
+	 * zero sign.
+	 */
 	private static double floatFloorDivide(double vx, double wx) {
 		if (wx == 0.0) {
 			throw zeroDivision("float floor division by zero");
@@ -299,7 +312,10 @@ final class PyMath {
 		return Math.copySign(0.0, wx);
 	}
 
-	/** CPython's {@code float_pow}: its special cases first, then the platform's {@code pow}. */
+	/**
+	 * CPython's {@code float_pow}: its special cases first, then the platform's
+	 * {@code pow}.
+	 */
 	static double floatPower(double base, double exponent) {
 		if (exponent == 0.0) {
 			return 1.0;
@@ -379,7 +395,10 @@ final class PyMath {
 		return negate ? -result : result;
 	}
 
-	/** The correctly rounded (half-even) double nearest to {@code a / b}, for positive ints. */
+	/**
+	 * The correctly rounded (half-even) double nearest to {@code a / b}, for positive
+	 * ints.
+	 */
 	private static double positiveRatio(BigInteger a, BigInteger b) {
 		int e = a.bitLength() - b.bitLength();
 		if (e > 1025) {
@@ -388,7 +407,8 @@ final class PyMath {
 		if (e < -1077) {
 			return 0.0;
 		}
-		// scale so that the last kept bit of the result is at least 2 bits above bit 0 of q
+		// scale so that the last kept bit of the result is at least 2 bits above bit 0 of
+		// q
 		int scale = 54 - Math.max(e - 1, -1022);
 		BigInteger numerator = (scale >= 0) ? a.shiftLeft(scale) : a;
 		BigInteger denominator = (scale >= 0) ? b : b.shiftLeft(-scale);
@@ -412,7 +432,10 @@ final class PyMath {
 
 	// Comparisons, exact between int and float as in CPython's float_richcompare
 
-	/** Compares the saved left operand with the value in the frame: -1, 0, 1 or {@link #UNORDERED}. */
+	/**
+	 * Compares the saved left operand with the value in the frame: -1, 0, 1 or
+	 * {@link #UNORDERED}.
+	 */
 	static int compare(int leftKind, long leftInteger, double leftReal, @Nullable BigInteger leftBig, Frame frame) {
 		int rightKind = frame.kind;
 		if (leftKind <= Frame.INT && rightKind <= Frame.INT) {
@@ -430,7 +453,9 @@ final class PyMath {
 		return toBig(leftKind, leftInteger, leftBig).compareTo(toBig(rightKind, frame.integer, frame.big));
 	}
 
-	/** Whether a comparison result satisfies the operator; NaN satisfies only {@code !=}. */
+	/**
+	 * Whether a comparison result satisfies the operator; NaN satisfies only {@code !=}.
+	 */
 	static boolean test(int operator, int comparison) {
 		return switch (operator) {
 			case LESS -> comparison == -1;
@@ -525,7 +550,9 @@ final class PyMath {
 		}
 	}
 
-	/** CPython's {@code math_1}: a NaN or infinite result from a finite argument raises. */
+	/**
+	 * CPython's {@code math_1}: a NaN or infinite result from a finite argument raises.
+	 */
 	static double checkMathResult(double argument, double result, boolean canOverflow) {
 		if (Double.isNaN(result) && !Double.isNaN(argument)) {
 			throw valueError("math domain error");
@@ -536,7 +563,10 @@ final class PyMath {
 		return result;
 	}
 
-	/** CPython's {@code math.log} of one argument, which also takes ints too large for a double. */
+	/**
+	 * CPython's {@code math.log} of one argument, which also takes ints too large for a
+	 * double.
+	 */
 	static double log(int kind, long integer, double real, @Nullable BigInteger big) {
 		switch (kind) {
 			case Frame.FLOAT -> {
@@ -569,7 +599,10 @@ final class PyMath {
 		}
 	}
 
-	/** {@code log(x) + log(2) * e} with {@code (x, e)} as CPython's {@code _PyLong_Frexp} computes them. */
+	/**
+	 * {@code log(x) + log(2) * e} with {@code (x, e)} as CPython's {@code _PyLong_Frexp}
+	 * computes them.
+	 */
 	private static double logOfHugeInt(BigInteger value) {
 		int bits = value.bitLength();
 		long top = value.shiftRight(bits - 55).longValue();
@@ -587,7 +620,10 @@ final class PyMath {
 		return Math.log(fraction) + Math.log(2.0) * bits;
 	}
 
-	/** Python's {@code math.floor} or {@code math.ceil}: ints pass through, floats become ints. */
+	/**
+	 * Python's {@code math.floor} or {@code math.ceil}: ints pass through, floats become
+	 * ints.
+	 */
 	static void floorOrCeil(Frame frame, boolean ceil) {
 		if (frame.kind == Frame.FLOAT) {
 			double value = ceil ? Math.ceil(frame.real) : Math.floor(frame.real);
@@ -621,7 +657,8 @@ final class PyMath {
 	}
 
 	private static double bigToDouble(BigInteger value) {
-		// BigInteger.doubleValue rounds half-even like PyLong_AsDouble, giving infinity where it raises
+		// BigInteger.doubleValue rounds half-even like PyLong_AsDouble, giving infinity
+		// where it raises
 		double result = value.doubleValue();
 		if (Double.isInfinite(result)) {
 			throw overflow("int too large to convert to float");

@@ -1,4 +1,5 @@
 package dev.stepwise.scheduler.commit;
+
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -7,8 +8,9 @@ import dev.stepwise.scheduler.StepResult;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A step request waiting for its batch to commit. The request's thread waits in {@link #result()};
- * a writer settles it once the batch's transaction has committed (or failed).
+ * A step request waiting for its batch to commit. The request's thread waits in
+ * {@link #result()}; a writer settles it once the batch's transaction has committed (or
+ * failed).
  */
 final class PendingStep {
 

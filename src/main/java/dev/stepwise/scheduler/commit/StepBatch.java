@@ -1,4 +1,5 @@
 package dev.stepwise.scheduler.commit;
+
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,11 +28,12 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * The steps of one batch, taken in the caller's transaction. Each scheduler's row is locked at its
- * first step; its steps are applied in memory in order, each seeing the ones before (a replay of an
- * epoch stepped earlier in the batch included); the batch ends with one update per scheduler and one
- * history record per step. A step that fails (unknown id, epoch conflict, refusal) changes nothing
- * and does not stop the others; a database error ends the whole batch.
+ * The steps of one batch, taken in the caller's transaction. Each scheduler's row is
+ * locked at its first step; its steps are applied in memory in order, each seeing the
+ * ones before (a replay of an epoch stepped earlier in the batch included); the batch
+ * ends with one update per scheduler and one history record per step. A step that fails
+ * (unknown id, epoch conflict, refusal) changes nothing and does not stop the others; a
+ * database error ends the whole batch.
  */
 final class StepBatch {
 
@@ -54,7 +56,8 @@ final class StepBatch {
 	/**
 	 * Takes the steps in the order given and writes what they did.
 	 * @return each step's outcome, in the order given
-	 * @throws DataAccessException when the database fails; nothing of the batch may be committed then
+	 * @throws DataAccessException when the database fails; nothing of the batch may be
+	 * committed then
 	 */
 	List<PendingStep.Outcome> take(List<PendingStep> steps) {
 		List<PendingStep.Outcome> outcomes = new ArrayList<>(steps.size());
@@ -81,8 +84,7 @@ final class StepBatch {
 		Current scheduler = current(id);
 		StepPlan plan = StepPlan.of(scheduler.lastEpoch, scheduler.position, command.epoch(),
 				scheduler.schedule.acceptsFractionalEpochs());
-		return plan.replay() ? replay(scheduler, plan, command.metric())
-				: apply(scheduler, plan, command.metric());
+		return plan.replay() ? replay(scheduler, plan, command.metric()) : apply(scheduler, plan, command.metric());
 	}
 
 	private Current current(String id) {
@@ -168,7 +170,10 @@ final class StepBatch {
 	 */
 	record Tables(SchedulerRows schedulers, SchedulerStepRows steps, SchedulerCache cache, SchedulerStore store) {
 
-		/** Takes the steps of a batch as one {@link StepBatch} on the transaction's connection. */
+		/**
+		 * Takes the steps of a batch as one {@link StepBatch} on the transaction's
+		 * connection.
+		 */
 		Function<List<PendingStep>, List<PendingStep.Outcome>> runner(JdbcTemplate jdbc) {
 			return (steps) -> BatchStatements.run(jdbc,
 					(statements) -> new StepBatch(statements, this, SchedulerStore.now()).take(steps));

@@ -1,4 +1,5 @@
 package dev.stepwise.scheduler.commit;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -20,12 +21,13 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Commits batches of steps, one transaction and one commit for all the steps of a batch, and answers
- * them only once that commit is done. Rows are locked in the order of the scheduler ids, so that
- * batches of several writers or replicas cannot deadlock. When the database fails a batch before its
- * commit, each step is taken again on its own, so one step's trouble is not its neighbours'. When
- * the commit itself fails, whether it took effect is unknown, and every step of the batch fails
- * rather than risk taking one twice (a client retries with its epoch, and gets the recorded step).
+ * Commits batches of steps, one transaction and one commit for all the steps of a batch,
+ * and answers them only once that commit is done. Rows are locked in the order of the
+ * scheduler ids, so that batches of several writers or replicas cannot deadlock. When the
+ * database fails a batch before its commit, each step is taken again on its own, so one
+ * step's trouble is not its neighbours'. When the commit itself fails, whether it took
+ * effect is unknown, and every step of the batch fails rather than risk taking one twice
+ * (a client retries with its epoch, and gets the recorded step).
  */
 @Component
 class StepCommitter {
@@ -46,7 +48,10 @@ class StepCommitter {
 		this(new StepBatch.Tables(schedulers, steps, cache, store).runner(jdbc), transaction);
 	}
 
-	/** A committer that takes the steps of a batch with {@code batches}, in the transaction. */
+	/**
+	 * A committer that takes the steps of a batch with {@code batches}, in the
+	 * transaction.
+	 */
 	StepCommitter(Function<List<PendingStep>, List<PendingStep.Outcome>> batches, TransactionTemplate transaction) {
 		this.batches = batches;
 		this.transaction = transaction;

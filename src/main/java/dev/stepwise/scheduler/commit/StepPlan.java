@@ -1,11 +1,12 @@
 package dev.stepwise.scheduler.commit;
+
 import dev.stepwise.schedule.StepException;
 import dev.stepwise.scheduler.EpochConflictException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What a step request asks for, given where the scheduler stands: a new step to a position, or the
- * replay of a recorded one.
+ * What a step request asks for, given where the scheduler stands: a new step to a
+ * position, or the replay of a recorded one.
  *
  * @param replay whether the position was stepped to before
  * @param position the epoch to step to or to replay
@@ -16,7 +17,8 @@ record StepPlan(boolean replay, double position, boolean explicit) {
 	/**
 	 * Decides a step request.
 	 * @param lastEpoch the scheduler's {@code last_epoch}
-	 * @param position the epoch last stepped to ({@code lastEpoch} or, after fractional steps, more)
+	 * @param position the epoch last stepped to ({@code lastEpoch} or, after fractional
+	 * steps, more)
 	 * @param epoch the requested epoch, or {@code null} for the next one
 	 * @param fractional whether the schedule takes fractional epochs
 	 * @return the plan

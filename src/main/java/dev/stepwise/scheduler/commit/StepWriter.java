@@ -1,4 +1,5 @@
 package dev.stepwise.scheduler.commit;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -15,12 +16,13 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * Group commit of steps. Request threads queue their steps and wait; writer threads take whatever
- * has queued up (at most {@code stepwise.steps.batch-size} steps) and commit it in one transaction.
- * A commit that makes a step durable costs about the same for one step as for thirty (H2 rewrites the
- * B-tree pages the commit touched, PostgreSQL flushes its WAL), so under load many steps share it;
- * alone, a step is committed at once. Stops after the web server, once the queue is empty; a step
- * that arrives while the writers are stopped is committed by its own thread.
+ * Group commit of steps. Request threads queue their steps and wait; writer threads take
+ * whatever has queued up (at most {@code stepwise.steps.batch-size} steps) and commit it
+ * in one transaction. A commit that makes a step durable costs about the same for one
+ * step as for thirty (H2 rewrites the B-tree pages the commit touched, PostgreSQL flushes
+ * its WAL), so under load many steps share it; alone, a step is committed at once. Stops
+ * after the web server, once the queue is empty; a step that arrives while the writers
+ * are stopped is committed by its own thread.
  */
 @Component
 public class StepWriter implements SmartLifecycle {
@@ -46,8 +48,9 @@ public class StepWriter implements SmartLifecycle {
 		this.batchSize = properties.steps().batchSize();
 		this.writerCount = properties.steps().writers();
 		if (this.batchSize < 1 || this.writerCount < 1) {
-			throw new IllegalArgumentException("stepwise.steps.batch-size and stepwise.steps.writers must be at least 1,"
-					+ " not " + this.batchSize + " and " + this.writerCount);
+			throw new IllegalArgumentException(
+					"stepwise.steps.batch-size and stepwise.steps.writers must be at least 1," + " not "
+							+ this.batchSize + " and " + this.writerCount);
 		}
 	}
 
@@ -109,7 +112,10 @@ public class StepWriter implements SmartLifecycle {
 		return this.running;
 	}
 
-	/** Starts before and stops after the web server (whose graceful shutdown waits for its requests). */
+	/**
+	 * Starts before and stops after the web server (whose graceful shutdown waits for its
+	 * requests).
+	 */
 	@Override
 	public int getPhase() {
 		return SmartLifecycle.DEFAULT_PHASE - 4096;

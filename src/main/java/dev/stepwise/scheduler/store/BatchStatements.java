@@ -17,9 +17,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.support.SQLExceptionTranslator;
 
 /**
- * The statements of one batch of steps on the transaction's connection, each prepared once and
- * executed for every step of the batch: H2 parses a {@code SELECT ... FOR UPDATE} at every prepare
- * (it never caches one), which was half of a step's allocation. Closed with the batch.
+ * The statements of one batch of steps on the transaction's connection, each prepared
+ * once and executed for every step of the batch: H2 parses a
+ * {@code SELECT ... FOR UPDATE} at every prepare (it never caches one), which was half of
+ * a step's allocation. Closed with the batch.
  */
 public final class BatchStatements implements AutoCloseable {
 
@@ -34,7 +35,9 @@ public final class BatchStatements implements AutoCloseable {
 		this.translator = translator;
 	}
 
-	/** Runs {@code work} with the statements of a batch on the transaction's connection. */
+	/**
+	 * Runs {@code work} with the statements of a batch on the transaction's connection.
+	 */
 	public static <T> T run(JdbcTemplate jdbc, Function<BatchStatements, T> work) {
 		SQLExceptionTranslator translator = jdbc.getExceptionTranslator();
 		return Objects.requireNonNull(jdbc.execute((ConnectionCallback<T>) (connection) -> {
@@ -54,7 +57,10 @@ public final class BatchStatements implements AutoCloseable {
 		return statement;
 	}
 
-	/** A failure of {@code sql} as Spring's {@link org.springframework.dao.DataAccessException}. */
+	/**
+	 * A failure of {@code sql} as Spring's
+	 * {@link org.springframework.dao.DataAccessException}.
+	 */
 	RuntimeException translated(String sql, SQLException ex) {
 		RuntimeException translated = this.translator.translate("Step", sql, ex);
 		return (translated != null) ? translated : new IllegalStateException(ex);

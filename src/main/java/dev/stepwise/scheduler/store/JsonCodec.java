@@ -1,4 +1,5 @@
 package dev.stepwise.scheduler.store;
+
 import java.util.List;
 import java.util.Map;
 
@@ -11,8 +12,8 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.stereotype.Component;
 
 /**
- * Writes and reads the JSON documents stored with a scheduler. Non-finite numbers are written as the
- * strings {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}.
+ * Writes and reads the JSON documents stored with a scheduler. Non-finite numbers are
+ * written as the strings {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}.
  */
 @Component
 class JsonCodec {
@@ -33,7 +34,10 @@ class JsonCodec {
 		return this.mapper.writeValueAsString(value);
 	}
 
-	/** JSON with the keys of every object sorted, so that equal documents give equal strings. */
+	/**
+	 * JSON with the keys of every object sorted, so that equal documents give equal
+	 * strings.
+	 */
 	String canonical(Object value) {
 		return this.canonicalMapper.writeValueAsString(value);
 	}

@@ -1,8 +1,8 @@
 package dev.stepwise.scheduler.store;
 
-
 /**
- * What a registration stores besides the state: the validated spec and the body it came from.
+ * What a registration stores besides the state: the validated spec and the body it came
+ * from.
  *
  * @param type the scheduler type
  * @param specJson the normalised spec

@@ -13,15 +13,15 @@ import dev.stepwise.system.StepwiseProperties;
 import org.springframework.stereotype.Component;
 
 /**
- * What a step would otherwise rebuild from its row, kept in memory per replica: the compiled
- * {@link Schedule} of each registration (compiling parses and validates the spec) and the parsed
- * current state of each scheduler (parsing a state document costs more than the step). Both are
- * bounded by {@code stepwise.schedule-cache-size} entries (Caffeine evicts the least useful, on the
- * writing thread).
+ * What a step would otherwise rebuild from its row, kept in memory per replica: the
+ * compiled {@link Schedule} of each registration (compiling parses and validates the
+ * spec) and the parsed current state of each scheduler (parsing a state document costs
+ * more than the step). Both are bounded by {@code stepwise.schedule-cache-size} entries
+ * (Caffeine evicts the least useful, on the writing thread).
  * <p>
- * Neither can be stale with several replicas: a registration's spec never changes and a deleted and
- * re-registered id gets another key, and a state serves only a step that read the very same state
- * document under the row lock.
+ * Neither can be stale with several replicas: a registration's spec never changes and a
+ * deleted and re-registered id gets another key, and a state serves only a step that read
+ * the very same state document under the row lock.
  */
 @Component
 public class SchedulerCache {
@@ -46,8 +46,8 @@ public class SchedulerCache {
 	}
 
 	/**
-	 * The schedule of the scheduler stored under {@code pk}, compiled on first use from the columns
-	 * {@code source} reads.
+	 * The schedule of the scheduler stored under {@code pk}, compiled on first use from
+	 * the columns {@code source} reads.
 	 */
 	public Schedule schedule(long pk, Instant createdAt, Supplier<Source> source) {
 		return this.schedules.get(new ScheduleKey(pk, createdAt), (key) -> compile(source.get()));
@@ -58,7 +58,10 @@ public class SchedulerCache {
 		this.schedules.put(new ScheduleKey(scheduler.getId(), scheduler.getCreatedAt()), schedule);
 	}
 
-	/** The state of the document {@code stateJson} of scheduler {@code pk}, parsed unless known. */
+	/**
+	 * The state of the document {@code stateJson} of scheduler {@code pk}, parsed unless
+	 * known.
+	 */
 	public ScheduleState state(long pk, String stateJson, Supplier<ScheduleState> parse) {
 		ParsedState parsed = this.states.getIfPresent(pk);
 		if (parsed != null && parsed.stateJson().equals(stateJson)) {

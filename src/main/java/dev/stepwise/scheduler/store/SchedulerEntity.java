@@ -1,4 +1,5 @@
 package dev.stepwise.scheduler.store;
+
 import java.time.Instant;
 
 import jakarta.persistence.Entity;

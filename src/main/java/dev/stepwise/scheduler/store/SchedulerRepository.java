@@ -1,4 +1,5 @@
 package dev.stepwise.scheduler.store;
+
 import java.util.Optional;
 
 import jakarta.persistence.LockModeType;
@@ -17,7 +18,10 @@ interface SchedulerRepository extends JpaRepository<SchedulerEntity, Long> {
 
 	Optional<SchedulerEntity> findByPublicId(String publicId);
 
-	/** The scheduler, its row locked until the transaction ends: steps of one scheduler queue here. */
+	/**
+	 * The scheduler, its row locked until the transaction ends: steps of one scheduler
+	 * queue here.
+	 */
 	@Lock(LockModeType.PESSIMISTIC_WRITE)
 	@Query("select s from SchedulerEntity s where s.publicId = :publicId")
 	Optional<SchedulerEntity> lockByPublicId(String publicId);

@@ -15,9 +15,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * The {@code scheduler} table in plain JDBC, for the hot paths: the current position that
- * {@code GET .../lr} reads (no persistence context, no state document parsed), and the locked read
- * and the update of a batch of steps. {@link SchedulerEntity} maps the same table for JPA;
- * {@code SchedulerTableTests} checks that both read what the other wrote.
+ * {@code GET .../lr} reads (no persistence context, no state document parsed), and the
+ * locked read and the update of a batch of steps. {@link SchedulerEntity} maps the same
+ * table for JPA; {@code SchedulerTableTests} checks that both read what the other wrote.
  */
 @Component
 public class SchedulerRows {
@@ -105,7 +105,8 @@ public class SchedulerRows {
 	 * A scheduler's row as a step reads it.
 	 *
 	 * @param pk the surrogate key
-	 * @param createdAt when it was registered (with {@code pk}, the key of its compiled schedule)
+	 * @param createdAt when it was registered (with {@code pk}, the key of its compiled
+	 * schedule)
 	 * @param lastEpoch its {@code last_epoch}
 	 * @param position the epoch last stepped to
 	 * @param stateJson its state document

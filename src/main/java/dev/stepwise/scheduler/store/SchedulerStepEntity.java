@@ -1,4 +1,5 @@
 package dev.stepwise.scheduler.store;
+
 import java.time.Instant;
 
 import jakarta.persistence.Entity;
@@ -9,8 +10,8 @@ import jakarta.persistence.Table;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One record of a scheduler's history: the state a step (or the registration) produced, with the
- * metric it was given.
+ * One record of a scheduler's history: the state a step (or the registration) produced,
+ * with the metric it was given.
  */
 @Entity
 @Table(name = "scheduler_step")

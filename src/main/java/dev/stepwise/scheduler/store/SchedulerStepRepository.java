@@ -1,4 +1,5 @@
 package dev.stepwise.scheduler.store;
+
 import java.util.List;
 import java.util.Optional;
 
@@ -14,26 +15,35 @@ import org.springframework.data.jpa.repository.Query;
  */
 interface SchedulerStepRepository extends JpaRepository<SchedulerStepEntity, Long> {
 
-	/** Records from {@code from} to {@code to} in epoch order, without their state documents. */
+	/**
+	 * Records from {@code from} to {@code to} in epoch order, without their state
+	 * documents.
+	 */
 	@Query("select new dev.stepwise.scheduler.HistoryEntry(s.lastEpoch, s.position, s.metric, s.paramGroupsJson, s.recordedAt)"
 			+ " from SchedulerStepEntity s where s.schedulerId = :schedulerId and s.position >= :from and s.position <= :to"
 			+ " order by s.position")
 	List<HistoryEntry> findRows(long schedulerId, double from, double to, Limit limit);
 
-	/** The last record of epoch {@code lastEpoch} (its end, when fractional epochs were stepped to). */
+	/**
+	 * The last record of epoch {@code lastEpoch} (its end, when fractional epochs were
+	 * stepped to).
+	 */
 	default Optional<SchedulerStepEntity> findEndOfEpoch(long schedulerId, long lastEpoch) {
 		return findLastInRange(schedulerId, lastEpoch, lastEpoch, lastEpoch + 1.0, Limit.of(1)).stream().findFirst();
 	}
 
 	/**
-	 * Records of epoch {@code lastEpoch}, latest first: a range of the position index, since
-	 * {@code last_epoch} is {@code floor(position)}.
+	 * Records of epoch {@code lastEpoch}, latest first: a range of the position index,
+	 * since {@code last_epoch} is {@code floor(position)}.
 	 */
 	@Query("select s from SchedulerStepEntity s where s.schedulerId = :schedulerId and s.position >= :from"
 			+ " and s.position < :to and s.lastEpoch = :lastEpoch order by s.position desc")
 	List<SchedulerStepEntity> findLastInRange(long schedulerId, long lastEpoch, double from, double to, Limit limit);
 
-	/** Deletes a scheduler's whole history (before the scheduler itself: there is no cascade). */
+	/**
+	 * Deletes a scheduler's whole history (before the scheduler itself: there is no
+	 * cascade).
+	 */
 	@Modifying(flushAutomatically = true)
 	@Query("delete from SchedulerStepEntity s where s.schedulerId = :schedulerId")
 	int deleteHistory(long schedulerId);

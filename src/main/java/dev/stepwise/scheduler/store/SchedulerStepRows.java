@@ -14,10 +14,10 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 /**
- * The {@code scheduler_step} table (the history) in plain JDBC, for the hot path of steps: the lookup
- * of a recorded position that a replay answers from, and the batched insert of new records.
- * {@link SchedulerStepEntity} maps the same table for JPA; {@code SchedulerStepTableTests} checks that
- * both read what the other wrote.
+ * The {@code scheduler_step} table (the history) in plain JDBC, for the hot path of
+ * steps: the lookup of a recorded position that a replay answers from, and the batched
+ * insert of new records. {@link SchedulerStepEntity} maps the same table for JPA;
+ * {@code SchedulerStepTableTests} checks that both read what the other wrote.
  */
 @Component
 public class SchedulerStepRows {

@@ -23,9 +23,9 @@ import org.springframework.data.domain.PageRequest;
 import org.springframework.stereotype.Component;
 
 /**
- * The schedulers as stored, in the caller's transaction: finds and locks them, compiles their
- * schedule, makes a state current, appends it to the history, reads and cuts the history. Hands out
- * the service's records, never an entity.
+ * The schedulers as stored, in the caller's transaction: finds and locks them, compiles
+ * their schedule, makes a state current, appends it to the history, reads and cuts the
+ * history. Hands out the service's records, never an entity.
  */
 @Component
 public class SchedulerStore {
@@ -67,7 +67,10 @@ public class SchedulerStore {
 				result.getTotalElements(), result.getTotalPages());
 	}
 
-	/** The current position of a scheduler with its row's revision (one narrow query, no state parsing). */
+	/**
+	 * The current position of a scheduler with its row's revision (one narrow query, no
+	 * state parsing).
+	 */
 	public CurrentPosition current(String id) {
 		return this.rows.current(id).orElseThrow(() -> new SchedulerNotFoundException(id));
 	}
@@ -82,7 +85,10 @@ public class SchedulerStore {
 		return new Locked(this.schedulers.lockByPublicId(id).orElseThrow(() -> new SchedulerNotFoundException(id)));
 	}
 
-	/** The records of a scheduler from {@code fromEpoch} to {@code toEpoch}, at most {@code limit}. */
+	/**
+	 * The records of a scheduler from {@code fromEpoch} to {@code toEpoch}, at most
+	 * {@code limit}.
+	 */
 	public HistoryPage history(String id, double fromEpoch, double toEpoch, int limit) {
 		long pk = find(id).getId();
 		var records = this.steps.findRows(pk, fromEpoch, toEpoch, Limit.of(limit + 1));
@@ -174,7 +180,10 @@ public class SchedulerStore {
 			return SchedulerStore.this.cache.schedule(this.scheduler);
 		}
 
-		/** The last record of epoch {@code lastEpoch} (its end, when fractional epochs were stepped to). */
+		/**
+		 * The last record of epoch {@code lastEpoch} (its end, when fractional epochs
+		 * were stepped to).
+		 */
 		public Optional<Snapshot> endOfEpoch(long lastEpoch) {
 			return SchedulerStore.this.steps.findEndOfEpoch(this.scheduler.getId(), lastEpoch)
 				.map(SchedulerStepEntity::snapshot);
@@ -187,7 +196,10 @@ public class SchedulerStore {
 			return position(this.scheduler);
 		}
 
-		/** Makes {@code snapshot} the state, recorded without a metric, in place of the history from its epoch on. */
+		/**
+		 * Makes {@code snapshot} the state, recorded without a metric, in place of the
+		 * history from its epoch on.
+		 */
 		public SchedulerPosition replaceWith(Snapshot snapshot) {
 			SchedulerStore.this.steps.deleteFrom(this.scheduler.getId(), snapshot.lastEpoch());
 			Instant now = now();
@@ -196,7 +208,10 @@ public class SchedulerStore {
 			return position(this.scheduler);
 		}
 
-		/** Deletes the scheduler and its history (there is no cascade: the history goes first). */
+		/**
+		 * Deletes the scheduler and its history (there is no cascade: the history goes
+		 * first).
+		 */
 		public void delete() {
 			SchedulerStore.this.steps.deleteHistory(this.scheduler.getId());
 			SchedulerStore.this.schedulers.deleteByPublicId(this.scheduler.getPublicId());

@@ -6,10 +6,9 @@ import java.util.stream.Stream;
 
 import dev.stepwise.scheduler.Limits;
 
-
 /**
- * The description of the OpenAPI document: the contract's conventions and the choices made where it is
- * silent.
+ * The description of the OpenAPI document: the contract's conventions and the choices
+ * made where it is silent.
  */
 final class ApiDescription {
 
@@ -63,11 +62,14 @@ final class ApiDescription {
 			.collect(Collectors.joining("\n"));
 	}
 
-	/** The description, with the problem types of {@link ProblemType} and the limits of {@link Limits}. */
+	/**
+	 * The description, with the problem types of {@link ProblemType} and the limits of
+	 * {@link Limits}.
+	 */
 	static String text() {
-		return String.format(Locale.ROOT, TEXT, problemTypes(), Limits.MAX_PARAM_GROUPS, Limits.ID_PATTERN, Limits.MAX_FAST_FORWARD,
-				Limits.MAX_PAGE_SIZE, Limits.MAX_HISTORY_LIMIT, Limits.MAX_PREVIEW_STEPS, Limits.MAX_PREVIEW_VALUES,
-				Limits.MAX_LIST_ENTRIES, Limits.MAX_CHILDREN);
+		return String.format(Locale.ROOT, TEXT, problemTypes(), Limits.MAX_PARAM_GROUPS, Limits.ID_PATTERN,
+				Limits.MAX_FAST_FORWARD, Limits.MAX_PAGE_SIZE, Limits.MAX_HISTORY_LIMIT, Limits.MAX_PREVIEW_STEPS,
+				Limits.MAX_PREVIEW_VALUES, Limits.MAX_LIST_ENTRIES, Limits.MAX_CHILDREN);
 	}
 
 }

@@ -1,6 +1,5 @@
 package dev.stepwise.scheduler.web;
 
-
 /**
  * Examples of the OpenAPI document.
  */

@@ -4,15 +4,18 @@ import dev.stepwise.scheduler.CurrentPosition;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The entity tags of a scheduler's current position, and their match against {@code If-None-Match}
- * (weak comparison, as RFC 9110 asks for GET).
+ * The entity tags of a scheduler's current position, and their match against
+ * {@code If-None-Match} (weak comparison, as RFC 9110 asks for GET).
  */
 final class ETags {
 
 	private ETags() {
 	}
 
-	/** The tag of a position: its row's key and version, so it changes with every step and every re-registration. */
+	/**
+	 * The tag of a position: its row's key and version, so it changes with every step and
+	 * every re-registration.
+	 */
 	static String of(CurrentPosition current) {
 		return "\"" + current.rowKey() + "-" + current.rowVersion() + "\"";
 	}

@@ -1,4 +1,5 @@
 package dev.stepwise.scheduler.web;
+
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;

@@ -1,4 +1,5 @@
 package dev.stepwise.scheduler.web;
+
 import java.time.Instant;
 import java.util.List;
 
@@ -35,16 +36,18 @@ record HistoryResponse(List<Item> items,
 	/**
 	 * One history record.
 	 *
-	 * @param epoch the epoch stepped to (fractional for CosineAnnealingWarmRestarts' fractional steps)
+	 * @param epoch the epoch stepped to (fractional for CosineAnnealingWarmRestarts'
+	 * fractional steps)
 	 * @param paramGroups the param groups after the step (JSON written as is)
 	 * @param metric the metric the step was given
 	 * @param recordedAt when the step was taken
 	 */
 	@Schema(name = "HistoryItem", description = "The state one step (or the registration) produced.")
-	record Item(@Schema(description = "The epoch stepped to: last_epoch, or a fractional epoch of"
-			+ " CosineAnnealingWarmRestarts.", example = "0") Number epoch,
-			@ArraySchema(schema = @Schema(implementation = ParamGroupBody.class)) @JsonProperty("param_groups")
-			@JsonRawValue String paramGroups,
+	record Item(
+			@Schema(description = "The epoch stepped to: last_epoch, or a fractional epoch of"
+					+ " CosineAnnealingWarmRestarts.", example = "0") Number epoch,
+			@ArraySchema(schema = @Schema(
+					implementation = ParamGroupBody.class)) @JsonProperty("param_groups") @JsonRawValue String paramGroups,
 			@Schema(description = "The metric of the step; null for none; non-finite values as strings.",
 					nullable = true) @Nullable Double metric,
 			@JsonProperty("recorded_at") Instant recordedAt) {

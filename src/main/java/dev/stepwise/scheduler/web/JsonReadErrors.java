@@ -1,4 +1,5 @@
 package dev.stepwise.scheduler.web;
+
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -12,8 +13,8 @@ import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 /**
- * Describes what Jackson could not read, by the JSON path of the offending value, in words that name
- * JSON types rather than Java classes.
+ * Describes what Jackson could not read, by the JSON path of the offending value, in
+ * words that name JSON types rather than Java classes.
  */
 final class JsonReadErrors {
 
@@ -33,7 +34,9 @@ final class JsonReadErrors {
 				: "The request body must be a JSON object.";
 	}
 
-	/** The field errors of {@code ex}: one, when the path of the offending value is known. */
+	/**
+	 * The field errors of {@code ex}: one, when the path of the offending value is known.
+	 */
 	static List<FieldError> errors(JacksonException ex) {
 		String path = path(ex);
 		return (path != null) ? List.of(new FieldError(path, message(ex))) : List.of();
@@ -78,7 +81,10 @@ final class JsonReadErrors {
 		return (Map.class.isAssignableFrom(type) || type.isRecord()) ? "an object" : "of another JSON type";
 	}
 
-	/** The JSON path of the offending value, {@code param_groups[0].lr}, or {@code null} at the root. */
+	/**
+	 * The JSON path of the offending value, {@code param_groups[0].lr}, or {@code null}
+	 * at the root.
+	 */
 	static @Nullable String path(JacksonException ex) {
 		StringBuilder path = new StringBuilder();
 		for (JacksonException.Reference reference : ex.getPath()) {

@@ -1,4 +1,5 @@
 package dev.stepwise.scheduler.web;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,9 +26,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The OpenAPI document served at {@code /v3/api-docs} (committed as {@code openapi/openapi.yaml}):
- * the API description with the choices made where the contract is silent, the scheduler spec as a
- * {@code oneOf} over every type, and the shared problem responses.
+ * The OpenAPI document served at {@code /v3/api-docs} (committed as
+ * {@code openapi/openapi.yaml}): the API description with the choices made where the
+ * contract is silent, the scheduler spec as a {@code oneOf} over every type, and the
+ * shared problem responses.
  */
 @Configuration(proxyBeanMethods = false)
 public class OpenApiConfiguration {
@@ -51,7 +53,10 @@ public class OpenApiConfiguration {
 			.components(components);
 	}
 
-	/** Lists the problem types of {@link ProblemResponses} under each operation, one response per status. */
+	/**
+	 * Lists the problem types of {@link ProblemResponses} under each operation, one
+	 * response per status.
+	 */
 	@Bean
 	OperationCustomizer problemResponses() {
 		return (operation, handlerMethod) -> {
@@ -82,9 +87,9 @@ public class OpenApiConfiguration {
 		error.addProperty("message", new StringSchema().description("What is wrong with it."));
 		ObjectSchema problem = new ObjectSchema();
 		problem.description("An RFC 9457 problem. type is stable per kind of error: " + ProblemType.BASE
-				+ Stream.of(ProblemType.values()).map(ProblemType::slug).collect(Collectors.joining(", ", "{", "}."))); 
-		problem.addProperty("type", new StringSchema().format("uri")
-			.example("https://stepwise.dev/problems/invalid-argument"));
+				+ Stream.of(ProblemType.values()).map(ProblemType::slug).collect(Collectors.joining(", ", "{", "}.")));
+		problem.addProperty("type",
+				new StringSchema().format("uri").example("https://stepwise.dev/problems/invalid-argument"));
 		problem.addProperty("title", new StringSchema().example("Invalid argument"));
 		problem.addProperty("status", new IntegerSchema().example(422));
 		problem.addProperty("detail", new StringSchema());

@@ -1,4 +1,5 @@
 package dev.stepwise.scheduler.web;
+
 import dev.stepwise.schedule.ParamGroup;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.DecimalMin;
@@ -6,7 +7,8 @@ import jakarta.validation.constraints.NotNull;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One optimizer param group: {@code optimizer.param_groups[i]["lr"]} and its momentum (or Adam's beta1).
+ * One optimizer param group: {@code optimizer.param_groups[i]["lr"]} and its momentum (or
+ * Adam's beta1).
  *
  * @param lr the learning rate
  * @param momentum the momentum, or {@code null} when the optimizer has none

@@ -1,4 +1,5 @@
 package dev.stepwise.scheduler.web;
+
 import dev.stepwise.scheduler.PreviewService;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;

@@ -1,4 +1,5 @@
 package dev.stepwise.scheduler.web;
+
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonProperty;

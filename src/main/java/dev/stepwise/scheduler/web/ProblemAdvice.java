@@ -1,4 +1,5 @@
 package dev.stepwise.scheduler.web;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -40,9 +41,9 @@ import org.springframework.web.method.annotation.HandlerMethodValidationExceptio
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
- * The one place that turns failures into RFC 9457 problem responses: a stable {@code type} per kind
- * of error, {@code errors[]} naming the fields of argument problems, and never a stack trace, class
- * name or SQL.
+ * The one place that turns failures into RFC 9457 problem responses: a stable
+ * {@code type} per kind of error, {@code errors[]} naming the fields of argument
+ * problems, and never a stack trace, class name or SQL.
  */
 @RestControllerAdvice
 class ProblemAdvice extends ResponseEntityExceptionHandler {
@@ -60,9 +61,8 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 	ResponseEntity<Object> invalidState(InvalidStateException ex, NativeWebRequest request) {
 		String message = String.valueOf(ex.getMessage());
 		String prefix = ex.field() + ": ";
-		return problem(ProblemType.INVALID_STATE, "The state document does not fit this scheduler: " + message,
-				List.of(new FieldError(ex.field(),
-						message.startsWith(prefix) ? message.substring(prefix.length()) : message)),
+		return problem(ProblemType.INVALID_STATE, "The state document does not fit this scheduler: " + message, List
+			.of(new FieldError(ex.field(), message.startsWith(prefix) ? message.substring(prefix.length()) : message)),
 				request);
 	}
 
@@ -159,9 +159,10 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 	protected @Nullable ResponseEntity<Object> handleHandlerMethodValidationException(
 			HandlerMethodValidationException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
 		List<FieldError> errors = new ArrayList<>();
-		ex.getParameterValidationResults().forEach((result) -> result.getResolvableErrors()
-			.forEach((error) -> errors.add(new FieldError(snakeCase(result.getMethodParameter().getParameterName()),
-					String.valueOf(error.getDefaultMessage())))));
+		ex.getParameterValidationResults()
+			.forEach((result) -> result.getResolvableErrors()
+				.forEach((error) -> errors.add(new FieldError(snakeCase(result.getMethodParameter().getParameterName()),
+						String.valueOf(error.getDefaultMessage())))));
 		return problem(ProblemType.INVALID_ARGUMENT, "A parameter has an invalid value.", errors, request);
 	}
 
@@ -181,12 +182,14 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 				List.of(new FieldError(ex.getParameterName(), "is required")), request);
 	}
 
-	/** Every other framework problem (404, 405, 406, 415, ...) gets the type of its status. */
+	/**
+	 * Every other framework problem (404, 405, 406, 415, ...) gets the type of its
+	 * status.
+	 */
 	@Override
 	protected @Nullable ResponseEntity<Object> handleExceptionInternal(Exception ex, @Nullable Object body,
 			HttpHeaders headers, HttpStatusCode statusCode, WebRequest request) {
-		ProblemDetail problem = (body instanceof ProblemDetail detail) ? detail
-				: ProblemDetail.forStatus(statusCode);
+		ProblemDetail problem = (body instanceof ProblemDetail detail) ? detail : ProblemDetail.forStatus(statusCode);
 		if (problem.getDetail() == null && !statusCode.is5xxServerError()) {
 			problem.setDetail(ex.getMessage());
 		}
@@ -200,7 +203,9 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 			problem.setDetail("The service failed to answer this request.");
 		}
 		ResponseEntity<Object> response = respond(problem, request);
-		return ResponseEntity.status(statusCode).headers(headers).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+		return ResponseEntity.status(statusCode)
+			.headers(headers)
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
 			.body(response.getBody());
 	}
 
@@ -210,8 +215,8 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 		problem.setType(type.uri());
 		problem.setTitle(type.title());
 		if (!errors.isEmpty()) {
-			problem.setProperty("errors", errors.stream().map((e) -> Map.of("field", e.field(), "message", e.message()))
-				.toList());
+			problem.setProperty("errors",
+					errors.stream().map((e) -> Map.of("field", e.field(), "message", e.message())).toList());
 		}
 		return respond(problem, request);
 	}

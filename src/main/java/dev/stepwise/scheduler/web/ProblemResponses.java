@@ -7,8 +7,8 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * The problem types an API operation may answer; the OpenAPI document lists them under the
- * operation, one response per status.
+ * The problem types an API operation may answer; the OpenAPI document lists them under
+ * the operation, one response per status.
  */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)

@@ -5,9 +5,9 @@ import java.net.URI;
 import org.springframework.http.HttpStatus;
 
 /**
- * The stable problem types of the API, the one list of them: each with its status, its title and what
- * it means. The problem advice answers with them, and the OpenAPI document lists them per operation
- * ({@link ProblemResponses}) and in the {@code Problem} schema.
+ * The stable problem types of the API, the one list of them: each with its status, its
+ * title and what it means. The problem advice answers with them, and the OpenAPI document
+ * lists them per operation ({@link ProblemResponses}) and in the {@code Problem} schema.
  */
 public enum ProblemType {
 
@@ -24,8 +24,7 @@ public enum ProblemType {
 	INVALID_STATE("invalid-state", HttpStatus.UNPROCESSABLE_CONTENT, "Invalid state document",
 			"a state document that does not fit the scheduler"),
 
-	SCHEDULER_NOT_FOUND("scheduler-not-found", HttpStatus.NOT_FOUND, "Scheduler not found",
-			"no scheduler has this id"),
+	SCHEDULER_NOT_FOUND("scheduler-not-found", HttpStatus.NOT_FOUND, "Scheduler not found", "no scheduler has this id"),
 
 	NOT_FOUND("not-found", HttpStatus.NOT_FOUND, "Not found", "no such resource"),
 

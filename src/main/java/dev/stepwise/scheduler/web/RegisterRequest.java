@@ -1,4 +1,5 @@
 package dev.stepwise.scheduler.web;
+
 import java.util.List;
 import java.util.Map;
 
@@ -34,8 +35,8 @@ record RegisterRequest(
 				requiredMode = Schema.RequiredMode.REQUIRED) @NotNull Map<String, Object> scheduler,
 		@Schema(description = "0 (default; -1, PyTorch's default, means the same) or k >= 1 to register the schedule"
 				+ " as already stepped k times without metrics (fast-forward; 422 for schedules that need metrics).",
-				example = "0", minimum = "-1", nullable = true) @JsonProperty("last_epoch") @Min(-1)
-		@Nullable Long lastEpoch) {
+				example = "0", minimum = "-1",
+				nullable = true) @JsonProperty("last_epoch") @Min(-1) @Nullable Long lastEpoch) {
 
 	Registration toRegistration() {
 		return new Registration(this.id, SpecJson.paramGroups(this.paramGroups), SpecJson.scheduler(this.scheduler),

@@ -1,4 +1,5 @@
 package dev.stepwise.scheduler.web;
+
 import java.io.IOException;
 import java.net.URI;
 
@@ -17,8 +18,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Refuses request bodies over the configured size with a 413 problem: at once when
- * {@code Content-Length} says so, or as soon as a body without one grows past the limit (the
- * {@link PayloadTooLargeException} then reaches the API's problem advice).
+ * {@code Content-Length} says so, or as soon as a body without one grows past the limit
+ * (the {@link PayloadTooLargeException} then reaches the API's problem advice).
  */
 class RequestSizeFilter extends OncePerRequestFilter {
 

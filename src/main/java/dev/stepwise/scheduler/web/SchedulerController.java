@@ -1,4 +1,5 @@
 package dev.stepwise.scheduler.web;
+
 import java.net.URI;
 
 import dev.stepwise.scheduler.RegistrationResult;
@@ -47,10 +48,12 @@ class SchedulerController {
 					+ " and stores the state after construction (last_epoch 0, or k after a fast-forward) as the first"
 					+ " history record. Every rank of a job may register the same id: an identical body answers 200.",
 			requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
-					content = @Content(examples = { @ExampleObject(name = "OneCycleLR", value = ApiDocs.REGISTER_ONE_CYCLE),
-							@ExampleObject(name = "ReduceLROnPlateau", value = ApiDocs.REGISTER_PLATEAU),
-							@ExampleObject(name = "HF cosine with warmup", value = ApiDocs.REGISTER_HF_COSINE),
-							@ExampleObject(name = "Warmup then cosine (SequentialLR)", value = ApiDocs.REGISTER_SEQUENTIAL) })))
+					content = @Content(
+							examples = { @ExampleObject(name = "OneCycleLR", value = ApiDocs.REGISTER_ONE_CYCLE),
+									@ExampleObject(name = "ReduceLROnPlateau", value = ApiDocs.REGISTER_PLATEAU),
+									@ExampleObject(name = "HF cosine with warmup", value = ApiDocs.REGISTER_HF_COSINE),
+									@ExampleObject(name = "Warmup then cosine (SequentialLR)",
+											value = ApiDocs.REGISTER_SEQUENTIAL) })))
 	@ApiResponse(responseCode = "201", description = "Registered; Location names the new scheduler.")
 	@ApiResponse(responseCode = "200", description = "Already registered with an identical body.")
 	@ProblemResponses({ ProblemType.MALFORMED_REQUEST, ProblemType.REGISTRATION_CONFLICT, ProblemType.STEP_REFUSED,

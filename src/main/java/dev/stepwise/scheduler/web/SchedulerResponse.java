@@ -1,4 +1,5 @@
 package dev.stepwise.scheduler.web;
+
 import java.time.Instant;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -21,12 +22,12 @@ import io.swagger.v3.oas.annotations.media.Schema;
 @Schema(name = "Scheduler", description = "A registered scheduler.")
 record SchedulerResponse(@Schema(example = "resnet50-run17") String id,
 		@Schema(example = "0") @JsonProperty("last_epoch") long lastEpoch,
-		@ArraySchema(schema = @Schema(implementation = ParamGroupBody.class)) @JsonProperty("param_groups")
-		@JsonRawValue String paramGroups,
+		@ArraySchema(schema = @Schema(
+				implementation = ParamGroupBody.class)) @JsonProperty("param_groups") @JsonRawValue String paramGroups,
 		@Schema(ref = "#/components/schemas/SchedulerSpec",
 				description = "The spec with every default filled in.") @JsonRawValue String scheduler,
-		@ArraySchema(schema = @Schema(implementation = ParamGroupBody.class)) @JsonProperty("initial_param_groups")
-		@JsonRawValue String initialParamGroups,
+		@ArraySchema(schema = @Schema(
+				implementation = ParamGroupBody.class)) @JsonProperty("initial_param_groups") @JsonRawValue String initialParamGroups,
 		@JsonProperty("created_at") Instant createdAt, @JsonProperty("updated_at") Instant updatedAt) {
 
 	static SchedulerResponse of(SchedulerDetails details) {

@@ -20,9 +20,9 @@ import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
 
 /**
- * Builds the OpenAPI schemas of the scheduler spec from the engine's {@link SchedulerCatalogue}:
- * {@code SchedulerSpec} is a {@code oneOf} over one schema per type, with {@code type} as
- * discriminator.
+ * Builds the OpenAPI schemas of the scheduler spec from the engine's
+ * {@link SchedulerCatalogue}: {@code SchedulerSpec} is a {@code oneOf} over one schema
+ * per type, with {@code type} as discriminator.
  */
 final class SchedulerSpecSchemas {
 

@@ -1,4 +1,5 @@
 package dev.stepwise.scheduler.web;
+
 import java.util.List;
 import java.util.Map;
 
@@ -9,8 +10,9 @@ import dev.stepwise.schedule.JsonValues.InvalidValueException;
 import dev.stepwise.schedule.JsonValues;
 
 /**
- * Maps the JSON of requests to the engine's plain-Java form: the scheduler spec (JSON integers as
- * {@code Long}, decimals as {@code Double}, finite numbers only), state documents and param groups.
+ * Maps the JSON of requests to the engine's plain-Java form: the scheduler spec (JSON
+ * integers as {@code Long}, decimals as {@code Double}, finite numbers only), state
+ * documents and param groups.
  */
 final class SpecJson {
 

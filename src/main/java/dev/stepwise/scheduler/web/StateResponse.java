@@ -1,4 +1,5 @@
 package dev.stepwise.scheduler.web;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import dev.stepwise.scheduler.SchedulerPosition;
@@ -6,7 +7,8 @@ import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
- * Where a scheduler stands: the answer of {@code GET .../lr}, resume and state replacement.
+ * Where a scheduler stands: the answer of {@code GET .../lr}, resume and state
+ * replacement.
  *
  * @param id the scheduler id
  * @param lastEpoch PyTorch's {@code last_epoch}
@@ -19,8 +21,7 @@ record StateResponse(@Schema(example = "resnet50-run17") String id,
 		@ArraySchema(schema = @Schema(implementation = ParamGroupBody.class),
 				arraySchema = @Schema(description = "param_groups[i].lr is what optimizer.param_groups[i][\"lr\"] holds"
 						+ " at this point in PyTorch; momentum is the cycled momentum (CyclicLR, OneCycleLR with"
-						+ " cycle_momentum), else the registered one, or null.")) @JsonProperty("param_groups")
-		@JsonRawValue String paramGroups) {
+						+ " cycle_momentum), else the registered one, or null.")) @JsonProperty("param_groups") @JsonRawValue String paramGroups) {
 
 	static StateResponse of(SchedulerPosition position) {
 		return new StateResponse(position.id(), position.lastEpoch(), position.paramGroupsJson());

@@ -1,4 +1,5 @@
 package dev.stepwise.scheduler.web;
+
 import dev.stepwise.scheduler.Limits;
 import dev.stepwise.scheduler.StepCommand;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -9,7 +10,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The body of {@code POST /api/v1/schedulers/{id}/steps}; every field is optional.
  *
- * @param epoch the {@code last_epoch} this step produces, {@code last_epoch + 1} when absent
+ * @param epoch the {@code last_epoch} this step produces, {@code last_epoch + 1} when
+ * absent
  * @param metric the validation metric of this step
  */
 @Schema(name = "StepRequest", description = "One scheduler.step(); every field is optional, the body too.")

@@ -1,4 +1,5 @@
 package dev.stepwise.scheduler.web;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import dev.stepwise.scheduler.StepResult;
@@ -6,7 +7,8 @@ import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
- * The answer to a step: the state it produced, and whether it was answered from the history.
+ * The answer to a step: the state it produced, and whether it was answered from the
+ * history.
  *
  * @param id the scheduler id
  * @param lastEpoch PyTorch's {@code last_epoch} after the step
@@ -16,14 +18,14 @@ import io.swagger.v3.oas.annotations.media.Schema;
 @Schema(name = "StepResult", description = "The state a step produced.")
 record StepResponse(@Schema(example = "resnet50-run17") String id,
 		@Schema(example = "41") @JsonProperty("last_epoch") long lastEpoch,
-		@ArraySchema(schema = @Schema(implementation = ParamGroupBody.class)) @JsonProperty("param_groups")
-		@JsonRawValue String paramGroups,
+		@ArraySchema(schema = @Schema(
+				implementation = ParamGroupBody.class)) @JsonProperty("param_groups") @JsonRawValue String paramGroups,
 		@Schema(description = "true when the epoch had been stepped to before (a retry, another rank): nothing"
 				+ " changed and the recorded state is returned.") boolean replayed) {
 
 	static StepResponse of(StepResult result) {
-		return new StepResponse(result.position().id(), result.position().lastEpoch(), result.position().paramGroupsJson(),
-				result.replayed());
+		return new StepResponse(result.position().id(), result.position().lastEpoch(),
+				result.position().paramGroupsJson(), result.replayed());
 	}
 
 }

@@ -1,4 +1,5 @@
 package dev.stepwise.scheduler.web;
+
 import java.util.Map;
 
 import dev.stepwise.scheduler.CurrentPosition;
@@ -32,8 +33,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The calls a training job makes on its scheduler: a step per optimizer step, the lr every rank must
- * use, and the history, resume and state documents of checkpoints.
+ * The calls a training job makes on its scheduler: a step per optimizer step, the lr
+ * every rank must use, and the history, resume and state documents of checkpoints.
  */
 @RestController
 @RequestMapping(path = "/api/v1/schedulers/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -54,13 +55,14 @@ class TrainingController {
 					+ " state and the history record are written in one transaction before the answer. A step PyTorch"
 					+ " refuses (OneCycleLR past total_steps) is 409 step-refused.",
 			requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = false,
-					content = @Content(schema = @Schema(implementation = StepRequest.class), examples = {
-							@ExampleObject(name = "Next epoch with a metric", value = ApiDocs.STEP_NEXT),
-							@ExampleObject(name = "NaN metric (Python json.dumps)", value = ApiDocs.STEP_NAN),
-							@ExampleObject(name = "Fractional epoch (CosineAnnealingWarmRestarts)",
-									value = ApiDocs.STEP_FRACTIONAL),
-							@ExampleObject(name = "Just step", value = ApiDocs.STEP_IMPLICIT) })))
-	@ApiResponse(responseCode = "200", description = "Stepped (replayed: false) or answered from the history (replayed: true).")
+					content = @Content(schema = @Schema(implementation = StepRequest.class),
+							examples = { @ExampleObject(name = "Next epoch with a metric", value = ApiDocs.STEP_NEXT),
+									@ExampleObject(name = "NaN metric (Python json.dumps)", value = ApiDocs.STEP_NAN),
+									@ExampleObject(name = "Fractional epoch (CosineAnnealingWarmRestarts)",
+											value = ApiDocs.STEP_FRACTIONAL),
+									@ExampleObject(name = "Just step", value = ApiDocs.STEP_IMPLICIT) })))
+	@ApiResponse(responseCode = "200",
+			description = "Stepped (replayed: false) or answered from the history (replayed: true).")
 	@ProblemResponses({ ProblemType.MALFORMED_REQUEST, ProblemType.METRIC_REQUIRED, ProblemType.SCHEDULER_NOT_FOUND,
 			ProblemType.EPOCH_CONFLICT, ProblemType.STEP_REFUSED, ProblemType.INVALID_ARGUMENT,
 			ProblemType.SERVICE_UNAVAILABLE })
@@ -105,8 +107,9 @@ class TrainingController {
 					name = "to_epoch", required = false) @Nullable Double toEpoch,
 			@Parameter(description = "At most this many records, 1 to " + Limits.MAX_HISTORY_LIMIT + ".") @RequestParam(
 					defaultValue = "1000") @Min(1) @Max(Limits.MAX_HISTORY_LIMIT) int limit) {
-		return HistoryResponse.of(this.schedulers.history(id, (fromEpoch != null) ? fromEpoch : Double.NEGATIVE_INFINITY,
-				(toEpoch != null) ? toEpoch : Double.POSITIVE_INFINITY, limit));
+		return HistoryResponse
+			.of(this.schedulers.history(id, (fromEpoch != null) ? fromEpoch : Double.NEGATIVE_INFINITY,
+					(toEpoch != null) ? toEpoch : Double.POSITIVE_INFINITY, limit));
 	}
 
 	@PostMapping(path = "/resume", consumes = MediaType.APPLICATION_JSON_VALUE)

@@ -20,16 +20,16 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Checks {@link Expression} against CPython's own results, recorded in
- * {@code expression/python-cases.tsv} by evaluating each case with {@code /usr/bin/python3}:
- * {@code src/test/python/expression_cases.py} writes the file ({@code --check} compares it).
+ * {@code expression/python-cases.tsv} by evaluating each case with
+ * {@code /usr/bin/python3}: {@code src/test/python/expression_cases.py} writes the file
+ * ({@code --check} compares it).
  */
 class ExpressionPythonCasesTest {
 
 	private static final String RESOURCE = "/expression/python-cases.tsv";
 
 	/** Python exceptions that the parser must raise instead, before any evaluation. */
-	private static final Set<String> PARSE_ERRORS = Set.of("SyntaxError", "IndentationError", "NameError",
-			"TypeError");
+	private static final Set<String> PARSE_ERRORS = Set.of("SyntaxError", "IndentationError", "NameError", "TypeError");
 
 	/** Python exceptions that evaluation must raise, with the same class and message. */
 	private static final Set<String> EVALUATION_ERRORS = Set.of("ZeroDivisionError", "OverflowError", "ValueError");
@@ -69,8 +69,7 @@ class ExpressionPythonCasesTest {
 			String pythonFloat) {
 		String source = unescape(escapedSource);
 		if (PARSE_ERRORS.contains(outcome)) {
-			assertThatExceptionOfType(ExpressionSyntaxException.class)
-				.as("CPython raises %s: %s", outcome, python)
+			assertThatExceptionOfType(ExpressionSyntaxException.class).as("CPython raises %s: %s", outcome, python)
 				.isThrownBy(() -> Expression.parse(source, variable));
 			return;
 		}

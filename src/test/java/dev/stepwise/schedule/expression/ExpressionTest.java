@@ -21,8 +21,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
- * Focused tests for {@link Expression}: rejected constructs and their positions, limits, reuse,
- * and the deliberate departures from CPython.
+ * Focused tests for {@link Expression}: rejected constructs and their positions, limits,
+ * reuse, and the deliberate departures from CPython.
  */
 class ExpressionTest {
 
@@ -133,10 +133,12 @@ class ExpressionTest {
 				Arguments.of("abs", 0, "function 'abs' must be called at position 0"),
 				Arguments.of("pi(2)", 0, "'pi' is not a function at position 0"),
 				Arguments.of("epoch(2)", 0, "'epoch' is not a function at position 0"),
-				Arguments.of("abs(1)(2)", 6, "only min, max, abs, exp, log, sqrt, sin, cos, tan, floor, ceil can be "
-						+ "called at position 6"),
-				Arguments.of("2(3)", 1, "only min, max, abs, exp, log, sqrt, sin, cos, tan, floor, ceil can be "
-						+ "called at position 1"),
+				Arguments.of("abs(1)(2)", 6,
+						"only min, max, abs, exp, log, sqrt, sin, cos, tan, floor, ceil can be "
+								+ "called at position 6"),
+				Arguments.of("2(3)", 1,
+						"only min, max, abs, exp, log, sqrt, sin, cos, tan, floor, ceil can be "
+								+ "called at position 1"),
 				Arguments.of("min(1)", 0, "min() takes at least 2 arguments (1 given) at position 0"),
 				Arguments.of("1 + log(1, 2, 3)", 4, "log() takes 1 or 2 arguments (3 given) at position 4"),
 				Arguments.of("sqrt()", 0, "sqrt() takes exactly one argument (0 given) at position 0"),
@@ -192,8 +194,7 @@ class ExpressionTest {
 		assertThat(Expression.parse("-".repeat(64) + "epoch", "epoch").evaluate(3)).isEqualTo(3.0);
 		assertThat(Expression.parse("not ".repeat(64) + "epoch", "epoch").evaluate(3)).isEqualTo(1.0);
 		assertThat(Expression.parse("epoch ** ".repeat(64) + "epoch", "epoch").evaluate(1)).isEqualTo(1.0);
-		assertThat(Expression.parse("abs(".repeat(64) + "epoch" + ")".repeat(64), "epoch").evaluate(-3))
-			.isEqualTo(3.0);
+		assertThat(Expression.parse("abs(".repeat(64) + "epoch" + ")".repeat(64), "epoch").evaluate(-3)).isEqualTo(3.0);
 	}
 
 	static Stream<Arguments> tooDeeplyNestedSources() {

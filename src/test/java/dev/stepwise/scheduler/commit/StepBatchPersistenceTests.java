@@ -1,4 +1,5 @@
 package dev.stepwise.scheduler.commit;
+
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.util.ArrayList;
@@ -35,9 +36,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Batches of steps committed together, on the configured database (H2 by default, PostgreSQL when
- * {@code STEPWISE_DATABASE_URL} says so): steps of one scheduler in one batch see each other, a step
- * that fails leaves the others alone, and a database error before the commit retries each step alone.
+ * Batches of steps committed together, on the configured database (H2 by default,
+ * PostgreSQL when {@code STEPWISE_DATABASE_URL} says so): steps of one scheduler in one
+ * batch see each other, a step that fails leaves the others alone, and a database error
+ * before the commit retries each step alone.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.NONE)
 @OnEveryDatabase
@@ -48,7 +50,6 @@ class StepBatchPersistenceTests {
 
 	@Autowired
 	private SchedulerService schedulers;
-
 
 	@Autowired
 	private DataSource dataSource;
@@ -67,11 +68,15 @@ class StepBatchPersistenceTests {
 		List<PendingStep> batch = List.of(step(first, null, 0.5), step(second, null, null), step(first, null, 0.25),
 				step(first, 2.0, 0.25), step(first, 1.0, 0.5), step(second, 1.0, 0.75));
 		this.committer.commit(batch);
-		assertThat(result(batch.get(0))).isEqualTo(new StepResult(new SchedulerPosition(first, 1, groups(0.05)), false));
-		assertThat(result(batch.get(1))).isEqualTo(new StepResult(new SchedulerPosition(second, 1, groups(0.05)), false));
-		assertThat(result(batch.get(2))).isEqualTo(new StepResult(new SchedulerPosition(first, 2, groups(0.025)), false));
+		assertThat(result(batch.get(0)))
+			.isEqualTo(new StepResult(new SchedulerPosition(first, 1, groups(0.05)), false));
+		assertThat(result(batch.get(1)))
+			.isEqualTo(new StepResult(new SchedulerPosition(second, 1, groups(0.05)), false));
+		assertThat(result(batch.get(2)))
+			.isEqualTo(new StepResult(new SchedulerPosition(first, 2, groups(0.025)), false));
 		// replays of epochs taken earlier in the same batch
-		assertThat(result(batch.get(3))).isEqualTo(new StepResult(new SchedulerPosition(first, 2, groups(0.025)), true));
+		assertThat(result(batch.get(3)))
+			.isEqualTo(new StepResult(new SchedulerPosition(first, 2, groups(0.025)), true));
 		assertThat(result(batch.get(4))).isEqualTo(new StepResult(new SchedulerPosition(first, 1, groups(0.05)), true));
 		assertThat(failure(batch.get(5))).isInstanceOf(EpochConflictException.class)
 			.hasMessageContaining("was recorded with metric null, not 0.75");
@@ -103,12 +108,14 @@ class StepBatchPersistenceTests {
 		String id = register(Map.of("type", "StepLR", "step_size", 1, "gamma", 0.5));
 		this.schedulers.step(id, new StepCommand(null, null));
 		this.schedulers.step(id, new StepCommand(null, null));
-		// the row goes back to the state of epoch 1 (as a resume on another replica would)
+		// the row goes back to the state of epoch 1 (as a resume on another replica
+		// would)
 		this.schedulers.resume(id, 1);
 		assertThat(this.schedulers.step(id, new StepCommand(null, null)).position())
 			.isEqualTo(new SchedulerPosition(id, 2, groups(0.025)));
 		String document = this.schedulers.stateDocument(id);
-		this.schedulers.replaceState(id, JsonValues.object(this.jsonMapper.readValue(document.replace("0.025", "0.5"), Map.class), "", false));
+		this.schedulers.replaceState(id,
+				JsonValues.object(this.jsonMapper.readValue(document.replace("0.025", "0.5"), Map.class), "", false));
 		assertThat(this.schedulers.step(id, new StepCommand(null, null)).position())
 			.isEqualTo(new SchedulerPosition(id, 3, groups(0.25)));
 	}
@@ -118,12 +125,13 @@ class StepBatchPersistenceTests {
 		String stepping = register(Map.of("type", "StepLR", "step_size", 1, "gamma", 0.5));
 		String oneCycle = register(Map.of("type", "OneCycleLR", "max_lr", 1.0, "total_steps", 2));
 		String unknown = "unknown-" + UUID.randomUUID();
-		List<PendingStep> batch = List.of(step(unknown, null, null), step(stepping, 5.0, null), step(oneCycle, null, null),
-				step(oneCycle, null, null), step(oneCycle, null, null), step(stepping, null, null),
-				step(stepping, 1.5, null));
+		List<PendingStep> batch = List.of(step(unknown, null, null), step(stepping, 5.0, null),
+				step(oneCycle, null, null), step(oneCycle, null, null), step(oneCycle, null, null),
+				step(stepping, null, null), step(stepping, 1.5, null));
 		this.committer.commit(batch);
 		assertThat(failure(batch.get(0))).isInstanceOf(SchedulerNotFoundException.class);
-		assertThat(failure(batch.get(1))).isInstanceOf(EpochConflictException.class).hasMessageContaining("skip epochs");
+		assertThat(failure(batch.get(1))).isInstanceOf(EpochConflictException.class)
+			.hasMessageContaining("skip epochs");
 		assertThat(result(batch.get(2)).position().lastEpoch()).isEqualTo(1);
 		assertThat(result(batch.get(3)).position().lastEpoch()).isEqualTo(2);
 		assertThat(failure(batch.get(4))).isInstanceOf(StepException.class);
@@ -137,7 +145,8 @@ class StepBatchPersistenceTests {
 	void aDatabaseErrorBeforeTheCommitRetriesEachStepAlone() {
 		String broken = register(Map.of("type", "StepLR", "step_size", 1, "gamma", 0.5));
 		String healthy = register(Map.of("type", "StepLR", "step_size", 1, "gamma", 0.5));
-		// a record at the position the next step of `broken` takes: its insert violates the unique key
+		// a record at the position the next step of `broken` takes: its insert violates
+		// the unique key
 		this.jdbc.sql("insert into scheduler_step (scheduler_id, last_epoch, position, metric, state_json,"
 				+ " param_groups_json, recorded_at) select scheduler_id, 1, 1.0, null, state_json, param_groups_json,"
 				+ " recorded_at from scheduler_step where scheduler_id = (select id from scheduler where public_id = ?)")
@@ -166,7 +175,8 @@ class StepBatchPersistenceTests {
 
 	@Test
 	void theHistoryHasOnlyTheIndexesAStepNeeds() throws Exception {
-		// every index on scheduler_step is written by every step: the primary key and (scheduler_id, position)
+		// every index on scheduler_step is written by every step: the primary key and
+		// (scheduler_id, position)
 		Map<String, TreeSet<String>> indexes = new TreeMap<>();
 		try (var connection = this.dataSource.getConnection()) {
 			DatabaseMetaData metaData = connection.getMetaData();

@@ -1,4 +1,5 @@
 package dev.stepwise.scheduler.commit;
+
 import java.util.List;
 import java.util.function.Function;
 
@@ -26,8 +27,8 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.times;
 
 /**
- * When the steps of a batch are answered, and what is retried: nothing before the commit, each step
- * alone after a failure inside the transaction, nothing after a failed commit.
+ * When the steps of a batch are answered, and what is retried: nothing before the commit,
+ * each step alone after a failure inside the transaction, nothing after a failed commit.
  */
 class StepCommitterTests {
 
@@ -36,8 +37,7 @@ class StepCommitterTests {
 
 	private final Transactions transactions = new Transactions();
 
-	private final StepCommitter committer = new StepCommitter(this.batches,
-			new TransactionTemplate(this.transactions));
+	private final StepCommitter committer = new StepCommitter(this.batches, new TransactionTemplate(this.transactions));
 
 	@Test
 	void answersTheStepsOfABatchOnlyAfterItsCommit() {

@@ -1,4 +1,5 @@
 package dev.stepwise.scheduler.commit;
+
 import dev.stepwise.schedule.StepException;
 import dev.stepwise.scheduler.EpochConflictException;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,5 @@
 package dev.stepwise.scheduler.commit;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -26,9 +27,9 @@ import static org.mockito.BDDMockito.willAnswer;
 import static org.mockito.Mockito.mock;
 
 /**
- * The group commit's queue: steps that arrive while a batch commits are committed together in the
- * next one, at most a batch size of them; a failed commit fails only its own steps; stopping commits
- * what is queued.
+ * The group commit's queue: steps that arrive while a batch commits are committed
+ * together in the next one, at most a batch size of them; a failed commit fails only its
+ * own steps; stopping commits what is queued.
  */
 class StepWriterTests {
 
@@ -83,7 +84,8 @@ class StepWriterTests {
 		assertThat(this.batches.get(0)).containsExactly("first");
 		assertThat(this.batches.get(1)).hasSize(4);
 		assertThat(this.batches.get(2)).hasSize(2);
-		assertThat(this.committingThreads).allSatisfy((thread) -> assertThat(thread.getName()).startsWith("step-writer-"));
+		assertThat(this.committingThreads)
+			.allSatisfy((thread) -> assertThat(thread.getName()).startsWith("step-writer-"));
 	}
 
 	@Test
@@ -140,7 +142,8 @@ class StepWriterTests {
 		this.committingThreads.add(Thread.currentThread());
 		this.batches.add(steps.stream().map(PendingStep::schedulerId).toList());
 		for (PendingStep step : steps) {
-			step.settle(PendingStep.Outcome.of(new StepResult(new SchedulerPosition(step.schedulerId(), 1, "[]"), false)));
+			step.settle(
+					PendingStep.Outcome.of(new StepResult(new SchedulerPosition(step.schedulerId(), 1, "[]"), false)));
 		}
 		return null;
 	}

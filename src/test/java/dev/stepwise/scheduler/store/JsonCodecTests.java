@@ -1,4 +1,5 @@
 package dev.stepwise.scheduler.store;
+
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +17,8 @@ import org.springframework.context.annotation.Import;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The JSON documents stored with a scheduler, written and read with the application's JSON mapper.
+ * The JSON documents stored with a scheduler, written and read with the application's
+ * JSON mapper.
  */
 @JsonTest
 @Import(SystemConfiguration.class)
@@ -34,7 +36,8 @@ class JsonCodecTests {
 		state.put("T_cur", 1.0);
 		state.put("_last_lr", Arrays.asList(0.5, Double.NaN));
 		String json = codec.write(state);
-		assertThat(json).isEqualTo("{\"last_epoch\":12,\"best\":\"Infinity\",\"T_cur\":1.0,\"_last_lr\":[0.5,\"NaN\"]}");
+		assertThat(json)
+			.isEqualTo("{\"last_epoch\":12,\"best\":\"Infinity\",\"T_cur\":1.0,\"_last_lr\":[0.5,\"NaN\"]}");
 		Map<String, Object> read = codec.readDocument(json);
 		assertThat(read.get("last_epoch")).isInstanceOf(Long.class);
 		assertThat(read.get("T_cur")).isInstanceOf(Double.class);

@@ -17,8 +17,8 @@ import org.springframework.util.unit.DataSize;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A parsed state serves only the very document it was parsed from (or written as); a compiled
- * schedule serves its registration; both stay within their capacity.
+ * A parsed state serves only the very document it was parsed from (or written as); a
+ * compiled schedule serves its registration; both stay within their capacity.
  */
 class SchedulerCacheTests {
 

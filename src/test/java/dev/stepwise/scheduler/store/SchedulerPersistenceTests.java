@@ -1,4 +1,5 @@
 package dev.stepwise.scheduler.store;
+
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -21,9 +22,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The JPA mappings and repository queries of schedulers and their history on the configured database
- * (H2 by default, PostgreSQL when {@code STEPWISE_DATABASE_URL} says so). The JDBC side of each table
- * is checked against them in {@link SchedulerTableTests} and {@link SchedulerStepTableTests}.
+ * The JPA mappings and repository queries of schedulers and their history on the
+ * configured database (H2 by default, PostgreSQL when {@code STEPWISE_DATABASE_URL} says
+ * so). The JDBC side of each table is checked against them in {@link SchedulerTableTests}
+ * and {@link SchedulerStepTableTests}.
  */
 @DataJpaTest
 @OnEveryDatabase
@@ -44,7 +46,8 @@ class SchedulerPersistenceTests {
 	@Test
 	void schedulerRoundTripsWithItsState() {
 		SchedulerEntity saved = register(snapshot(0, 0.0));
-		saved.moveTo(new Snapshot(1, 1.0, "{\"last_epoch\":1,\"best\":\"Infinity\"}", "[{\"lr\":0.01,\"momentum\":null}]"),
+		saved.moveTo(
+				new Snapshot(1, 1.0, "{\"last_epoch\":1,\"best\":\"Infinity\"}", "[{\"lr\":0.01,\"momentum\":null}]"),
 				now());
 		flushAndClear();
 		SchedulerEntity found = this.schedulers.findByPublicId(saved.getPublicId()).orElseThrow();
@@ -89,7 +92,8 @@ class SchedulerPersistenceTests {
 		flushAndClear();
 		assertThat(this.steps.findRows(scheduler.getId(), 2, 4, Limit.of(10))).extracting(HistoryEntry::position)
 			.containsExactly(2.0, 2.5, 3.0, 4.0);
-		assertThat(this.steps.findRows(scheduler.getId(), Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, Limit.of(3)))
+		assertThat(
+				this.steps.findRows(scheduler.getId(), Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, Limit.of(3)))
 			.extracting(HistoryEntry::position)
 			.containsExactly(0.0, 1.0, 2.0);
 	}

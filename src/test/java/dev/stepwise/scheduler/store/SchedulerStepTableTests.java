@@ -23,9 +23,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The {@code scheduler_step} table (the history) is mapped twice, by JPA ({@link SchedulerStepEntity})
- * and in plain JDBC ({@link SchedulerStepRows}, the hot path of steps): a record written through either
- * mapping reads back identically through the other, non-finite and absent metrics included.
+ * The {@code scheduler_step} table (the history) is mapped twice, by JPA
+ * ({@link SchedulerStepEntity}) and in plain JDBC ({@link SchedulerStepRows}, the hot
+ * path of steps): a record written through either mapping reads back identically through
+ * the other, non-finite and absent metrics included.
  */
 @DataJpaTest
 @OnEveryDatabase

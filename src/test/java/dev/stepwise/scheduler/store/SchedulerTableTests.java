@@ -22,9 +22,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The {@code scheduler} table is mapped twice, by JPA ({@link SchedulerEntity}) and in plain JDBC
- * ({@link SchedulerRows}, the hot paths): a row written through either mapping reads back identically
- * through the other.
+ * The {@code scheduler} table is mapped twice, by JPA ({@link SchedulerEntity}) and in
+ * plain JDBC ({@link SchedulerRows}, the hot paths): a row written through either mapping
+ * reads back identically through the other.
  */
 @DataJpaTest
 @OnEveryDatabase
@@ -55,7 +55,8 @@ class SchedulerTableTests {
 				(statements) -> rows.lock(statements, saved.getPublicId()).orElseThrow());
 		assertThat(locked).isEqualTo(new SchedulerRows.Locked(saved.getId(), saved.getCreatedAt(), 7, 7.5,
 				"{\"last_epoch\":7,\"T_cur\":7.5}"));
-		SchedulerCache.Source source = BatchStatements.run(jdbc(), (statements) -> rows.source(statements, saved.getId()));
+		SchedulerCache.Source source = BatchStatements.run(jdbc(),
+				(statements) -> rows.source(statements, saved.getId()));
 		assertThat(source).isEqualTo(new SchedulerCache.Source(registered().requestJson(), GROUPS));
 		assertThat(rows.current("missing-" + UUID.randomUUID())).isEmpty();
 	}

@@ -1,4 +1,5 @@
 package dev.stepwise.scheduler.web;
+
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
@@ -14,8 +15,8 @@ import org.springframework.context.annotation.Import;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 
 /**
- * A {@link WebMvcTest} of the API's controllers, problem advice and request-size filter, with the
- * services mocked; every test class using it shares one context.
+ * A {@link WebMvcTest} of the API's controllers, problem advice and request-size filter,
+ * with the services mocked; every test class using it shares one context.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

@@ -1,4 +1,5 @@
 package dev.stepwise.scheduler.web;
+
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,8 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The JSON of requests and responses: integers and decimals stay apart on the way to the engine,
- * non-finite numbers are read as Python writes them and written as strings.
+ * The JSON of requests and responses: integers and decimals stay apart on the way to the
+ * engine, non-finite numbers are read as Python writes them and written as strings.
  */
 @JsonTest
 @Import(SystemConfiguration.class)
@@ -99,8 +100,10 @@ class JsonMappingTests {
 
 	@Test
 	void stateIsWrittenWithItsStoredParamGroups() throws Exception {
-		assertThat(this.state.write(StateResponse.of(new SchedulerPosition("a", 3, "[{\"lr\":1.0E-4,\"momentum\":null}]"))))
-			.isStrictlyEqualToJson("{\"id\": \"a\", \"last_epoch\": 3, \"param_groups\": [{\"lr\": 0.0001, \"momentum\": null}]}");
+		assertThat(this.state
+			.write(StateResponse.of(new SchedulerPosition("a", 3, "[{\"lr\":1.0E-4,\"momentum\":null}]"))))
+			.isStrictlyEqualToJson(
+					"{\"id\": \"a\", \"last_epoch\": 3, \"param_groups\": [{\"lr\": 0.0001, \"momentum\": null}]}");
 	}
 
 	@Test
@@ -108,10 +111,11 @@ class JsonMappingTests {
 		Instant at = Instant.parse("2026-01-02T03:04:05.123456Z");
 		HistoryPage page = new HistoryPage(List.of(new HistoryEntry(10, 10, Double.NEGATIVE_INFINITY, "[]", at),
 				new HistoryEntry(10, 10.5, 0.25, "[]", at)), 11.0);
-		assertThat(this.history.write(HistoryResponse.of(page))).isStrictlyEqualToJson("""
-				{"items": [{"epoch": 10, "param_groups": [], "metric": "-Infinity", "recorded_at": "2026-01-02T03:04:05.123456Z"},
-				           {"epoch": 10.5, "param_groups": [], "metric": 0.25, "recorded_at": "2026-01-02T03:04:05.123456Z"}],
-				 "next_from_epoch": 11}""");
+		assertThat(this.history.write(HistoryResponse.of(page))).isStrictlyEqualToJson(
+				"""
+						{"items": [{"epoch": 10, "param_groups": [], "metric": "-Infinity", "recorded_at": "2026-01-02T03:04:05.123456Z"},
+						           {"epoch": 10.5, "param_groups": [], "metric": 0.25, "recorded_at": "2026-01-02T03:04:05.123456Z"}],
+						 "next_from_epoch": 11}""");
 	}
 
 }

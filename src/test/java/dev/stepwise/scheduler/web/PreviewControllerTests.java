@@ -1,4 +1,5 @@
 package dev.stepwise.scheduler.web;
+
 import java.util.Arrays;
 import java.util.List;
 
@@ -68,8 +69,8 @@ class PreviewControllerTests {
 		willThrow(new InvalidRequestException("steps", "too large")).given(this.previews).preview(any());
 		assertField(preview("{\"param_groups\": [{\"lr\": 1}], \"scheduler\": {}, \"steps\": 1}"), 422, "steps",
 				"too large");
-		willThrow(new InvalidScheduleException(InvalidScheduleException.Kind.MALFORMED, "scheduler.type",
-				"unknown type"))
+		willThrow(
+				new InvalidScheduleException(InvalidScheduleException.Kind.MALFORMED, "scheduler.type", "unknown type"))
 			.given(this.previews)
 			.preview(any());
 		assertField(preview("{\"param_groups\": [{\"lr\": 1}], \"scheduler\": {}, \"steps\": 1}"), 400,

@@ -1,4 +1,5 @@
 package dev.stepwise.scheduler.web;
+
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.MediaType;
@@ -27,7 +28,10 @@ final class ProblemAssertions {
 		assertThat(result).bodyJson().extractingPath("$.status").isEqualTo(status);
 	}
 
-	/** The response is a problem with {@code status} whose first error names {@code field}. */
+	/**
+	 * The response is a problem with {@code status} whose first error names
+	 * {@code field}.
+	 */
 	static void assertField(MvcTestResult result, int status, String field, @Nullable String message) {
 		assertThat(result).hasStatus(status).hasContentType(MediaType.APPLICATION_PROBLEM_JSON);
 		assertThat(result).bodyJson().extractingPath("$.errors[0].field").isEqualTo(field);

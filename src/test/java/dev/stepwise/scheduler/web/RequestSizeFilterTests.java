@@ -1,4 +1,5 @@
 package dev.stepwise.scheduler.web;
+
 import java.io.InputStream;
 
 import dev.stepwise.scheduler.web.RequestSizeFilter.PayloadTooLargeException;

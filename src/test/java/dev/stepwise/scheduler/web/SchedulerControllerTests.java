@@ -1,4 +1,5 @@
 package dev.stepwise.scheduler.web;
+
 import java.time.Instant;
 import java.util.List;
 
@@ -33,7 +34,8 @@ import static org.mockito.BDDMockito.then;
 import static org.mockito.BDDMockito.willThrow;
 
 /**
- * Registration, reading, listing and deletion over HTTP, and the problems of every failure.
+ * Registration, reading, listing and deletion over HTTP, and the problems of every
+ * failure.
  */
 @ApiSliceTest
 class SchedulerControllerTests {
@@ -101,11 +103,14 @@ class SchedulerControllerTests {
 
 	@Test
 	void invalidSchedulerValueIs422WithEveryError() {
-		given(this.schedulers.register(any())).willThrow(new InvalidScheduleException(InvalidScheduleException.Kind.INVALID,
-				List.of(new FieldError("scheduler.factor", "must be < 1.0"), new FieldError("scheduler.mode", "unknown"))));
+		given(this.schedulers.register(any()))
+			.willThrow(new InvalidScheduleException(InvalidScheduleException.Kind.INVALID, List
+				.of(new FieldError("scheduler.factor", "must be < 1.0"), new FieldError("scheduler.mode", "unknown"))));
 		MvcTestResult result = register(VALID);
 		assertProblem(result, 422, "invalid-argument");
-		assertThat(result).bodyJson().extractingPath("$.errors[*].field").asArray()
+		assertThat(result).bodyJson()
+			.extractingPath("$.errors[*].field")
+			.asArray()
 			.containsExactly("scheduler.factor", "scheduler.mode");
 	}
 
@@ -113,7 +118,10 @@ class SchedulerControllerTests {
 	void malformedJsonIs400() {
 		MvcTestResult result = register("{\"param_groups\": [");
 		assertProblem(result, 400, "malformed-request");
-		assertThat(result).bodyJson().extractingPath("$.detail").asString().startsWith("The request body is not valid JSON")
+		assertThat(result).bodyJson()
+			.extractingPath("$.detail")
+			.asString()
+			.startsWith("The request body is not valid JSON")
 			.doesNotContain("Source");
 	}
 
@@ -147,8 +155,8 @@ class SchedulerControllerTests {
 	void missingFieldIs400() {
 		assertField(register("{\"scheduler\": {\"type\": \"StepLR\"}}"), 400, "param_groups", "is required");
 		assertField(register("{\"param_groups\": [{\"lr\": 0.1}]}"), 400, "scheduler", "is required");
-		assertField(register("{\"param_groups\": [{\"momentum\": 0.1}], \"scheduler\": {}}"), 400,
-				"param_groups[0].lr", "is required");
+		assertField(register("{\"param_groups\": [{\"momentum\": 0.1}], \"scheduler\": {}}"), 400, "param_groups[0].lr",
+				"is required");
 	}
 
 	@Test
@@ -162,13 +170,14 @@ class SchedulerControllerTests {
 		assertField(register("{\"param_groups\": [], \"scheduler\": {}}"), 422, "param_groups", null);
 		assertField(register("{\"param_groups\": [{\"lr\": -0.1}], \"scheduler\": {}}"), 422, "param_groups[0].lr",
 				null);
-		assertField(register("{\"param_groups\": [{\"lr\": Infinity}], \"scheduler\": {}}"), 422,
-				"param_groups[0].lr", null);
+		assertField(register("{\"param_groups\": [{\"lr\": Infinity}], \"scheduler\": {}}"), 422, "param_groups[0].lr",
+				null);
 		assertField(register("{\"param_groups\": [{\"lr\": 0.1, \"momentum\": NaN}], \"scheduler\": {}}"), 422,
 				"param_groups[0].momentum", "must be a finite number");
 		assertField(register("{\"id\": \"-bad\", \"param_groups\": [{\"lr\": 0.1}], \"scheduler\": {}}"), 422, "id",
 				null);
-		assertField(register("{\"id\": \"" + "a".repeat(129) + "\", \"param_groups\": [{\"lr\": 0.1}], \"scheduler\": {}}"),
+		assertField(
+				register("{\"id\": \"" + "a".repeat(129) + "\", \"param_groups\": [{\"lr\": 0.1}], \"scheduler\": {}}"),
 				422, "id", null);
 		assertField(register("{\"param_groups\": [{\"lr\": 0.1}], \"scheduler\": {}, \"last_epoch\": -2}"), 422,
 				"last_epoch", null);
@@ -184,11 +193,14 @@ class SchedulerControllerTests {
 	void nonFiniteOrHugeSchedulerArgumentsAre422() {
 		assertField(register("{\"param_groups\": [{\"lr\": 0.1}], \"scheduler\": {\"type\": \"ExponentialLR\","
 				+ " \"gamma\": NaN}}"), 422, "scheduler.gamma", "must be a finite number");
-		assertField(register("{\"param_groups\": [{\"lr\": 0.1}], \"scheduler\": {\"type\": \"StepLR\","
-				+ " \"step_size\": 123456789012345678901234567890}}"), 422, "scheduler.step_size", "integer out of range");
-		assertField(register("{\"param_groups\": [{\"lr\": 0.1}], \"scheduler\": {\"type\": \"SequentialLR\","
-				+ " \"schedulers\": [{\"type\": \"ExponentialLR\", \"gamma\": -Infinity}]}}"), 422,
-				"scheduler.schedulers[0].gamma", "must be a finite number");
+		assertField(
+				register("{\"param_groups\": [{\"lr\": 0.1}], \"scheduler\": {\"type\": \"StepLR\","
+						+ " \"step_size\": 123456789012345678901234567890}}"),
+				422, "scheduler.step_size", "integer out of range");
+		assertField(
+				register("{\"param_groups\": [{\"lr\": 0.1}], \"scheduler\": {\"type\": \"SequentialLR\","
+						+ " \"schedulers\": [{\"type\": \"ExponentialLR\", \"gamma\": -Infinity}]}}"),
+				422, "scheduler.schedulers[0].gamma", "must be a finite number");
 	}
 
 	@Test
@@ -200,7 +212,8 @@ class SchedulerControllerTests {
 
 	@Test
 	void notJsonIs415AndWrongMethodIs405AndUnacceptableIs406() {
-		assertProblem(this.mvc.post().uri("/api/v1/schedulers").contentType(MediaType.TEXT_PLAIN).content("x").exchange(),
+		assertProblem(
+				this.mvc.post().uri("/api/v1/schedulers").contentType(MediaType.TEXT_PLAIN).content("x").exchange(),
 				415, "unsupported-media-type");
 		MvcTestResult wrongMethod = this.mvc.put().uri("/api/v1/schedulers").exchange();
 		assertProblem(wrongMethod, 405, "method-not-allowed");

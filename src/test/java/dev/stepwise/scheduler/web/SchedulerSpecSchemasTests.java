@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The OpenAPI schema of every scheduler type is its declaration in the engine's catalogue.
+ * The OpenAPI schema of every scheduler type is its declaration in the engine's
+ * catalogue.
  */
 class SchedulerSpecSchemasTests {
 
@@ -44,7 +45,10 @@ class SchedulerSpecSchemasTests {
 		assertThat(new ArrayList<>(schema.getProperties().keySet())).isEqualTo(expected);
 		assertThat(schema.getProperties().get("type").getEnum()).containsExactly(type.name());
 		Set<String> required = new HashSet<>(Set.of("type"));
-		type.arguments().stream().filter(KeywordArgument::required).forEach((argument) -> required.add(argument.name()));
+		type.arguments()
+			.stream()
+			.filter(KeywordArgument::required)
+			.forEach((argument) -> required.add(argument.name()));
 		assertThat(schema.getRequired()).containsExactlyInAnyOrderElementsOf(required);
 		assertThat(schema.getAdditionalProperties()).isEqualTo(Boolean.FALSE);
 		assertThat(schema.getDescription()).isEqualTo(type.description());
@@ -56,9 +60,12 @@ class SchedulerSpecSchemasTests {
 		Schema<?> schema = schema(type);
 		for (KeywordArgument argument : type.arguments()) {
 			Schema<?> property = schema.getProperties().get(argument.name());
-			assertThat(sameValue(property.getDefault(), argument.defaultValue())).as(type.name() + "." + argument.name()
-					+ ": default " + property.getDefault() + ", declared " + argument.defaultValue()).isTrue();
-			assertThat(property.getDescription()).as(type.name() + "." + argument.name()).startsWith(argument.meaning());
+			assertThat(sameValue(property.getDefault(), argument.defaultValue()))
+				.as(type.name() + "." + argument.name() + ": default " + property.getDefault() + ", declared "
+						+ argument.defaultValue())
+				.isTrue();
+			assertThat(property.getDescription()).as(type.name() + "." + argument.name())
+				.startsWith(argument.meaning());
 			if (argument.required()) {
 				assertThat(property.getDescription()).endsWith(" Required.");
 			}
@@ -76,15 +83,20 @@ class SchedulerSpecSchemasTests {
 	@Test
 	void specIsOneOfEveryTypeInCatalogueOrder() {
 		Schema<?> spec = COMPONENTS.getSchemas().get(SchedulerSpecSchemas.SPEC);
-		List<String> refs = SchedulerCatalogue.names().stream()
+		List<String> refs = SchedulerCatalogue.names()
+			.stream()
 			.map((name) -> "#/components/schemas/SchedulerSpec." + name)
 			.toList();
 		assertThat(spec.getOneOf()).extracting(Schema::get$ref).isEqualTo(refs);
-		assertThat(new ArrayList<>(spec.getDiscriminator().getMapping().keySet())).isEqualTo(SchedulerCatalogue.names());
+		assertThat(new ArrayList<>(spec.getDiscriminator().getMapping().keySet()))
+			.isEqualTo(SchedulerCatalogue.names());
 		assertThat(spec.getDiscriminator().getPropertyName()).isEqualTo("type");
 	}
 
-	/** The schemas hold number defaults as BigDecimal, Double or Integer: compare values, ints with ints. */
+	/**
+	 * The schemas hold number defaults as BigDecimal, Double or Integer: compare values,
+	 * ints with ints.
+	 */
 	private static boolean sameValue(@Nullable Object schemaDefault, @Nullable Object declared) {
 		if (schemaDefault instanceof Number actual && declared instanceof Number expected) {
 			boolean decimal = actual instanceof BigDecimal || actual instanceof Double;

@@ -1,4 +1,5 @@
 package dev.stepwise.scheduler.web;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,8 @@ import static org.mockito.BDDMockito.then;
 @ApiSliceTest
 class TrainingControllerCheckpointTests {
 
-	private static final SchedulerPosition STATE = new SchedulerPosition("run-1", 40, "[{\"lr\":0.5,\"momentum\":null}]");
+	private static final SchedulerPosition STATE = new SchedulerPosition("run-1", 40,
+			"[{\"lr\":0.5,\"momentum\":null}]");
 
 	@Autowired
 	private MockMvcTester mvc;
@@ -44,10 +46,9 @@ class TrainingControllerCheckpointTests {
 	@Test
 	void historyAnswersItemsInOrderWithTheNextEpoch() {
 		Instant at = Instant.parse("2026-01-02T03:04:05Z");
-		given(this.schedulers.history("run-1", 10.0, Double.POSITIVE_INFINITY, 2)).willReturn(new HistoryPage(
-				List.of(new HistoryEntry(10, 10.0, Double.NaN, "[{\"lr\":1.0,\"momentum\":null}]", at),
-						new HistoryEntry(10, 10.25, null, "[{\"lr\":0.9,\"momentum\":null}]", at)),
-				10.5));
+		given(this.schedulers.history("run-1", 10.0, Double.POSITIVE_INFINITY, 2)).willReturn(
+				new HistoryPage(List.of(new HistoryEntry(10, 10.0, Double.NaN, "[{\"lr\":1.0,\"momentum\":null}]", at),
+						new HistoryEntry(10, 10.25, null, "[{\"lr\":0.9,\"momentum\":null}]", at)), 10.5));
 		assertThat(this.mvc.get().uri("/api/v1/schedulers/run-1/history?from_epoch=10&limit=2").exchange())
 			.hasStatusOk()
 			.bodyJson()
@@ -89,7 +90,8 @@ class TrainingControllerCheckpointTests {
 		given(this.schedulers.resume("run-1", 40)).willReturn(STATE);
 		assertThat(resume("{\"last_epoch\": 40}")).hasStatusOk()
 			.bodyJson()
-			.isStrictlyEqualTo("{\"id\": \"run-1\", \"last_epoch\": 40, \"param_groups\": [{\"lr\": 0.5, \"momentum\": null}]}");
+			.isStrictlyEqualTo(
+					"{\"id\": \"run-1\", \"last_epoch\": 40, \"param_groups\": [{\"lr\": 0.5, \"momentum\": null}]}");
 	}
 
 	@Test

@@ -1,4 +1,5 @@
 package dev.stepwise.scheduler.web;
+
 import dev.stepwise.schedule.StepException;
 import dev.stepwise.scheduler.EpochConflictException;
 import dev.stepwise.scheduler.SchedulerNotFoundException;
@@ -32,7 +33,8 @@ import static org.mockito.BDDMockito.willThrow;
 @ApiSliceTest
 class TrainingControllerStepTests {
 
-	private static final SchedulerPosition STATE = new SchedulerPosition("run-1", 41, "[{\"lr\":0.0125,\"momentum\":0.9}]");
+	private static final SchedulerPosition STATE = new SchedulerPosition("run-1", 41,
+			"[{\"lr\":0.0125,\"momentum\":0.9}]");
 
 	@Autowired
 	private MockMvcTester mvc;
@@ -101,7 +103,8 @@ class TrainingControllerStepTests {
 
 	@Test
 	void gapIs409NamingTheExpectedEpoch() {
-		given(this.steps.step(eq("run-1"), any())).willThrow(new EpochConflictException("Epoch 50 would skip epochs", 41, 42L));
+		given(this.steps.step(eq("run-1"), any()))
+			.willThrow(new EpochConflictException("Epoch 50 would skip epochs", 41, 42L));
 		MvcTestResult result = step("{\"epoch\": 50}");
 		assertProblem(result, 409, "epoch-conflict");
 		assertThat(result).bodyJson().extractingPath("$.expected_epoch").isEqualTo(42);
