@@ -16,7 +16,7 @@ import dev.stepwise.schedule.NodeState.Progress;
  * @see <a href=
  * "https://github.com/pytorch/pytorch/blob/main/torch/optim/lr_scheduler.py">LRScheduler</a>
  */
-sealed interface Chainable extends Scheduler permits LambdaLR, MultiplicativeLR, StepLR, MultiStepLR, ConstantLR,
+sealed interface Chainable extends LrScheduler permits LambdaLR, MultiplicativeLR, StepLR, MultiStepLR, ConstantLR,
 		LinearLR, ExponentialLR, PolynomialLR, CosineAnnealingLR, CyclicLR, OneCycleLR {
 
 	/**

@@ -22,7 +22,7 @@ import static dev.stepwise.schedule.KeywordArgument.required;
  * @see <a href=
  * "https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.ChainedScheduler.html">torch.optim.lr_scheduler.ChainedScheduler</a>
  */
-record ChainedScheduler(List<Scheduler> children, Map<String, @Nullable Object> arguments) implements Composite {
+record ChainedScheduler(List<LrScheduler> children, Map<String, @Nullable Object> arguments) implements Composite {
 
 	static final SchedulerType TYPE = SchedulerType.torch("ChainedScheduler",
 			"Steps every scheduler at every step, in list order; their effects compose.",

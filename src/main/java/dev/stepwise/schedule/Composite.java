@@ -10,14 +10,14 @@ import java.util.Map;
  * {@code _initial_step()} that is a plain {@code step()} (their own {@code step} ignores
  * the initial mode).
  */
-sealed interface Composite extends Scheduler permits SequentialLR, ChainedScheduler {
+sealed interface Composite extends LrScheduler permits SequentialLR, ChainedScheduler {
 
 	/** The nested schedulers, in order. */
-	List<Scheduler> children();
+	List<LrScheduler> children();
 
 	@Override
 	default boolean cyclesMomentum() {
-		return children().stream().anyMatch(Scheduler::cyclesMomentum);
+		return children().stream().anyMatch(LrScheduler::cyclesMomentum);
 	}
 
 	@Override
@@ -45,7 +45,7 @@ sealed interface Composite extends Scheduler permits SequentialLR, ChainedSchedu
 	 */
 	default List<NodeState> constructChildren(Optimizer optimizer) {
 		List<NodeState> states = new ArrayList<>(children().size());
-		for (Scheduler child : children()) {
+		for (LrScheduler child : children()) {
 			states.add(child.construct(optimizer));
 		}
 		return List.copyOf(states);

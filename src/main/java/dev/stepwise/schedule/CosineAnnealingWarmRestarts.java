@@ -31,7 +31,7 @@ import static dev.stepwise.schedule.KeywordArgument.required;
  * "https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.CosineAnnealingWarmRestarts.html">torch.optim.lr_scheduler.CosineAnnealingWarmRestarts</a>
  */
 record CosineAnnealingWarmRestarts(long t0, long tMult, double etaMin,
-		Map<String, @Nullable Object> arguments) implements Scheduler {
+		Map<String, @Nullable Object> arguments) implements LrScheduler {
 
 	static final SchedulerType TYPE = SchedulerType.torch("CosineAnnealingWarmRestarts",
 			"Cosine annealing with warm restarts every T_i steps; also takes fractional epochs.",

@@ -131,7 +131,7 @@ final class HuggingFaceSchedules {
 	 * Builds the named schedule; {@code firstLr} is HF's
 	 * {@code optimizer.defaults["lr"]}.
 	 */
-	static Scheduler read(String name, ArgumentReader arguments, double firstLr) {
+	static LrScheduler read(String name, ArgumentReader arguments, double firstLr) {
 		EpochFunction function = switch (name) {
 			case "constant" -> (t) -> 1.0;
 			case "constant_with_warmup" -> constantWithWarmup(arguments);

@@ -37,7 +37,7 @@ import static dev.stepwise.schedule.KeywordArgument.optional;
  */
 record ReduceLROnPlateau(String type, boolean maximize, double factor, long patience, double threshold,
 		boolean relative, long cooldown, double[] minLrs, double eps,
-		Map<String, @Nullable Object> arguments) implements Scheduler {
+		Map<String, @Nullable Object> arguments) implements LrScheduler {
 
 	/**
 	 * The arguments of ReduceLROnPlateau, also Hugging Face's

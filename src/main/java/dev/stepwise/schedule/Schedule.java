@@ -37,11 +37,11 @@ public final class Schedule {
 	/** The most children of one SequentialLR or ChainedScheduler. */
 	public static final int MAX_CHILDREN = 64;
 
-	private final Scheduler scheduler;
+	private final LrScheduler scheduler;
 
 	private final ScheduleState initial;
 
-	private Schedule(Scheduler scheduler, ScheduleState initial) {
+	private Schedule(LrScheduler scheduler, ScheduleState initial) {
 		this.scheduler = scheduler;
 		this.initial = initial;
 	}
@@ -59,7 +59,7 @@ public final class Schedule {
 	 */
 	public static Schedule of(Map<String, ?> spec, List<ParamGroup> groups) {
 		GroupArrays registered = registeredGroups(groups);
-		Scheduler scheduler = SchedulerFactory
+		LrScheduler scheduler = SchedulerFactory
 			.read(new ArgumentReader(spec, "scheduler", groups.size(), groups.get(0).lr()));
 		boolean[] report = new boolean[groups.size()];
 		for (int i = 0; i < report.length; i++) {

@@ -6,7 +6,7 @@ import java.util.List;
 import dev.stepwise.schedule.InvalidScheduleException.Kind;
 
 /**
- * Builds a {@link Scheduler} from its JSON arguments, dispatching on {@code type}.
+ * Builds an {@link LrScheduler} from its JSON arguments, dispatching on {@code type}.
  */
 final class SchedulerFactory {
 
@@ -14,9 +14,9 @@ final class SchedulerFactory {
 	}
 
 	/** Reads one scheduler object. */
-	static Scheduler read(ArgumentReader arguments) {
+	static LrScheduler read(ArgumentReader arguments) {
 		SchedulerType type = arguments.type();
-		Scheduler scheduler = switch (type.name()) {
+		LrScheduler scheduler = switch (type.name()) {
 			case "LambdaLR" -> LambdaLR.read(arguments);
 			case "MultiplicativeLR" -> MultiplicativeLR.read(arguments);
 			case "StepLR" -> StepLR.read(arguments);
@@ -40,14 +40,14 @@ final class SchedulerFactory {
 	}
 
 	/** The children of a composite: at least one, none a ReduceLROnPlateau. */
-	static List<Scheduler> children(ArgumentReader parent, List<ArgumentReader> childArguments, String type) {
+	static List<LrScheduler> children(ArgumentReader parent, List<ArgumentReader> childArguments, String type) {
 		if (childArguments.isEmpty()) {
 			throw parent.invalid("schedulers", type + " expects at least one scheduler, but got no scheduler.");
 		}
-		List<Scheduler> children = new ArrayList<>(childArguments.size());
+		List<LrScheduler> children = new ArrayList<>(childArguments.size());
 		List<Object> normalized = new ArrayList<>(childArguments.size());
 		for (int i = 0; i < childArguments.size(); i++) {
-			Scheduler child = read(childArguments.get(i));
+			LrScheduler child = read(childArguments.get(i));
 			if (child.requiresMetric()) {
 				throw new InvalidScheduleException(Kind.INVALID, parent.field("schedulers[" + i + "]"),
 						type + " does not support `ReduceLROnPlateau` scheduler as it requires additional kwargs to be "

@@ -29,7 +29,7 @@ import static dev.stepwise.schedule.KeywordArgument.required;
  * @see <a href=
  * "https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.SequentialLR.html">torch.optim.lr_scheduler.SequentialLR</a>
  */
-record SequentialLR(List<Scheduler> children, long[] milestones,
+record SequentialLR(List<LrScheduler> children, long[] milestones,
 		Map<String, @Nullable Object> arguments) implements Composite {
 
 	/**
@@ -47,7 +47,7 @@ record SequentialLR(List<Scheduler> children, long[] milestones,
 	static SequentialLR read(ArgumentReader arguments) {
 		List<ArgumentReader> childArguments = arguments.schedulers("schedulers");
 		long[] milestones = arguments.integers("milestones");
-		List<Scheduler> children = SchedulerFactory.children(arguments, childArguments, "SequentialLR");
+		List<LrScheduler> children = SchedulerFactory.children(arguments, childArguments, "SequentialLR");
 		for (int i = 1; i < children.size(); i++) {
 			if (children.get(i).composite()) {
 				throw arguments.invalid("schedulers[" + i + "]", "a nested " + children.get(i).type()
@@ -85,7 +85,7 @@ record SequentialLR(List<Scheduler> children, long[] milestones,
 		long epoch = current.lastEpoch() + 1;
 		int index = Py.bisectRight(this.milestones, epoch);
 		List<NodeState> states = new ArrayList<>(current.children());
-		Scheduler child = this.children.get(index);
+		LrScheduler child = this.children.get(index);
 		if (index > 0 && this.milestones[index - 1] == epoch) {
 			states.set(index, child.restart(states.get(index), optimizer));
 		}

@@ -168,6 +168,43 @@ class ArchitectureTests {
 			.areAnnotatedWith(Service.class))).isTrue();
 	}
 
+	@Test
+	void noTwoTypesDifferByALetter() {
+		List<String> names = PRODUCTION.stream()
+			.filter((javaClass) -> javaClass.isTopLevelClass() && !javaClass.getSimpleName().equals("package-info"))
+			.map((javaClass) -> javaClass.getSimpleName())
+			.distinct()
+			.sorted()
+			.toList();
+		List<String> confusable = new java.util.ArrayList<>();
+		for (int i = 0; i < names.size(); i++) {
+			for (int j = i + 1; j < names.size(); j++) {
+				if (oneEditApart(names.get(i), names.get(j))) {
+					confusable.add(names.get(i) + " ~ " + names.get(j));
+				}
+			}
+		}
+		assertThat(names).hasSizeGreaterThan(50);
+		assertThat(confusable).isEmpty();
+		assertThat(oneEditApart("ScheduleState", "SchedulerState")).isTrue();
+	}
+
+	/** Whether one insertion, deletion or substitution turns {@code a} into {@code b}. */
+	static boolean oneEditApart(String a, String b) {
+		if (a.length() > b.length()) {
+			return oneEditApart(b, a);
+		}
+		if (b.length() - a.length() > 1 || a.equals(b)) {
+			return false;
+		}
+		int i = 0;
+		while (i < a.length() && a.charAt(i) == b.charAt(i)) {
+			i++;
+		}
+		int skip = (a.length() == b.length()) ? 1 : 0;
+		return a.substring(i + skip).equals(b.substring(i + 1));
+	}
+
 	private static ArchRule engineImportsOnlyTheJdkIn(String pkg) {
 		return classes().that()
 			.resideInAPackage(pkg)

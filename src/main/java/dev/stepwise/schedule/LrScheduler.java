@@ -5,13 +5,14 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One PyTorch scheduler class: its validated hyperparameters, and its methods as pure
- * functions of its own {@link NodeState} and the optimizer's param groups. The shape
- * follows PyTorch's execution model because composites depend on it: SequentialLR rewinds
- * its children ({@link #undo}), re-runs the first one's initial step
- * ({@link #initialStep}) and restarts the others at milestones ({@link #restart}).
+ * One PyTorch scheduler class, as PyTorch's {@code LRScheduler} base class: its validated
+ * hyperparameters, and its methods as pure functions of its own {@link NodeState} and the
+ * optimizer's param groups. The shape follows PyTorch's execution model because
+ * composites depend on it: SequentialLR rewinds its children ({@link #undo}), re-runs the
+ * first one's initial step ({@link #initialStep}) and restarts the others at milestones
+ * ({@link #restart}).
  */
-sealed interface Scheduler permits Chainable, CosineAnnealingWarmRestarts, ReduceLROnPlateau, Composite {
+sealed interface LrScheduler permits Chainable, CosineAnnealingWarmRestarts, ReduceLROnPlateau, Composite {
 
 	/** The type name, e.g. {@code StepLR}. */
 	String type();
