@@ -8,12 +8,9 @@ import java.util.UUID;
 import dev.stepwise.scheduler.HistoryEntry;
 
 import jakarta.persistence.EntityManager;
-import dev.stepwise.OnEveryDatabase;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.data.jpa.test.autoconfigure.DataJpaTest;
-import org.springframework.boot.jdbc.test.autoconfigure.AutoConfigureTestDatabase;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.data.domain.Limit;
 import org.springframework.data.domain.PageRequest;
@@ -27,9 +24,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * so). The JDBC side of each table is checked against them in {@link SchedulerTableTests}
  * and {@link SchedulerStepTableTests}.
  */
-@DataJpaTest
-@OnEveryDatabase
-@AutoConfigureTestDatabase(replace = AutoConfigureTestDatabase.Replace.NONE)
+@StoreTest
 class SchedulerPersistenceTests {
 
 	private static final String GROUPS = "[{\"lr\":0.1,\"momentum\":0.9}]";

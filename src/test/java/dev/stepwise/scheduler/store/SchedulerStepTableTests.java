@@ -8,15 +8,12 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
-import dev.stepwise.OnEveryDatabase;
 import dev.stepwise.scheduler.HistoryEntry;
 import jakarta.persistence.EntityManager;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.data.jpa.test.autoconfigure.DataJpaTest;
-import org.springframework.boot.jdbc.test.autoconfigure.AutoConfigureTestDatabase;
 import org.springframework.data.domain.Limit;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -28,9 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * path of steps): a record written through either mapping reads back identically through
  * the other, non-finite and absent metrics included.
  */
-@DataJpaTest
-@OnEveryDatabase
-@AutoConfigureTestDatabase(replace = AutoConfigureTestDatabase.Replace.NONE)
+@StoreTest
 class SchedulerStepTableTests {
 
 	private static final String GROUPS = "[{\"lr\":0.1,\"momentum\":0.9}]";

@@ -7,15 +7,12 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
-import dev.stepwise.OnEveryDatabase;
 import dev.stepwise.scheduler.CurrentPosition;
 import dev.stepwise.scheduler.SchedulerPosition;
 import jakarta.persistence.EntityManager;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.data.jpa.test.autoconfigure.DataJpaTest;
-import org.springframework.boot.jdbc.test.autoconfigure.AutoConfigureTestDatabase;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -26,9 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * plain JDBC ({@link SchedulerRows}, the hot paths): a row written through either mapping
  * reads back identically through the other.
  */
-@DataJpaTest
-@OnEveryDatabase
-@AutoConfigureTestDatabase(replace = AutoConfigureTestDatabase.Replace.NONE)
+@StoreTest
 class SchedulerTableTests {
 
 	private static final String GROUPS = "[{\"lr\":0.1,\"momentum\":0.9}]";
