@@ -32,7 +32,7 @@ import org.springframework.context.annotation.Configuration;
  * shared problem responses.
  */
 @Configuration(proxyBeanMethods = false)
-public class OpenApiConfiguration {
+class OpenApiConfiguration {
 
 	private static final String PROBLEM = "Problem";
 

@@ -9,7 +9,7 @@ import org.springframework.http.HttpStatus;
  * title and what it means. The problem advice answers with them, and the OpenAPI document
  * lists them per operation ({@link ProblemResponses}) and in the {@code Problem} schema.
  */
-public enum ProblemType {
+enum ProblemType {
 
 	MALFORMED_REQUEST("malformed-request", HttpStatus.BAD_REQUEST, "Malformed request",
 			"malformed JSON, a wrong JSON type, a missing or unknown field, an unknown scheduler type or argument"
