@@ -15,13 +15,15 @@ import static dev.stepwise.schedule.KeywordArgument.required;
  * {@code SequentialLR(optimizer, schedulers, milestones)}: runs one child at a time,
  * switching at the milestones. Construction builds the children in order on the same
  * groups, resets every group's lr to {@code initial_lr}, rewinds every (nested) child by
- * one epoch and re-runs the first child's initial step. {@code step()}:
+ * one epoch and re-runs the initial step of the child that runs at epoch 0,
+ * {@code bisect_right(milestones, 0)} (the first child unless a milestone is 0; PyTorch
+ * 1.13 always took the first). {@code step()}:
  * {@code i = bisect_right(milestones, last_epoch)}; at a milestone child {@code i}
  * restarts at epoch 0 through its closed form ({@code _update_lr(0)}), so it starts from
  * {@code base_lr}, not from where the previous child ended; otherwise child {@code i}
- * steps. Milestones are not sorted, as in PyTorch. Nested SequentialLR/ChainedScheduler
- * are taken only as the first child: PyTorch cannot restart them at a milestone (it
- * raises {@code NotImplementedError}), so they are refused up front.
+ * steps. Milestones are not sorted, as in PyTorch. A nested SequentialLR/ChainedScheduler
+ * that a milestone would restart is refused up front: PyTorch cannot restart it (it
+ * raises {@code NotImplementedError} at that milestone).
  *
  * @param children the schedulers in order
  * @param milestones the epochs at which the next child takes over
@@ -45,23 +47,39 @@ record SequentialLR(List<LrScheduler> children, long[] milestones,
 					"The schedulers (nested specs without optimizer; no ReduceLROnPlateau)."));
 
 	static SequentialLR read(ArgumentReader arguments) {
+		// Python builds the children before it calls SequentialLR(...) with the rest; the
+		// placeholder keeps milestones first in the normalised spec
+		arguments.put("milestones", null);
 		List<ArgumentReader> childArguments = arguments.schedulers("schedulers");
-		long[] milestones = arguments.integers("milestones");
 		List<LrScheduler> children = SchedulerFactory.children(arguments, childArguments, "SequentialLR");
-		for (int i = 1; i < children.size(); i++) {
-			if (children.get(i).composite()) {
-				throw arguments.invalid("schedulers[" + i + "]", "a nested " + children.get(i).type()
-						+ " can only be the first scheduler of a SequentialLR: PyTorch cannot restart it at a milestone "
-						+ "(NotImplementedError)");
-			}
-		}
+		arguments.rejectUnknown();
+		long[] milestones = arguments.integers("milestones");
 		if (milestones.length != children.size() - 1) {
 			throw arguments.invalid("milestones",
 					"Sequential Schedulers expects number of schedulers provided to be one more than the number of "
 							+ "milestone points, but got number of schedulers " + children.size()
 							+ " and the number of milestones to be equal to " + milestones.length);
 		}
+		for (int i = 1; i < children.size(); i++) {
+			if (children.get(i).composite() && restartedAtMilestone(milestones, i)) {
+				throw arguments.invalid("schedulers[" + i + "]",
+						"a nested " + children.get(i).type() + " would be restarted at milestone " + milestones[i - 1]
+								+ ", which PyTorch cannot do (NotImplementedError); only a child that no milestone"
+								+ " restarts (the first, or one whose milestone is 0) can be a SequentialLR or"
+								+ " ChainedScheduler");
+			}
+		}
 		return new SequentialLR(children, milestones, arguments.normalized());
+	}
+
+	/**
+	 * Whether {@code step()} ever calls {@code _update_lr(0)} on child {@code index}: at
+	 * {@code last_epoch = milestones[index - 1] >= 1}, if bisect_right picks the child
+	 * there.
+	 */
+	static boolean restartedAtMilestone(long[] milestones, int index) {
+		long epoch = milestones[index - 1];
+		return epoch >= 1 && Py.bisectRight(milestones, epoch) == index;
 	}
 
 	@Override
@@ -74,8 +92,10 @@ record SequentialLR(List<LrScheduler> children, long[] milestones,
 		List<NodeState> states = constructChildren(optimizer);
 		System.arraycopy(optimizer.initialLr, 0, optimizer.lr, 0, optimizer.size());
 		Sequential undone = (Sequential) undo(new Sequential(0, optimizer.lrs(), states));
+		// the initial step only of the child meant to run at epoch 0
+		int first = Py.bisectRight(this.milestones, 0);
 		List<NodeState> started = new ArrayList<>(undone.children());
-		started.set(0, this.children.get(0).initialStep(started.get(0), optimizer));
+		started.set(first, this.children.get(first).initialStep(started.get(first), optimizer));
 		return new Sequential(0, optimizer.lrs(), List.copyOf(started));
 	}
 

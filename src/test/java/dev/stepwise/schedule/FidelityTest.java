@@ -1,0 +1,106 @@
+package dev.stepwise.schedule;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import dev.stepwise.schedule.InvalidScheduleException.Kind;
+
+import static dev.stepwise.schedule.ScheduleTest.assertLrs;
+import static dev.stepwise.schedule.ScheduleTest.lrs;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Regression tests of divergences from PyTorch 2.13 and Hugging Face: SequentialLR with
+ * milestones of 0, errors raised while building a scheduler, the order of unknown and
+ * missing arguments, and arguments with which no step could be taken.
+ */
+class FidelityTest {
+
+	private static final List<ParamGroup> ONE_GROUP = List.of(new ParamGroup(1.0, null));
+
+	private static Map<String, Object> spec(Object... keysAndValues) {
+		Map<String, Object> spec = new java.util.LinkedHashMap<>();
+		for (int i = 0; i < keysAndValues.length; i += 2) {
+			spec.put((String) keysAndValues[i], keysAndValues[i + 1]);
+		}
+		return spec;
+	}
+
+	private static InvalidScheduleException refused(Map<String, Object> spec, List<ParamGroup> groups) {
+		try {
+			Schedule.of(spec, groups).start(0);
+		}
+		catch (InvalidScheduleException ex) {
+			return ex;
+		}
+		throw new AssertionError("registered: " + spec);
+	}
+
+	@Nested
+	class SequentialMilestoneZero {
+
+		@Test
+		void milestoneZeroStartsTheChildBisectRightPicks() {
+			Schedule schedule = Schedule.of(
+					spec("type", "SequentialLR", "milestones", List.of(0L), "schedulers", List
+						.of(spec("type", "ConstantLR", "factor", 0.5), spec("type", "ExponentialLR", "gamma", 0.9))),
+					ONE_GROUP);
+			assertLrs(lrs(schedule, schedule.start(0), 3), 1.0, 0.9, 0.81, 0.729);
+		}
+
+		@Test
+		void twoMilestonesOfZeroStartTheThirdChild() {
+			Schedule schedule = Schedule
+				.of(spec("type", "SequentialLR", "milestones", List.of(0L, 0L, 3L), "schedulers",
+						List.of(spec("type", "ConstantLR", "factor", 0.5), spec("type", "ConstantLR", "factor", 0.25),
+								spec("type", "ExponentialLR", "gamma", 0.5),
+								spec("type", "ConstantLR", "factor", 0.1, "total_iters", 2L))),
+						ONE_GROUP);
+			assertLrs(lrs(schedule, schedule.start(0), 5), 1.0, 0.5, 0.25, 0.1, 0.1, 1.0);
+		}
+
+		@Test
+		void nestedFirstChildWithMilestoneZero() {
+			// the inner SequentialLR starts its ExponentialLR; the outer one's initial
+			// step
+			// is the inner one's step(), which steps it out of initial mode
+			Schedule schedule = Schedule
+				.of(spec("type", "SequentialLR", "milestones", List.of(3L), "schedulers", List.of(
+						spec("type", "SequentialLR", "milestones", List.of(0L), "schedulers",
+								List.of(spec("type", "LinearLR", "start_factor", 0.1, "total_iters", 4L),
+										spec("type", "ExponentialLR", "gamma", 0.5))),
+						spec("type", "ConstantLR", "factor", 0.5, "total_iters", 2L))), ONE_GROUP);
+			assertLrs(lrs(schedule, schedule.start(0), 5), 0.5, 0.25, 0.125, 0.5, 0.5, 1.0);
+		}
+
+		@Test
+		void compositeThatNoMilestoneRestartsIsTaken() {
+			Schedule schedule = Schedule.of(
+					spec("type", "SequentialLR", "milestones", List.of(0L), "schedulers",
+							List.of(spec("type", "ConstantLR", "factor", 0.1),
+									spec("type", "ChainedScheduler", "schedulers",
+											List.of(spec("type", "ExponentialLR", "gamma", 0.9),
+													spec("type", "StepLR", "step_size", 2L, "gamma", 0.5))))),
+					List.of(new ParamGroup(0.5, null)));
+			assertLrs(lrs(schedule, schedule.start(0), 3), 0.45, 0.405, 0.18225, 0.164025);
+		}
+
+		@Test
+		void compositeThatAMilestoneWouldRestartIsRefused() {
+			InvalidScheduleException ex = refused(spec("type", "SequentialLR", "milestones", List.of(0L, 4L),
+					"schedulers",
+					List.of(spec("type", "ConstantLR"), spec("type", "ExponentialLR", "gamma", 0.9), spec("type",
+							"ChainedScheduler", "schedulers", List.of(spec("type", "ExponentialLR", "gamma", 0.9))))),
+					ONE_GROUP);
+			assertThat(ex.kind()).isEqualTo(Kind.INVALID);
+			assertThat(ex.errors().get(0).field()).isEqualTo("scheduler.schedulers[2]");
+			assertThat(ex.errors().get(0).message()).contains("restarted at milestone 4");
+		}
+
+	}
+
+}
