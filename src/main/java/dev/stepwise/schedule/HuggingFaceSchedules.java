@@ -296,7 +296,10 @@ final class HuggingFaceSchedules {
 		}
 	}
 
-	/** {@code min_lr_rate}, or {@code min_lr / lr_init}: exactly one of the two. */
+	/**
+	 * {@code min_lr_rate}, or {@code min_lr / lr_init}: exactly one of the two; the
+	 * division raises at construction when the first group's lr is 0.
+	 */
 	private static double minLrRate(ArgumentReader arguments, double lrInit) {
 		Double minLr = arguments.optionalReal("min_lr");
 		Double rate = arguments.optionalReal("min_lr_rate");
@@ -306,7 +309,15 @@ final class HuggingFaceSchedules {
 		if (minLr == null && rate == null) {
 			throw arguments.invalid("min_lr", "One of min_lr or min_lr_rate should be set");
 		}
-		return (minLr != null) ? Py.div(minLr, lrInit) : rate;
+		if (minLr == null) {
+			return rate;
+		}
+		if (lrInit == 0.0) {
+			// HF computes min_lr / optimizer.defaults["lr"] before it builds the LambdaLR
+			throw arguments.invalid("min_lr", "Hugging Face divides min_lr by the first group's lr, which is 0:"
+					+ " ZeroDivisionError: float division by zero; give min_lr_rate instead");
+		}
+		return minLr / lrInit;
 	}
 
 	/**

@@ -59,8 +59,16 @@ public final class Schedule {
 	 */
 	public static Schedule of(Map<String, ?> spec, List<ParamGroup> groups) {
 		GroupArrays registered = registeredGroups(groups);
-		LrScheduler scheduler = SchedulerFactory
-			.read(new ArgumentReader(spec, "scheduler", groups.size(), groups.get(0).lr()));
+		LrScheduler scheduler;
+		try {
+			scheduler = SchedulerFactory.read(new ArgumentReader(spec, "scheduler", groups.size(), groups.get(0).lr()));
+		}
+		catch (StepException | ArithmeticException ex) {
+			// what Python raises while building a scheduler is a registration error,
+			// never
+			// a step refusal (the types name the argument where they can)
+			throw constructorRaises(ex);
+		}
 		boolean[] report = new boolean[groups.size()];
 		for (int i = 0; i < report.length; i++) {
 			report[i] = groups.get(i).momentum() != null || scheduler.cyclesMomentum();
@@ -71,10 +79,14 @@ public final class Schedule {
 			root = scheduler.construct(optimizer);
 		}
 		catch (StepException | ArithmeticException ex) {
-			throw new InvalidScheduleException(Kind.INVALID, "scheduler",
-					"PyTorch's constructor raises: " + ex.getMessage());
+			throw constructorRaises(ex);
 		}
 		return new Schedule(scheduler, new ScheduleState(0, optimizer.freeze(), root, report));
+	}
+
+	private static InvalidScheduleException constructorRaises(RuntimeException ex) {
+		return new InvalidScheduleException(Kind.INVALID, "scheduler",
+				"PyTorch's constructor raises: " + ex.getMessage());
 	}
 
 	private static GroupArrays registeredGroups(List<ParamGroup> groups) {

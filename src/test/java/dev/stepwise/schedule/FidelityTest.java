@@ -103,4 +103,44 @@ class FidelityTest {
 
 	}
 
+	@Nested
+	class ConstructionErrors {
+
+		@Test
+		void minLrOverAZeroFirstLrIsInvalid() {
+			for (String type : List.of("cosine_with_min_lr", "cosine_warmup_with_min_lr")) {
+				InvalidScheduleException ex = refused(
+						spec("type", type, "num_warmup_steps", 2L, "num_training_steps", 10L, "min_lr", 0.001),
+						List.of(new ParamGroup(0.0, null), new ParamGroup(0.1, null)));
+				assertThat(ex.kind()).isEqualTo(Kind.INVALID);
+				assertThat(ex.errors().get(0).field()).isEqualTo("scheduler.min_lr");
+				assertThat(ex.errors().get(0).message()).contains("ZeroDivisionError");
+			}
+		}
+
+		@Test
+		void minLrOverAZeroFirstLrIsInvalidInsideComposites() {
+			Map<String, Object> child = spec("type", "cosine_with_min_lr", "num_warmup_steps", 2L, "num_training_steps",
+					10L, "min_lr", 0.001);
+			List<ParamGroup> zero = List.of(new ParamGroup(0.0, null));
+			assertThat(refused(spec("type", "ChainedScheduler", "schedulers", List.of(child)), zero).errors())
+				.extracting(FieldError::field)
+				.containsExactly("scheduler.schedulers[0].min_lr");
+			assertThat(refused(spec("type", "SequentialLR", "milestones", List.of(2L), "schedulers",
+					List.of(spec("type", "LinearLR"), child)), zero)
+				.kind()).isEqualTo(Kind.INVALID);
+		}
+
+		@Test
+		void whatTheInitialStepRaisesIsInvalid() {
+			// timescale 0 with no warmup: lr_lambda(0) divides by 0 in LambdaLR's initial
+			// step
+			InvalidScheduleException ex = refused(spec("type", "inverse_sqrt", "num_warmup_steps", 0L, "timescale", 0L),
+					ONE_GROUP);
+			assertThat(ex.kind()).isEqualTo(Kind.INVALID);
+			assertThat(ex.errors().get(0).message()).startsWith("PyTorch's constructor raises");
+		}
+
+	}
+
 }
