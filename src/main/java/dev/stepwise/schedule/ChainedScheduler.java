@@ -31,8 +31,10 @@ record ChainedScheduler(List<LrScheduler> children, Map<String, @Nullable Object
 
 	static ChainedScheduler read(ArgumentReader arguments) {
 		List<ArgumentReader> childArguments = arguments.schedulers("schedulers");
-		return new ChainedScheduler(SchedulerFactory.children(arguments, childArguments, "ChainedScheduler"),
-				arguments.normalized());
+		// Python builds the children before it calls ChainedScheduler(...)
+		List<LrScheduler> children = SchedulerFactory.children(arguments, childArguments, "ChainedScheduler");
+		arguments.rejectUnknown();
+		return new ChainedScheduler(children, arguments.normalized());
 	}
 
 	@Override

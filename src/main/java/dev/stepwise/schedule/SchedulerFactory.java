@@ -2,6 +2,7 @@ package dev.stepwise.schedule;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import dev.stepwise.schedule.InvalidScheduleException.Kind;
 
@@ -10,12 +11,22 @@ import dev.stepwise.schedule.InvalidScheduleException.Kind;
  */
 final class SchedulerFactory {
 
+	private static final Set<String> COMPOSITES = Set.of("SequentialLR", "ChainedScheduler");
+
 	private SchedulerFactory() {
 	}
 
 	/** Reads one scheduler object. */
 	static LrScheduler read(ArgumentReader arguments) {
 		SchedulerType type = arguments.type();
+		if (!COMPOSITES.contains(type.name())) {
+			// Python rejects an unexpected keyword (TypeError) before the function body
+			// can
+			// complain about a missing or wrong value; composites check once their
+			// children
+			// are built, as Python evaluates those first
+			arguments.rejectUnknown();
+		}
 		LrScheduler scheduler = switch (type.name()) {
 			case "LambdaLR" -> LambdaLR.read(arguments);
 			case "MultiplicativeLR" -> MultiplicativeLR.read(arguments);

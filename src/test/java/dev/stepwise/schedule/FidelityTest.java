@@ -143,4 +143,50 @@ class FidelityTest {
 
 	}
 
+	@Nested
+	class UnknownBeforeMissing {
+
+		@Test
+		void misspeltRequiredHuggingFaceArgumentIsMalformed() {
+			InvalidScheduleException ex = refused(
+					spec("type", "linear", "num_warmup_step", 3L, "num_training_steps", 9L), ONE_GROUP);
+			assertThat(ex.kind()).isEqualTo(Kind.MALFORMED);
+			assertThat(ex.errors()).extracting(FieldError::field).containsExactly("scheduler.num_warmup_step");
+			assertThat(ex.errors().get(0).message()).isEqualTo(
+					"linear got an unexpected keyword argument 'num_warmup_step'; did you mean 'num_warmup_steps'?");
+		}
+
+		@Test
+		void unknownArgumentComesBeforeAnyValueCheck() {
+			InvalidScheduleException ex = refused(
+					spec("type", "warmup_stable_decay", "num_warmup_steps", 1L, "num_decay_step", 10L), ONE_GROUP);
+			assertThat(ex.kind()).isEqualTo(Kind.MALFORMED);
+			ex = refused(spec("type", "CosineAnnealingLR", "T_maxx", 5L), ONE_GROUP);
+			assertThat(ex.kind()).isEqualTo(Kind.MALFORMED);
+			assertThat(ex.errors().get(0).message()).endsWith("did you mean 'T_max'?");
+			ex = refused(spec("type", "SequentialLR", "milestone", List.of(2L), "schedulers",
+					List.of(spec("type", "LinearLR"), spec("type", "ExponentialLR", "gamma", 0.9))), ONE_GROUP);
+			assertThat(ex.kind()).isEqualTo(Kind.MALFORMED);
+			assertThat(ex.errors()).extracting(FieldError::field).containsExactly("scheduler.milestone");
+		}
+
+		@Test
+		void childrenAreBuiltBeforeTheCompositeChecksItsKeywords() {
+			// Python evaluates the children before it calls SequentialLR(...)
+			InvalidScheduleException ex = refused(spec("type", "SequentialLR", "milestonez", List.of(2L), "schedulers",
+					List.of(spec("type", "ConstantLR", "factor", 2.0))), ONE_GROUP);
+			assertThat(ex.kind()).isEqualTo(Kind.INVALID);
+			assertThat(ex.errors()).extracting(FieldError::field).containsExactly("scheduler.schedulers[0].factor");
+		}
+
+		@Test
+		void lastEpochIsNoSchedulerArgument() {
+			InvalidScheduleException ex = refused(spec("type", "StepLR", "step_size", 3L, "last_epoch", 5L), ONE_GROUP);
+			assertThat(ex.kind()).isEqualTo(Kind.MALFORMED);
+			assertThat(ex.errors().get(0).message())
+				.isEqualTo("StepLR got an unexpected keyword argument 'last_epoch'; it takes gamma, step_size");
+		}
+
+	}
+
 }
