@@ -15,8 +15,8 @@ import static dev.stepwise.schedule.KeywordArgument.required;
  * {@code lr + (base_lr - η_min)(1 - cos(π/T))/2} where {@code (e - 1 - T) % 2T == 0} (the
  * ratio's denominator is 0 there). Closed form
  * {@code η_min + (base_lr - η_min)(1 + cos(πe/T))/2}. Not clamped: past {@code T_max} it
- * climbs back, period {@code 2·T_max}. {@code T_max=0} fails at the first step as in
- * PyTorch.
+ * climbs back, period {@code 2·T_max}. {@code T_max=0} is refused at registration:
+ * PyTorch constructs it, but every step raises {@code ZeroDivisionError}.
  *
  * @param tMax half period
  * @param etaMin minimum lr
@@ -36,6 +36,10 @@ record CosineAnnealingLR(long tMax, double etaMin, Map<String, @Nullable Object>
 
 	static CosineAnnealingLR read(ArgumentReader arguments) {
 		long tMax = arguments.integer("T_max", false);
+		if (tMax == 0) {
+			throw arguments.invalid("T_max", "must not be 0: PyTorch divides by T_max at every step and raises"
+					+ " ZeroDivisionError, so no step could be taken");
+		}
 		double etaMin = arguments.real("eta_min");
 		return new CosineAnnealingLR(tMax, etaMin, arguments.normalized());
 	}

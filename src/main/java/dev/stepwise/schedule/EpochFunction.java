@@ -24,19 +24,44 @@ interface EpochFunction {
 	 * {@code name}.
 	 */
 	static List<EpochFunction> parse(ArgumentReader arguments, String name, String variable) {
+		return parse(arguments, name, variable, false);
+	}
+
+	/**
+	 * Parses the expressions as {@link #parse(ArgumentReader, String, String)}, and with
+	 * {@code refuseConstantFailure} refuses one that does not mention the variable and
+	 * raises: for a scheduler that evaluates it at every step (MultiplicativeLR), no step
+	 * could be taken.
+	 */
+	static List<EpochFunction> parse(ArgumentReader arguments, String name, String variable,
+			boolean refuseConstantFailure) {
 		List<String> sources = arguments.expressions(name);
 		List<EpochFunction> functions = new ArrayList<>(sources.size());
 		for (int i = 0; i < sources.size(); i++) {
-			functions
-				.add(parse(arguments, (sources.size() == 1) ? name : name + "[" + i + "]", sources.get(i), variable));
+			functions.add(parse(arguments, (sources.size() == 1) ? name : name + "[" + i + "]", sources.get(i),
+					variable, refuseConstantFailure));
 		}
 		return List.copyOf(functions);
 	}
 
 	/** Parses one expression; syntax errors name the argument and the position. */
 	static EpochFunction parse(ArgumentReader arguments, String field, String source, String variable) {
+		return parse(arguments, field, source, variable, false);
+	}
+
+	private static EpochFunction parse(ArgumentReader arguments, String field, String source, String variable,
+			boolean refuseConstantFailure) {
 		try {
 			Expression expression = Expression.parse(source, variable);
+			if (refuseConstantFailure && !expression.usesVariable()) {
+				try {
+					expression.evaluate(0);
+				}
+				catch (ExpressionEvaluationException ex) {
+					throw arguments.invalid(field, "does not depend on " + variable + " and raises (" + ex.getMessage()
+							+ "), so PyTorch would raise at every step: no step could be taken");
+				}
+			}
 			return (epoch) -> {
 				try {
 					return expression.evaluate(epoch);

@@ -12,7 +12,9 @@ import static dev.stepwise.schedule.KeywordArgument.required;
 /**
  * {@code MultiplicativeLR(optimizer, lr_lambda)}: {@code lr = lr · λ(last_epoch)},
  * chainable; the initial step leaves the lr unchanged. No closed form, so a SequentialLR
- * restart multiplies by {@code λ(0)} (as the newest PyTorch does; 1.13 did not).
+ * restart multiplies by {@code λ(0)} (as the newest PyTorch does; 1.13 did not). An
+ * expression that does not mention {@code epoch} and raises (such as {@code 1 / 0}) is
+ * refused at registration, since PyTorch would raise at every step.
  *
  * @param lambdas one function, or one per group
  * @param arguments the normalised arguments
@@ -28,7 +30,7 @@ record MultiplicativeLR(List<EpochFunction> lambdas, Map<String, @Nullable Objec
 							+ " or a list with one per group."));
 
 	static MultiplicativeLR read(ArgumentReader arguments) {
-		return new MultiplicativeLR(EpochFunction.parse(arguments, "lr_lambda", "epoch"), arguments.normalized());
+		return new MultiplicativeLR(EpochFunction.parse(arguments, "lr_lambda", "epoch", true), arguments.normalized());
 	}
 
 	@Override

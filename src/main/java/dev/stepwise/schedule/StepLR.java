@@ -13,7 +13,8 @@ import static dev.stepwise.schedule.KeywordArgument.required;
  * {@code StepLR(optimizer, step_size, gamma=0.1)}: chainable {@code lr · γ} when
  * {@code last_epoch > 0} and {@code last_epoch % step_size == 0}, else unchanged; closed
  * form {@code base_lr · γ^(last_epoch // step_size)} (Python floor division).
- * {@code step_size=0} constructs and fails at the first step, as in PyTorch.
+ * {@code step_size=0} is refused at registration: PyTorch constructs it, but every step
+ * raises {@code ZeroDivisionError}. A negative {@code step_size} works as in PyTorch.
  *
  * @param stepSize period of decay
  * @param gamma multiplicative factor
@@ -33,6 +34,10 @@ record StepLR(long stepSize, double gamma, Map<String, @Nullable Object> argumen
 
 	static StepLR read(ArgumentReader arguments) {
 		long stepSize = arguments.integer("step_size", false);
+		if (stepSize == 0) {
+			throw arguments.invalid("step_size", "must not be 0: PyTorch computes last_epoch % step_size at every step"
+					+ " and raises ZeroDivisionError: integer modulo by zero, so no step could be taken");
+		}
 		double gamma = arguments.real("gamma");
 		return new StepLR(stepSize, gamma, arguments.normalized());
 	}

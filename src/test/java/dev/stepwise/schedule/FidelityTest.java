@@ -189,4 +189,48 @@ class FidelityTest {
 
 	}
 
+	@Nested
+	class NoStepPossible {
+
+		@Test
+		void stepSizeZeroIsRefusedNamingTheArgument() {
+			InvalidScheduleException ex = refused(spec("type", "StepLR", "step_size", 0L), ONE_GROUP);
+			assertThat(ex.kind()).isEqualTo(Kind.INVALID);
+			assertThat(ex.errors().get(0).field()).isEqualTo("scheduler.step_size");
+			assertThat(refused(spec("type", "ChainedScheduler", "schedulers",
+					List.of(spec("type", "ExponentialLR", "gamma", 0.5), spec("type", "StepLR", "step_size", 0L))),
+					ONE_GROUP)
+				.errors()).extracting(FieldError::field).containsExactly("scheduler.schedulers[1].step_size");
+		}
+
+		@Test
+		void negativeStepSizeStepsAsInPython() {
+			// last_epoch % -2 == 0 at every even epoch
+			Schedule schedule = Schedule.of(spec("type", "StepLR", "step_size", -2L, "gamma", 0.5), ONE_GROUP);
+			assertLrs(lrs(schedule, schedule.start(0), 4), 1.0, 1.0, 0.5, 0.5, 0.25);
+		}
+
+		@Test
+		void cosineTMaxZeroIsRefusedNamingTheArgument() {
+			InvalidScheduleException ex = refused(spec("type", "CosineAnnealingLR", "T_max", 0L), ONE_GROUP);
+			assertThat(ex.kind()).isEqualTo(Kind.INVALID);
+			assertThat(ex.errors().get(0).field()).isEqualTo("scheduler.T_max");
+		}
+
+		@Test
+		void multiplicativeLambdaThatRaisesWhateverTheEpochIsRefused() {
+			InvalidScheduleException ex = refused(spec("type", "MultiplicativeLR", "lr_lambda", "1 / 0"), ONE_GROUP);
+			assertThat(ex.kind()).isEqualTo(Kind.INVALID);
+			assertThat(ex.errors().get(0).field()).isEqualTo("scheduler.lr_lambda");
+			ex = refused(spec("type", "MultiplicativeLR", "lr_lambda", List.of("0.9", "log(0)")),
+					List.of(new ParamGroup(1.0, null), new ParamGroup(1.0, null)));
+			assertThat(ex.errors().get(0).field()).isEqualTo("scheduler.lr_lambda[1]");
+			// one that raises only at some epochs registers, and is refused at that step
+			Schedule schedule = Schedule
+				.of(spec("type", "MultiplicativeLR", "lr_lambda", "0.5 if epoch < 2 else 1 / 0"), ONE_GROUP);
+			assertLrs(lrs(schedule, schedule.start(0), 1), 1.0, 0.5);
+		}
+
+	}
+
 }

@@ -25,10 +25,13 @@ public final class Expression {
 
 	private final Node root;
 
-	private Expression(String source, String variable, Node root) {
+	private final boolean usesVariable;
+
+	private Expression(String source, String variable, Parser.Tree tree) {
 		this.source = source;
 		this.variable = variable;
-		this.root = root;
+		this.root = tree.root();
+		this.usesVariable = tree.usesVariable();
 	}
 
 	/**
@@ -46,7 +49,7 @@ public final class Expression {
 		Objects.requireNonNull(source, "source must not be null");
 		Objects.requireNonNull(variable, "variable must not be null");
 		Parser.checkVariable(variable);
-		return new Expression(source, variable, Parser.parse(source, variable));
+		return new Expression(source, variable, Parser.parseTree(source, variable));
 	}
 
 	/**
@@ -69,6 +72,14 @@ public final class Expression {
 		Frame frame = new Frame(value);
 		this.root.evaluate(frame);
 		return frame.toObject();
+	}
+
+	/**
+	 * Whether the source mentions the variable; when it does not, every evaluation gives
+	 * the same value or raises the same error.
+	 */
+	public boolean usesVariable() {
+		return this.usesVariable;
 	}
 
 	/** The source text exactly as given to {@link #parse}. */

@@ -42,13 +42,26 @@ final class Parser {
 
 	private int depth;
 
+	private boolean variableUsed;
+
 	private Parser(String source, String variable) {
 		this.variable = variable;
 		this.tokens = tokenize(source);
 	}
 
+	/**
+	 * A parsed syntax tree, and whether the source mentions the variable anywhere.
+	 */
+	record Tree(Node root, boolean usesVariable) {
+	}
+
 	/** Parses a source into an immutable, partly constant-folded syntax tree. */
 	static Node parse(String source, String variable) {
+		return parseTree(source, variable).root();
+	}
+
+	/** Parses a source, noting whether it mentions the variable. */
+	static Tree parseTree(String source, String variable) {
 		if (source.length() > MAX_LENGTH) {
 			throw new ExpressionSyntaxException(
 					"expression too long (" + source.length() + " characters, at most " + MAX_LENGTH + ")", MAX_LENGTH,
@@ -69,7 +82,7 @@ final class Parser {
 			}
 			throw parser.unexpected(trailing, "an operator or the end of the expression");
 		}
-		return root;
+		return new Tree(root, parser.variableUsed);
 	}
 
 	/**
@@ -283,6 +296,7 @@ final class Parser {
 		String name = token.text;
 		if (name.equals(this.variable)) {
 			checkNotCalled(token);
+			this.variableUsed = true;
 			return new Node.Variable();
 		}
 		switch (name) {
