@@ -39,6 +39,7 @@ import json
 import math
 import os
 import random
+import re
 import shutil
 import signal
 import socket
@@ -73,7 +74,8 @@ PER_GROUP_ARGS = {"lr_lambda", "base_lr", "max_lr", "base_momentum", "max_moment
 ERROR_STATUS = {"TypeError": 400, "AttributeError": 400, "KeyError": 400,
                 "ValueError": 422, "ZeroDivisionError": 422, "IndexError": 422}
 
-# Divergences already being fixed elsewhere: (tag, predicate(case, torch_trace, status)).
+# Divergences already being fixed elsewhere: (tag, predicate(case, torch_trace, stepwise_answer)), the
+# answer being {"status": ..., "body": ...}.
 KNOWN = []
 
 
@@ -93,29 +95,34 @@ def walk(spec):
                 yield from walk(child)
 
 
+def specs(case):
+    return [s for s in walk(case["scheduler"]) if isinstance(s, dict)]
+
+
 @known("SequentialLR with a milestone 0")
-def _k_milestone0(case, trace, status):
-    return any(s.get("type") == "SequentialLR" and isinstance(s.get("milestones"), list) and 0 in s["milestones"]
-               for s in walk(case["scheduler"]))
+def _k_milestone0(case, trace, answer):
+    return "_mutation" not in case and any(
+        s.get("type") == "SequentialLR" and isinstance(s.get("milestones"), list) and 0 in s["milestones"]
+        for s in specs(case))
 
 
 @known("HF min_lr with first-group lr 0: 409 instead of 422")
-def _k_minlr(case, trace, status):
-    s = case["scheduler"]
-    return (s.get("type") in ("cosine_with_min_lr", "cosine_warmup_with_min_lr") and s.get("min_lr") is not None
-            and case["param_groups"][0].get("lr") == 0 and status == 409)
+def _k_minlr(case, trace, answer):
+    return (answer.get("status") == 409 and case["param_groups"][0].get("lr") == 0
+            and any(s.get("type") in ("cosine_with_min_lr", "cosine_warmup_with_min_lr") and s.get("min_lr") is not None
+                    for s in specs(case)))
 
 
 @known("misspelt required HF argument: 422 instead of 400")
-def _k_hf_misspelt(case, trace, status):
-    s = case["scheduler"]
-    return (s.get("type") in HF_TYPES and status == 422 and "error" in trace and "states" not in trace
-            and trace["error"].startswith("TypeError"))
+def _k_hf_misspelt(case, trace, answer):
+    return (answer.get("status") == 422 and str(trace.get("error", "")).startswith("TypeError")
+            and "states" not in trace and "requires `" in str((answer.get("body") or {}).get("detail", ""))
+            and any(s.get("type") in HF_TYPES for s in specs(case)))
 
 
 @known("StepLR(step_size=0) registers")
-def _k_steplr0(case, trace, status):
-    return any(s.get("type") == "StepLR" and s.get("step_size") == 0 for s in walk(case["scheduler"]))
+def _k_steplr0(case, trace, answer):
+    return any(s.get("type") == "StepLR" and s.get("step_size") == 0 for s in specs(case))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -618,6 +625,13 @@ class Torch:
 
     def trace(self, case):
         c = public(case)
+        for s in walk(c["scheduler"]):  # the oracle indexes type[0]: an empty or non-string type is unknown
+            if isinstance(s, dict) and (not isinstance(s.get("type"), str) or not s.get("type")):
+                return {"name": c["name"], "error": f"TypeError: unknown scheduler type {s.get('type')!r}"}
+        for s in walk(c["scheduler"]):  # the oracle drops what ChainedScheduler(schedulers) does not take
+            if isinstance(s, dict) and s.get("type") == "ChainedScheduler" and set(s) - {"type", "schedulers"}:
+                extra = sorted(set(s) - {"type", "schedulers"})
+                return {"name": c["name"], "error": f"TypeError: ChainedScheduler got unexpected keyword arguments {extra}"}
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             try:
@@ -757,6 +771,12 @@ def has_number(value, pred):
 def strictness(case, status):
     """The documented reason Stepwise refuses at registration what torch takes (or refuses only later)."""
     groups = len(case["param_groups"])
+    for g in case["param_groups"]:
+        lr = g.get("lr")
+        if isinstance(lr, (int, float)) and not lr >= 0:
+            return "a negative lr (the API's limit: lr >= 0)"
+    if has_number(case["scheduler"], lambda v: isinstance(v, int) and not -2 ** 63 <= v < 2 ** 63):
+        return "an integer beyond 64 bits"
     for s in walk(case["scheduler"]):
         if not isinstance(s, dict):
             continue
@@ -770,11 +790,15 @@ def strictness(case, status):
                 return "non-integer where PyTorch needs an int"
             if k in PER_GROUP_ARGS and isinstance(v, list) and len(v) != groups:
                 return "per-group list of the wrong length"
+        if status == 400 and any(k in s and not isinstance(s[k], list) for k in ("milestones", "schedulers")):
+            return "JSON value of the wrong type"
         if s.get("type") == "SequentialLR" and isinstance(s.get("schedulers"), list):
             if any(isinstance(c, dict) and c.get("type") in COMPOSITE for c in s["schedulers"][1:]):
                 return "nested composite after the first child of a SequentialLR"
     if case.get("_mutation") == "type" and status == 400:
         return "JSON value of the wrong type"
+    if case.get("_mutation") == "expression":
+        return "an expression outside the documented subset"
     metrics = case.get("metrics") or []
     if (status == 400 and any(s.get("type") in PLATEAU for s in walk(case["scheduler"]) if isinstance(s, dict))
             and (len(metrics) < case["steps"] or None in metrics)):
@@ -806,9 +830,13 @@ def judge_preview(svc, case, tr):
             return Verdict(True, tolerated="complex lr", stepwise=short)
         if status in (400, 422) and (want is None or status == want):
             return Verdict(True, stepwise=short)
+        if status in (400, 422):  # a case with two faults: Stepwise may name the other one first
+            why = strictness(case, status)
+            if why:
+                return Verdict(True, tolerated="two faults, Stepwise names this one: " + why, stepwise=short)
         return Verdict(False, f"torch raises {tr['error'][:120]!r} at construction (expect "
                               f"{want or '400/422'}), Stepwise answers {status}: {detail(body)}",
-                       f"construct:{exc}->{status}", stepwise=short)
+                       f"construct:{exc}->{status}{problem_key(body) if status != 200 else ''}", stepwise=short)
     if status in (400, 422):
         why = strictness(case, status)
         if why:
@@ -817,7 +845,7 @@ def judge_preview(svc, case, tr):
             return Verdict(True, tolerated="complex lr", stepwise=short)
         what = "takes it" if torch_outcome == "ok" else f"raises only at step {tr['error_at']} ({tr['error'][:80]})"
         return Verdict(False, f"torch {what}, Stepwise refuses with {status}: {detail(body)}",
-                       f"{torch_outcome}->{status}", stepwise=short)
+                       f"{torch_outcome}->{status}{problem_key(body)}", stepwise=short)
     if torch_outcome == "step":
         if status != 409:
             return Verdict(False, f"torch raises {tr['error'][:100]!r} at step {tr['error_at']}, Stepwise answers "
@@ -843,6 +871,21 @@ def judge_preview(svc, case, tr):
     if diff:
         return Verdict(False, diff, "values", stepwise=short)
     return Verdict(True, stepwise=short)
+
+
+def problem_key(body):
+    """What a problem is about, for telling failures apart: the argument and the gist of the message."""
+    if not isinstance(body, dict):
+        return ""
+    errors = body.get("errors") or []
+    if errors and isinstance(errors[0], dict):
+        field = re.sub(r"\[\d+\]", "", str(errors[0].get("field", ""))).split(".")[-1]
+        message = str(errors[0].get("message", ""))
+    else:
+        field, message = "", str(body.get("detail", ""))
+    message = re.sub(r"-?\d[\d.e+-]*", "N", message)
+    message = re.sub(r"'[^']*'", "'…'", message)
+    return f":{field}:{message[:50]}"
 
 
 def detail(body):
@@ -1240,14 +1283,15 @@ def fuzz(args, seed, types, runner, url):
         if v.tolerated:
             tolerated[v.tolerated] += 1
         if not v.ok:
-            tag = next((tag for tag, fn in KNOWN if fn(case, tr, (v.stepwise or {}).get("status")
-                                                      if isinstance(v.stepwise, dict) else None)), None)
+            answer = v.stepwise if isinstance(v.stepwise, dict) else {}
+            tag = next((tag for tag, fn in KNOWN if fn(case, tr, answer)), None)
             fails_type[label] += 1
             if tag:
                 known_type[label] += 1
-            by_sig[(v.sig, tag)] += 1
+            key = ("known", tag) if tag else (v.sig, None)
+            by_sig[key] += 1
             failures.append(i)
-            first = by_sig[(v.sig, tag)] <= args.max_shrink
+            first = by_sig[key] <= args.max_shrink
             print(f"\nFAIL case {i} ({label}{', known: ' + tag if tag else ''}): {v.why}", flush=True)
             print(f"  reproduce: --seed {seed} --only {i}", flush=True)
             if first:
@@ -1265,7 +1309,7 @@ def fuzz(args, seed, types, runner, url):
                     saved["name"] = f"fuzz-{seed}-{i}"
                     to_save.append(saved)
             else:
-                print(f"  (signature {v.sig!r} seen {by_sig[(v.sig, tag)]} times: not minimised again)", flush=True)
+                print(f"  (signature {key[0]!r} seen {by_sig[key]} times: not minimised again)", flush=True)
         if not args.quiet and args.progress and done % args.progress == 0:
             print(f"[{time.time() - start:6.0f}s] {done} cases, {len(failures)} failures, "
                   f"{sum(tolerated.values())} tolerated", flush=True)
@@ -1280,7 +1324,7 @@ def fuzz(args, seed, types, runner, url):
     if tolerated:
         print("tolerated (documented strictness): " + ", ".join(f"{k}: {n}" for k, n in tolerated.most_common()))
     for (sig, tag), n in sorted(by_sig.items(), key=lambda x: -x[1]):
-        print(f"failure signature {sig!r}{' (known: ' + tag + ')' if tag else ''}: {n}")
+        print(f"failures known as {tag!r}: {n}" if tag else f"failure signature {sig!r}: {n}")
     n_known = sum(known_type.values())
     print(f"\nseed {seed}: {done} cases in {elapsed:.0f}s, {len(failures)} failed ({n_known} known)")
     counted = len(failures) - (n_known if args.ignore_known else 0)
