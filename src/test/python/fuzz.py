@@ -790,6 +790,8 @@ def strictness(case, status):
                 return "non-integer where PyTorch needs an int"
             if k in PER_GROUP_ARGS and isinstance(v, list) and len(v) != groups:
                 return "per-group list of the wrong length"
+        if status == 400 and ("last_epoch" in s or (s.get("type") == "ChainedScheduler" and "optimizer" in s)):
+            return "last_epoch (or optimizer) is no scheduler argument in the API"
         if status == 400 and any(k in s and not isinstance(s[k], list) for k in ("milestones", "schedulers")):
             return "JSON value of the wrong type"
         if s.get("type") == "SequentialLR" and isinstance(s.get("schedulers"), list):
@@ -834,9 +836,12 @@ def judge_preview(svc, case, tr):
             why = strictness(case, status)
             if why:
                 return Verdict(True, tolerated="two faults, Stepwise names this one: " + why, stepwise=short)
+        key = problem_key(body) if status != 200 else ""
+        if exc == "TypeError" and "unexpected keyword argument" in tr["error"] and status == 422:
+            key = " (an unknown argument and a bad value: Stepwise names the value first)"
         return Verdict(False, f"torch raises {tr['error'][:120]!r} at construction (expect "
                               f"{want or '400/422'}), Stepwise answers {status}: {detail(body)}",
-                       f"construct:{exc}->{status}{problem_key(body) if status != 200 else ''}", stepwise=short)
+                       f"construct:{exc}->{status}{key}", stepwise=short)
     if status in (400, 422):
         why = strictness(case, status)
         if why:
