@@ -26,7 +26,9 @@ each expected file. --check compares the oracle's output with the committed file
 
 No newest-PyTorch delta is applied to the values: where Stepwise deliberately differs from PyTorch
 (it refuses what PyTorch would only raise at every step), the case says so itself ("expect":
-"rejected", "expect_status"), and ParityTest and check.py read that from the cases file.
+"rejected", "expect_status"), and ParityTest and check.py read that from the cases file. A case
+marked "pending": "<branch>" still gets torch's trace, but ParityTest skips it until the fix on that
+branch is merged and the marker removed (fuzz-cases.json: the minimised divergences of fuzz.py).
 """
 import argparse
 import json
@@ -40,7 +42,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[3]
 PARITY = ROOT / "src" / "test" / "resources" / "parity"
 ORACLE = ROOT.parent / "shared" / "parity" / "oracle.py"
-PAIRS = [("cases.json", "expected.json"), ("edge-cases.json", "edge-expected.json")]
+PAIRS = [("cases.json", "expected.json"), ("edge-cases.json", "edge-expected.json"),
+         ("fuzz-cases.json", "fuzz-expected.json")]
 VERSIONS = "torch-version.json"
 GOLDEN_TORCH = "2.13"  # major.minor of the torch the committed traces come from
 DEBIAN_PYTHON = "/usr/bin/python3"  # python3-torch 1.13, the fallback

@@ -39,7 +39,7 @@ record ExponentialLR(double gamma, Map<String, @Nullable Object> arguments) impl
 
 	@Override
 	public double[] closedFormLr(Progress progress) {
-		return Chainable.times(progress.baseLrs(), Math.pow(this.gamma, progress.lastEpoch()));
+		return Chainable.times(progress.baseLrs(), Py.pow(this.gamma, progress.lastEpoch()));
 	}
 
 }

@@ -15,7 +15,10 @@ import static dev.stepwise.schedule.KeywordArgument.required;
  * among the milestones (a Counter: repeated milestones decay several times at once), else
  * unchanged; closed form
  * {@code base_lr · γ^bisect_right(sorted(milestones), last_epoch)}. Milestones need not
- * be sorted; a milestone 0 decays at construction.
+ * be sorted; a milestone 0 decays at construction. Both forms evaluate {@code γ ** n} as
+ * Python does ({@link Py#pow}): a power that overflows raises {@code OverflowError},
+ * refused at that step (or at registration when it is the initial step), while the
+ * product with the lr may overflow to infinity.
  *
  * @param milestones the milestones as given
  * @param gamma multiplicative factor
@@ -50,13 +53,13 @@ record MultiStepLR(long[] milestones, double gamma, Map<String, @Nullable Object
 		if (count == 0) {
 			return Chainable.unchanged(optimizer);
 		}
-		return Chainable.scaled(optimizer, Math.pow(this.gamma, count));
+		return Chainable.scaled(optimizer, Py.pow(this.gamma, count));
 	}
 
 	@Override
 	public double[] closedFormLr(Progress progress) {
 		return Chainable.times(progress.baseLrs(),
-				Math.pow(this.gamma, Py.bisectRight(this.milestones, progress.lastEpoch())));
+				Py.pow(this.gamma, Py.bisectRight(this.milestones, progress.lastEpoch())));
 	}
 
 }

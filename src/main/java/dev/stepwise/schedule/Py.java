@@ -55,21 +55,71 @@ final class Py {
 	}
 
 	/**
-	 * {@code a ** b} for floats, raising where CPython raises or would return a complex
-	 * number.
+	 * {@code a ** b} for floats (and {@code float ** int}, the int taken as a float), as
+	 * CPython's {@code float_pow}: {@code x ** 0} is 1 (even for NaN), {@code 1 ** y} is
+	 * 1 (even for NaN and infinities), {@code 0.0 ** negative} raises
+	 * {@code ZeroDivisionError}, and a result that overflows from finite operands raises
+	 * {@code OverflowError} where Java's {@link Math#pow} returns an infinity (only pow
+	 * does: a product that overflows is an infinity in Python too). A negative number
+	 * raised to a fractional power is a complex number in Python 3, which PyTorch would
+	 * write into the groups as the lr without raising; Stepwise, whose lrs are floats,
+	 * refuses it.
+	 * @param a the base
+	 * @param b the exponent
+	 * @return the power
+	 * @throws StepException (REFUSED) where Python raises or the result is complex
 	 */
 	static double pow(double a, double b) {
-		if (a == 0.0 && b < 0.0) {
-			throw refused("0.0 cannot be raised to a negative power");
+		if (b == 0.0) {
+			return 1.0;
 		}
-		if (a < 0.0 && Double.isFinite(b) && b != Math.rint(b)) {
-			throw refused("a negative number raised to a fractional power is complex");
+		if (Double.isNaN(a)) {
+			return a;
 		}
-		double result = Math.pow(a, b);
-		if (Double.isInfinite(result) && Double.isFinite(a) && Double.isFinite(b)) {
-			throw refused("(34, 'Numerical result out of range')");
+		if (Double.isNaN(b)) {
+			return (a == 1.0) ? 1.0 : b;
 		}
-		return result;
+		if (Double.isInfinite(b)) {
+			double magnitude = Math.abs(a);
+			if (magnitude == 1.0) {
+				return 1.0;
+			}
+			return ((b > 0.0) == (magnitude > 1.0)) ? Math.abs(b) : 0.0;
+		}
+		if (Double.isInfinite(a)) {
+			boolean odd = isOddInteger(b);
+			if (b > 0.0) {
+				return odd ? a : Math.abs(a);
+			}
+			return odd ? Math.copySign(0.0, a) : 0.0;
+		}
+		if (a == 0.0) {
+			if (b < 0.0) {
+				throw refused("ZeroDivisionError: 0.0 cannot be raised to a negative power");
+			}
+			return isOddInteger(b) ? a : 0.0;
+		}
+		double base = a;
+		boolean negate = false;
+		if (base < 0.0) {
+			if (b != Math.floor(b)) {
+				throw refused("a negative number raised to a fractional power is complex, and an lr is a float");
+			}
+			base = -base;
+			negate = isOddInteger(b);
+		}
+		if (base == 1.0) {
+			return negate ? -1.0 : 1.0;
+		}
+		double result = Math.pow(base, b);
+		if (Double.isInfinite(result)) {
+			throw refused("OverflowError: (34, 'Numerical result out of range')");
+		}
+		return negate ? -result : result;
+	}
+
+	private static boolean isOddInteger(double value) {
+		return Math.abs(value) % 2.0 == 1.0;
 	}
 
 	/**

@@ -58,7 +58,7 @@ record StepLR(long stepSize, double gamma, Map<String, @Nullable Object> argumen
 
 	@Override
 	public double[] closedFormLr(Progress progress) {
-		double factor = Math.pow(this.gamma, Py.floorDiv(progress.lastEpoch(), this.stepSize));
+		double factor = Py.pow(this.gamma, Py.floorDiv(progress.lastEpoch(), this.stepSize));
 		return Chainable.times(progress.baseLrs(), factor);
 	}
 

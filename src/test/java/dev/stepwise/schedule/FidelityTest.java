@@ -233,4 +233,103 @@ class FidelityTest {
 
 	}
 
+	/**
+	 * Python's {@code float ** n} raises {@code OverflowError} where Java's Math.pow
+	 * gives an infinity, while a product that overflows is an infinity in both (values
+	 * from torch 2.13).
+	 */
+	@Nested
+	class PowerOverflow {
+
+		private static StepException refusedStep(Schedule schedule, ScheduleState state) {
+			try {
+				schedule.step(state, null);
+			}
+			catch (StepException ex) {
+				assertThat(ex.reason()).isEqualTo(StepException.Reason.REFUSED);
+				return ex;
+			}
+			throw new AssertionError("stepped from epoch " + state.lastEpoch());
+		}
+
+		private static ScheduleState stepped(Schedule schedule, int steps) {
+			ScheduleState state = schedule.start(0);
+			for (int i = 0; i < steps; i++) {
+				state = schedule.step(state, null);
+			}
+			return state;
+		}
+
+		@Test
+		void multiStepLrPowerThatOverflowsIsRefusedAtThatStep() {
+			// get_lr: group["lr"] * gamma ** 2 at the repeated milestone 8
+			Schedule schedule = Schedule.of(spec("type", "MultiStepLR", "milestones", List.of(8L, 8L), "gamma", 1e300),
+					List.of(new ParamGroup(0.1, null)));
+			assertLrs(lrs(schedule, schedule.start(0), 7), 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1);
+			assertThat(refusedStep(schedule, stepped(schedule, 7)).getMessage())
+				.contains("OverflowError: (34, 'Numerical result out of range')");
+		}
+
+		@Test
+		void multiStepLrProductThatOverflowsIsInfinity() {
+			Schedule schedule = Schedule.of(spec("type", "MultiStepLR", "milestones", List.of(1L, 2L), "gamma", 1e200),
+					List.of(new ParamGroup(0.1, null)));
+			assertThat(lrs(schedule, schedule.start(0), 3)).containsExactly(0.1, 0.1 * 1e200, Double.POSITIVE_INFINITY,
+					Double.POSITIVE_INFINITY);
+		}
+
+		@Test
+		void multiStepLrPowerThatOverflowsInTheInitialStepIsInvalid() {
+			InvalidScheduleException ex = refused(
+					spec("type", "MultiStepLR", "milestones", List.of(0L, 0L), "gamma", 1e300), ONE_GROUP);
+			assertThat(ex.kind()).isEqualTo(Kind.INVALID);
+			assertThat(ex.errors().get(0).message()).startsWith("PyTorch's constructor raises")
+				.contains("OverflowError");
+		}
+
+		@Test
+		void multiStepLrClosedFormPowerThatOverflowsIsRefusedAtTheRestart() {
+			// SequentialLR restarts the child with _update_lr(0): base_lr * gamma **
+			// bisect_right(milestones, 0), here gamma ** 2
+			Schedule schedule = Schedule.of(
+					spec("type", "SequentialLR", "milestones", List.of(2L), "schedulers",
+							List.of(spec("type", "ConstantLR", "factor", 0.5),
+									spec("type", "MultiStepLR", "milestones", List.of(-1L, -1L), "gamma", 1e300))),
+					ONE_GROUP);
+			assertLrs(lrs(schedule, schedule.start(0), 1), 0.5, 0.5);
+			assertThat(refusedStep(schedule, stepped(schedule, 1)).getMessage()).contains("OverflowError");
+		}
+
+		@Test
+		void exponentialAndStepLrClosedFormsAtARestartAreTheBaseLrThenProductsOverflow() {
+			for (Map<String, Object> child : List.of(spec("type", "ExponentialLR", "gamma", 1e300),
+					spec("type", "StepLR", "step_size", 1L, "gamma", 1e300))) {
+				Schedule schedule = Schedule.of(spec("type", "SequentialLR", "milestones", List.of(2L), "schedulers",
+						List.of(spec("type", "ConstantLR", "factor", 0.5), child)), ONE_GROUP);
+				assertThat(lrs(schedule, schedule.start(0), 5)).as("%s", child)
+					.containsExactly(0.5, 0.5, 1.0, 1e300, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY);
+			}
+		}
+
+		@Test
+		void polynomialLrPowerThatOverflowsIsRefusedAtThatStep() {
+			// (0.9 / 1.0) ** -10000
+			Schedule schedule = Schedule.of(spec("type", "PolynomialLR", "total_iters", 10L, "power", -10000.0),
+					List.of(new ParamGroup(0.1, null)));
+			assertThat(refusedStep(schedule, schedule.start(0)).getMessage()).contains("OverflowError");
+		}
+
+		@Test
+		void polynomialLrClosedFormOfZeroToANegativePowerIsRefusedAtTheRestart() {
+			// (1.0 - min(-1, 0) / -1) ** -1.0 = 0.0 ** -1.0
+			Schedule schedule = Schedule.of(spec("type", "SequentialLR", "milestones", List.of(1L), "schedulers",
+					List.of(spec("type", "ConstantLR", "factor", 0.5),
+							spec("type", "PolynomialLR", "total_iters", -1L, "power", -1.0))),
+					ONE_GROUP);
+			assertThat(refusedStep(schedule, schedule.start(0)).getMessage())
+				.contains("ZeroDivisionError: 0.0 cannot be raised to a negative power");
+		}
+
+	}
+
 }

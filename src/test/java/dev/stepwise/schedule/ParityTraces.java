@@ -63,6 +63,14 @@ final class ParityTraces {
 			return metrics.stream().map(Number::doubleValue).toList();
 		}
 
+		/**
+		 * The branch whose fix this case waits for ({@code "pending": "fixes-a"}), or
+		 * null: ParityTest skips a pending case until the marker is removed.
+		 */
+		String pending() {
+			return (String) this.input.get("pending");
+		}
+
 		boolean rejected() {
 			return !this.expected.containsKey("states") || "rejected".equals(this.input.get("expect"));
 		}
