@@ -233,4 +233,86 @@ class FidelityTest {
 
 	}
 
+	@Nested
+	class ExplicitNull {
+
+		private static Map<String, Object> withNull(Map<String, Object> spec, String name) {
+			spec.put(name, null);
+			return spec;
+		}
+
+		@Test
+		void nullForAnArgumentWhosePythonDefaultIsNotNoneIsMalformed() {
+			// PyTorch binds None, not the default: LinearLR raises TypeError at
+			// construction, ReduceLROnPlateau(threshold=None) at its first step
+			InvalidScheduleException ex = refused(withNull(spec("type", "LinearLR"), "end_factor"), ONE_GROUP);
+			assertThat(ex.kind()).isEqualTo(Kind.MALFORMED);
+			assertThat(ex.errors()).extracting(FieldError::field, FieldError::message)
+				.containsExactly(
+						org.assertj.core.groups.Tuple.tuple("scheduler.end_factor", "must be a number, not null"));
+			assertThat(refused(withNull(spec("type", "ReduceLROnPlateau"), "threshold"), ONE_GROUP).errors())
+				.extracting(FieldError::message)
+				.containsExactly("must be a number, not null");
+			assertThat(refused(withNull(spec("type", "reduce_lr_on_plateau"), "factor"), ONE_GROUP).errors())
+				.extracting(FieldError::field)
+				.containsExactly("scheduler.factor");
+			assertThat(refused(withNull(spec("type", "CyclicLR", "base_lr", 0.1, "max_lr", 1.0), "step_size_up"),
+					ONE_GROUP)
+				.errors()).extracting(FieldError::message).containsExactly("must be an integer, not null");
+			assertThat(refused(withNull(spec("type", "OneCycleLR", "max_lr", 0.1, "total_steps", 10L), "three_phase"),
+					ONE_GROUP)
+				.errors()).extracting(FieldError::message).containsExactly("must be true or false, not null");
+			assertThat(refused(withNull(spec("type", "ReduceLROnPlateau"), "mode"), ONE_GROUP).errors())
+				.extracting(FieldError::message)
+				.containsExactly("must be a string, not null");
+			assertThat(refused(withNull(spec("type", "ReduceLROnPlateau"), "min_lr"), ONE_GROUP).errors())
+				.extracting(FieldError::message)
+				.containsExactly("must be a number or a list of numbers, not null");
+			assertThat(refused(
+					withNull(spec("type", "cosine", "num_warmup_steps", 1L, "num_training_steps", 5L), "num_cycles"),
+					ONE_GROUP)
+				.errors()).extracting(FieldError::field).containsExactly("scheduler.num_cycles");
+			assertThat(refused(
+					spec("type", "ChainedScheduler", "schedulers",
+							List.of(withNull(spec("type", "CosineAnnealingWarmRestarts", "T_0", 2L), "T_mult"))),
+					ONE_GROUP)
+				.errors()).extracting(FieldError::field).containsExactly("scheduler.schedulers[0].T_mult");
+		}
+
+		@Test
+		void nullStaysNoneWherePythonsDefaultIsNone() {
+			Schedule cyclic = Schedule
+				.of(withNull(withNull(spec("type", "CyclicLR", "base_lr", 0.01, "max_lr", 0.1, "step_size_up", 2L),
+						"step_size_down"), "scale_fn"), ONE_GROUP);
+			assertLrs(lrs(cyclic, cyclic.start(0), 4), 0.01, 0.055, 0.1, 0.055, 0.01);
+			Schedule oneCycle = Schedule
+				.of(withNull(withNull(spec("type", "OneCycleLR", "max_lr", 0.1, "total_steps", 10L), "epochs"),
+						"steps_per_epoch"), ONE_GROUP);
+			assertThat(oneCycle.normalizedSpec()).containsEntry("epochs", null).containsEntry("total_steps", 10L);
+			Schedule inverseSqrt = Schedule
+				.of(withNull(spec("type", "inverse_sqrt", "num_warmup_steps", 2L), "timescale"), ONE_GROUP);
+			assertThat(inverseSqrt.normalizedSpec()).containsEntry("timescale", 2L);
+			Schedule minLr = Schedule.of(withNull(withNull(spec("type", "cosine_warmup_with_min_lr", "num_warmup_steps",
+					2L, "num_training_steps", 10L, "min_lr_rate", 0.1), "min_lr"), "warmup_lr_rate"), ONE_GROUP);
+			assertThat(minLr.normalizedSpec()).containsEntry("min_lr", null);
+			Schedule wsd = Schedule.of(withNull(spec("type", "warmup_stable_decay", "num_warmup_steps", 1L,
+					"num_decay_steps", 2L, "num_stable_steps", 2L), "num_training_steps"), ONE_GROUP);
+			assertThat(wsd.normalizedSpec()).containsEntry("num_training_steps", null);
+		}
+
+		@Test
+		void nullForARequiredArgumentIsStillMissing() {
+			// StepLR(step_size=None) raises TypeError at its first step: a 400, as
+			// missing
+			InvalidScheduleException ex = refused(withNull(spec("type", "StepLR"), "step_size"), ONE_GROUP);
+			assertThat(ex.kind()).isEqualTo(Kind.MALFORMED);
+			assertThat(ex.errors()).extracting(FieldError::message).containsExactly("is required");
+			// get_scheduler raises ValueError on num_warmup_steps=None
+			ex = refused(withNull(spec("type", "linear", "num_training_steps", 5L), "num_warmup_steps"), ONE_GROUP);
+			assertThat(ex.kind()).isEqualTo(Kind.INVALID);
+			assertThat(ex.errors()).extracting(FieldError::field).containsExactly("scheduler.num_warmup_steps");
+		}
+
+	}
+
 }
