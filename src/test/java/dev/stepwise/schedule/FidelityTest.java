@@ -315,4 +315,130 @@ class FidelityTest {
 
 	}
 
+	@Nested
+	class NegativeStepCounts {
+
+		// lrs (and momentums) of torch 2.13 and transformers' formulas, from the parity
+		// oracle
+		private static final double[] COSINE_NEGATIVE_WARMUP = { 0.09797464868072488, 0.09206267664155907,
+				0.08274303669726427, 0.07077075065009433, 0.05711574191366427 };
+
+		private static final double[] LINEAR_NEGATIVE_WARMUP = { 0.0625, 0.05, 0.037500000000000006, 0.025, 0.0125, 0.0,
+				0.0, 0.0, 0.0, 0.0 };
+
+		private static final double[] RESTARTS_NEGATIVE_WARMUP = { 0.025000000000000012, 0.1, 0.07500000000000002,
+				0.02499999999999999, 0.0, 0.0, 0.0, 0.0 };
+
+		private static final double[] MIN_LR_NEGATIVE_WARMUP = { 0.08305704108364302, 0.06501344202803415,
+				0.04498655797196586, 0.026942958916356997, 0.014456400944391146, 0.010000000000000002,
+				0.014456400944391141, 0.026942958916356986 };
+
+		private static final double[] INVERSE_SQRT_NEGATIVE_WARMUP = { 0.07745966692414835, 0.07071067811865475,
+				0.06546536707079771, 0.06123724356957945, 0.05773502691896259 };
+
+		private static final double[] POLYNOMIAL_NEGATIVE_TOTAL = { 0.0, 0.05, 1e-07, 1e-07, 1e-07 };
+
+		private static final double[] POLYNOMIAL_NEGATIVE_WARMUP = { 0.036000064000000005, 0.016000084,
+				0.004000095999999998, 1e-07, 1e-07, 1e-07, 1e-07 };
+
+		private static final double[] WSD_NEGATIVE_DECAY = { 0.0, 0.1, 0.1, 0.1, 0.0, 0.0, 0.0 };
+
+		private static final double[] WSD_NEGATIVE_WARMUP = { 0.1, 0.1, 0.1, 0.07750000000000001, 0.05500000000000001,
+				0.0325, 0.010000000000000002, 0.010000000000000002, 0.010000000000000002 };
+
+		private static final double[] CYCLIC_NEGATIVE_UP_MOMENTUM = { 0.9, 0.8875000000000001, 0.875, 0.8625,
+				0.8500000000000001 };
+
+		private static final double[] CYCLIC_UP_5_DOWN_MINUS_8 = { 0.075, 0.065, 0.06999999999999999, 0.075, 0.065,
+				0.07, 0.075, 0.065, 0.06999999999999999 };
+
+		private static final double[] CYCLIC_TRIANGULAR2_NEGATIVE = { 0.01, 0.06999999999999999, 0.13000000000000003,
+				0.19000000000000003, 0.09999999999999999, 0.01, 0.12999999999999998, 0.24999999999999997, 0.37, 0.19,
+				0.01 };
+
+		@Test
+		void huggingFaceTakesANegativeWarmup() {
+			Schedule cosine = Schedule.of(spec("type", "cosine", "num_warmup_steps", -1L, "num_training_steps", 10L),
+					List.of(new ParamGroup(0.1, null)));
+			assertLrs(lrs(cosine, cosine.start(0), 4), COSINE_NEGATIVE_WARMUP);
+			Schedule linear = Schedule.of(spec("type", "linear", "num_warmup_steps", -3L, "num_training_steps", 5L),
+					List.of(new ParamGroup(0.1, null)));
+			assertLrs(lrs(linear, linear.start(0), 9), LINEAR_NEGATIVE_WARMUP);
+			Schedule restarts = Schedule.of(spec("type", "cosine_with_restarts", "num_warmup_steps", -2L,
+					"num_training_steps", 4L, "num_cycles", 2.0), List.of(new ParamGroup(0.1, null)));
+			assertLrs(lrs(restarts, restarts.start(0), 7), RESTARTS_NEGATIVE_WARMUP);
+			Schedule minLr = Schedule.of(spec("type", "cosine_warmup_with_min_lr", "num_warmup_steps", -1L,
+					"num_training_steps", 6L, "min_lr_rate", 0.1), List.of(new ParamGroup(0.1, null)));
+			assertLrs(lrs(minLr, minLr.start(0), 7), MIN_LR_NEGATIVE_WARMUP);
+			Schedule inverseSqrt = Schedule.of(spec("type", "inverse_sqrt", "num_warmup_steps", -2L, "timescale", 3L),
+					List.of(new ParamGroup(0.1, null)));
+			assertLrs(lrs(inverseSqrt, inverseSqrt.start(0), 4), INVERSE_SQRT_NEGATIVE_WARMUP);
+		}
+
+		@Test
+		void polynomialWithANegativeTotalDecaysToLrEndAtOnce() {
+			Schedule schedule = Schedule.of(
+					spec("type", "polynomial", "num_warmup_steps", 2L, "num_training_steps", -1L),
+					List.of(new ParamGroup(0.1, null)));
+			assertLrs(lrs(schedule, schedule.start(0), 4), POLYNOMIAL_NEGATIVE_TOTAL);
+			schedule = Schedule.of(
+					spec("type", "polynomial", "num_warmup_steps", -2L, "num_training_steps", 3L, "power", 2.0),
+					List.of(new ParamGroup(0.1, null)));
+			assertLrs(lrs(schedule, schedule.start(0), 6), POLYNOMIAL_NEGATIVE_WARMUP);
+		}
+
+		@Test
+		void warmupStableDecayWithNegativeCounts() {
+			Schedule schedule = Schedule.of(spec("type", "warmup_stable_decay", "num_warmup_steps", 1L,
+					"num_decay_steps", -2L, "num_stable_steps", 3L), List.of(new ParamGroup(0.1, null)));
+			assertLrs(lrs(schedule, schedule.start(0), 6), WSD_NEGATIVE_DECAY);
+			schedule = Schedule.of(
+					spec("type", "warmup_stable_decay", "num_warmup_steps", -2L, "num_decay_steps", 4L,
+							"num_training_steps", 6L, "decay_type", "linear", "min_lr_ratio", 0.1),
+					List.of(new ParamGroup(0.1, null)));
+			assertLrs(lrs(schedule, schedule.start(0), 8), WSD_NEGATIVE_WARMUP);
+		}
+
+		@Test
+		void inverseSqrtWithANegativeWarmupDividesByZeroAtConstruction() {
+			// timescale = num_warmup_steps or 10000 = -1; lr_lambda(0) = 1 / sqrt(-0.0)
+			InvalidScheduleException ex = refused(spec("type", "inverse_sqrt", "num_warmup_steps", -1L), ONE_GROUP);
+			assertThat(ex.kind()).isEqualTo(Kind.INVALID);
+			assertThat(ex.errors().get(0).message()).contains("float division by zero");
+		}
+
+		@Test
+		void cyclicLrTakesNegativeStepSizes() {
+			Schedule schedule = Schedule
+				.of(spec("type", "CyclicLR", "base_lr", 0.06, "max_lr", 0.1, "step_size_up", -8L), ONE_GROUP);
+			List<ScheduleState> states = new java.util.ArrayList<>();
+			ScheduleState state = schedule.start(0);
+			states.add(state);
+			for (int i = 0; i < 4; i++) {
+				state = schedule.step(state, null);
+				states.add(state);
+			}
+			assertLrs(states.stream().map((s) -> s.lr(0)).toList(), 0.06, 0.065, 0.07, 0.075, 0.08);
+			assertLrs(states.stream().map((s) -> s.paramGroups().get(0).momentum()).toList(),
+					CYCLIC_NEGATIVE_UP_MOMENTUM);
+			schedule = Schedule.of(
+					spec("type", "CyclicLR", "base_lr", 0.06, "max_lr", 0.1, "step_size_up", 5L, "step_size_down", -8L),
+					ONE_GROUP);
+			assertLrs(lrs(schedule, schedule.start(0), 8), CYCLIC_UP_5_DOWN_MINUS_8);
+			schedule = Schedule.of(spec("type", "CyclicLR", "base_lr", 0.01, "max_lr", 0.1, "step_size_up", -2L,
+					"step_size_down", -3L, "mode", "triangular2"), ONE_GROUP);
+			assertLrs(lrs(schedule, schedule.start(0), 10), CYCLIC_TRIANGULAR2_NEGATIVE);
+		}
+
+		@Test
+		void cyclicLrWithAZeroTotalSizeDividesByZeroAtConstruction() {
+			InvalidScheduleException ex = refused(
+					spec("type", "CyclicLR", "base_lr", 0.06, "max_lr", 0.1, "step_size_up", -3L, "step_size_down", 3L),
+					ONE_GROUP);
+			assertThat(ex.kind()).isEqualTo(Kind.INVALID);
+			assertThat(ex.errors()).extracting(FieldError::field).containsExactly("scheduler.step_size_up");
+		}
+
+	}
+
 }
