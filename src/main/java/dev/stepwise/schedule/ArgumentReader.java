@@ -446,7 +446,8 @@ final class ArgumentReader {
 
 	/**
 	 * The declared default, or the "is required" error when there is none because the
-	 * argument is required.
+	 * argument is required; an explicit JSON null for an argument whose default is not
+	 * {@code None} is a {@code TypeError} (MALFORMED), not the default.
 	 */
 	private Object defaultOf(KeywordArgument argument) {
 		if (argument.required()) {
@@ -457,7 +458,26 @@ final class ArgumentReader {
 			throw new IllegalStateException(
 					declaredType().name() + "." + argument.name() + " has no default: read it with an optional reader");
 		}
+		if (this.values.containsKey(argument.name())) {
+			// an explicit null: Python binds None, not the default, and the scheduler
+			// raises TypeError on it (at construction or at some step)
+			throw malformed(argument.name(), "must be " + expected(argument.kind()) + ", not null");
+		}
 		return value;
+	}
+
+	/** What a value of the kind must be, for the error on an explicit null. */
+	private static String expected(ArgumentKind kind) {
+		return switch (kind) {
+			case NUMBER -> "a number";
+			case NUMBER_OR_LIST -> "a number or a list of numbers";
+			case INTEGER -> "an integer";
+			case BOOLEAN -> "true or false";
+			case ENUM, EXPRESSION -> "a string";
+			case EXPRESSION_OR_LIST -> "a string or a list of strings";
+			case INTEGER_LIST -> "a list of integers";
+			case SCHEDULERS -> "a list of scheduler objects";
+		};
 	}
 
 	/** Checks that reading the argument as "given or null" loses no declared default. */

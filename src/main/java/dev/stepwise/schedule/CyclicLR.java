@@ -73,13 +73,12 @@ record CyclicLR(double[] baseLrs, double[] maxLrs, double totalSize, double step
 		long up = arguments.integer("step_size_up", false);
 		Long downArgument = arguments.optionalInteger("step_size_down", false);
 		double down = (downArgument != null) ? downArgument : up;
+		// float arithmetic as in PyTorch: negative sizes are taken, a zero total is
+		// ZeroDivisionError at construction
 		double totalSize = up + down;
 		if (totalSize == 0) {
 			throw arguments.invalid("step_size_up",
 					"step_size_up + step_size_down must not be 0 (float division by zero)");
-		}
-		if (up < 0 || down < 0) {
-			throw arguments.invalid((up < 0) ? "step_size_up" : "step_size_down", "must not be negative");
 		}
 		String mode = arguments.string("mode");
 		double gamma = arguments.real("gamma");
@@ -102,11 +101,11 @@ record CyclicLR(double[] baseLrs, double[] maxLrs, double totalSize, double step
 					byCycle = true;
 				}
 				case "triangular2" -> {
-					scale = (x) -> 1 / Math.pow(2.0, x - 1);
+					scale = (x) -> Py.div(1, Py.pow(2.0, x - 1));
 					byCycle = true;
 				}
 				case "exp_range" -> {
-					scale = (x) -> Math.pow(gamma, x);
+					scale = (x) -> Py.pow(gamma, x);
 					byCycle = false;
 				}
 				default -> throw arguments.invalid("mode", "mode is invalid and scale_fn is None");

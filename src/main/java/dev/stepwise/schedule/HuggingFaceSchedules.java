@@ -321,17 +321,15 @@ final class HuggingFaceSchedules {
 	}
 
 	/**
-	 * A required, non-negative step count; HF's get_scheduler raises ValueError when it
-	 * is missing.
+	 * A required step count; HF's get_scheduler raises ValueError when it is missing.
+	 * Negative counts are taken, as HF takes them: a negative warmup is never reached,
+	 * and the {@code max(1, ...)} guards and Python's divisions apply as they are.
 	 */
 	private static long steps(ArgumentReader arguments, String name) {
 		Long value = arguments.optionalInteger(name, false);
 		if (value == null) {
 			throw arguments.invalid(name,
 					arguments.normalized().get("type") + " requires `" + name + "`, please provide that argument.");
-		}
-		if (value < 0) {
-			throw arguments.invalid(name, "must not be negative, got " + value);
 		}
 		return value;
 	}
