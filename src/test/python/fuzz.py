@@ -70,6 +70,9 @@ COMPOSITE = {"SequentialLR", "ChainedScheduler"}
 INT_ARGS = {"step_size", "total_iters", "T_max", "T_0", "T_mult", "step_size_up", "step_size_down", "total_steps",
             "epochs", "steps_per_epoch", "patience", "cooldown", "num_warmup_steps", "num_training_steps",
             "timescale", "num_decay_steps", "num_stable_steps"}
+# Arguments whose Python default is None: an explicit null is a value there, elsewhere it is refused (400).
+NONE_DEFAULT_ARGS = {"step_size_down", "scale_fn", "total_steps", "epochs", "steps_per_epoch", "timescale", "min_lr",
+                     "min_lr_rate", "warmup_lr_rate", "num_training_steps", "num_stable_steps"}
 PER_GROUP_ARGS = {"lr_lambda", "base_lr", "max_lr", "base_momentum", "max_momentum", "min_lr"}
 ERROR_STATUS = {"TypeError": 400, "AttributeError": 400, "KeyError": 400,
                 "ValueError": 422, "ZeroDivisionError": 422, "IndexError": 422}
@@ -797,6 +800,18 @@ def strictness(case, status):
         if s.get("type") == "SequentialLR" and isinstance(s.get("schedulers"), list):
             if any(isinstance(c, dict) and c.get("type") in COMPOSITE for c in s["schedulers"][1:]):
                 return "nested composite after the first child of a SequentialLR"
+        if status == 400 and any(v is None and k not in NONE_DEFAULT_ARGS for k, v in s.items() if k != "type"):
+            return "an explicit null for an argument whose default is not None"
+        if status == 422 and ((s.get("type") == "StepLR" and s.get("step_size") == 0)
+                              or (s.get("type") == "CosineAnnealingLR" and s.get("T_max") == 0)):
+            return "an argument with which no step is possible (StepLR step_size=0, CosineAnnealingLR T_max=0)"
+        if (status == 422 and s.get("type") == "MultiplicativeLR"
+                and any(isinstance(f, str) and "epoch" not in f
+                        for f in (s.get("lr_lambda") if isinstance(s.get("lr_lambda"), list) else [s.get("lr_lambda")]))):
+            return "a MultiplicativeLR lr_lambda that raises whatever the epoch"
+        if (status == 422 and s.get("type") in COMPOSITE and isinstance(s.get("schedulers"), list)
+                and any(isinstance(c, dict) and c.get("type") in PLATEAU for c in s["schedulers"])):
+            return "a ReduceLROnPlateau inside a composite"
     if case.get("_mutation") == "type" and status == 400:
         return "JSON value of the wrong type"
     if case.get("_mutation") == "expression":
