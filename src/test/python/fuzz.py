@@ -128,6 +128,14 @@ def _k_steplr0(case, trace, answer):
     return any(s.get("type") == "StepLR" and s.get("step_size") == 0 for s in specs(case))
 
 
+@known("a child's construction error after the composite's unknown argument: 400 instead of 422")
+def _k_child_before_parent_binding(case, trace, answer):
+    return (answer.get("status") == 400 and "states" not in trace
+            and exc_name(str(trace.get("error", ""))) in ("ValueError", "ZeroDivisionError", "OverflowError")
+            and "unexpected keyword argument" in str((answer.get("body") or {}).get("detail", ""))
+            and any(s.get("type") in COMPOSITE for s in specs(case)))
+
+
 # ------------------------------------------------------------------------------------------------
 # Drawing cases
 
@@ -816,6 +824,11 @@ def strictness(case, status):
         return "JSON value of the wrong type"
     if case.get("_mutation") == "expression":
         return "an expression outside the documented subset"
+    if status == 422 and any(isinstance(f, str) and "**" in f
+                             for sp in walk(case["scheduler"]) if isinstance(sp, dict)
+                             for f in (sp.get("lr_lambda") if isinstance(sp.get("lr_lambda"), list)
+                                       else [sp.get("lr_lambda"), sp.get("scale_fn")])):
+        return "a complex number from ** in an expression (refused where Python goes on with it)"
     metrics = case.get("metrics") or []
     if (status == 400 and any(s.get("type") in PLATEAU for s in walk(case["scheduler"]) if isinstance(s, dict))
             and (len(metrics) < case["steps"] or None in metrics)):

@@ -34,6 +34,7 @@ record ChainedScheduler(List<LrScheduler> children, Map<String, @Nullable Object
 		// Python builds the children before it calls ChainedScheduler(...)
 		List<LrScheduler> children = SchedulerFactory.children(arguments, childArguments, "ChainedScheduler");
 		arguments.rejectUnknown();
+		SchedulerFactory.requireChildren(arguments, children, "ChainedScheduler");
 		return new ChainedScheduler(children, arguments.normalized());
 	}
 

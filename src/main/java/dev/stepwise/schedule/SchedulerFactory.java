@@ -50,11 +50,12 @@ final class SchedulerFactory {
 		return scheduler;
 	}
 
-	/** The children of a composite: at least one, none a ReduceLROnPlateau. */
+	/**
+	 * The children of a composite, none a ReduceLROnPlateau. Whether there is one at all
+	 * the composite checks with {@link #requireChildren} once its own arguments are
+	 * bound, as PyTorch's constructor body does.
+	 */
 	static List<LrScheduler> children(ArgumentReader parent, List<ArgumentReader> childArguments, String type) {
-		if (childArguments.isEmpty()) {
-			throw parent.invalid("schedulers", type + " expects at least one scheduler, but got no scheduler.");
-		}
 		List<LrScheduler> children = new ArrayList<>(childArguments.size());
 		List<Object> normalized = new ArrayList<>(childArguments.size());
 		for (int i = 0; i < childArguments.size(); i++) {
@@ -70,6 +71,13 @@ final class SchedulerFactory {
 		}
 		parent.put("schedulers", List.copyOf(normalized));
 		return List.copyOf(children);
+	}
+
+	/** PyTorch's first check in a composite's constructor: at least one scheduler. */
+	static void requireChildren(ArgumentReader parent, List<LrScheduler> children, String type) {
+		if (children.isEmpty()) {
+			throw parent.invalid("schedulers", type + " expects at least one scheduler, but got no scheduler.");
+		}
 	}
 
 }

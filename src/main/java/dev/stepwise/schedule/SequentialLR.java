@@ -53,7 +53,10 @@ record SequentialLR(List<LrScheduler> children, long[] milestones,
 		List<ArgumentReader> childArguments = arguments.schedulers("schedulers");
 		List<LrScheduler> children = SchedulerFactory.children(arguments, childArguments, "SequentialLR");
 		arguments.rejectUnknown();
+		// a missing milestones is a TypeError of the call, before the constructor's first
+		// check
 		long[] milestones = arguments.integers("milestones");
+		SchedulerFactory.requireChildren(arguments, children, "SequentialLR");
 		if (milestones.length != children.size() - 1) {
 			throw arguments.invalid("milestones",
 					"Sequential Schedulers expects number of schedulers provided to be one more than the number of "

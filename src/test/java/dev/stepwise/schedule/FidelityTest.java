@@ -172,6 +172,22 @@ class FidelityTest {
 		}
 
 		@Test
+		void aMissingArgumentOfACompositeComesBeforeItsFirstValueCheck() {
+			// torch 2.13: SequentialLR(optimizer, schedulers=[]) raises TypeError for the
+			// missing
+			// milestones before its body refuses an empty list (ValueError)
+			InvalidScheduleException ex = refused(spec("type", "SequentialLR", "schedulers", List.of()), ONE_GROUP);
+			assertThat(ex.kind()).isEqualTo(Kind.MALFORMED);
+			assertThat(ex.errors()).extracting(FieldError::field).containsExactly("scheduler.milestones");
+			ex = refused(spec("type", "ChainedScheduler", "schedulers", List.of(), "gama", 0.5), ONE_GROUP);
+			assertThat(ex.kind()).isEqualTo(Kind.MALFORMED);
+			ex = refused(spec("type", "ChainedScheduler", "schedulers", List.of()), ONE_GROUP);
+			assertThat(ex.kind()).isEqualTo(Kind.INVALID);
+			assertThat(ex.errors().get(0).message())
+				.isEqualTo("ChainedScheduler expects at least one scheduler, but got no scheduler.");
+		}
+
+		@Test
 		void childrenAreBuiltBeforeTheCompositeChecksItsKeywords() {
 			// Python evaluates the children before it calls SequentialLR(...)
 			InvalidScheduleException ex = refused(spec("type", "SequentialLR", "milestonez", List.of(2L), "schedulers",
