@@ -1,5 +1,8 @@
 package dev.stepwise.schedule;
 
+import dev.stepwise.schedule.expression.Expression;
+import dev.stepwise.schedule.expression.ExpressionEvaluationException;
+
 /**
  * Python's arithmetic where it differs from Java's: floor division and modulo, division
  * by zero and {@code **} raise instead of giving infinities, and {@code max} keeps the
@@ -70,56 +73,15 @@ final class Py {
 	 * @throws StepException (REFUSED) where Python raises or the result is complex
 	 */
 	static double pow(double a, double b) {
-		if (b == 0.0) {
-			return 1.0;
+		try {
+			return Expression.floatPower(a, b);
 		}
-		if (Double.isNaN(a)) {
-			return a;
+		catch (ExpressionEvaluationException ex) {
+			// a complex power is no Python error, but an lr is a float
+			throw refused("ValueError".equals(ex.pythonType())
+					? "a negative number raised to a fractional power is complex, and an lr is a float"
+					: ex.pythonType() + ": " + ex.getMessage());
 		}
-		if (Double.isNaN(b)) {
-			return (a == 1.0) ? 1.0 : b;
-		}
-		if (Double.isInfinite(b)) {
-			double magnitude = Math.abs(a);
-			if (magnitude == 1.0) {
-				return 1.0;
-			}
-			return ((b > 0.0) == (magnitude > 1.0)) ? Math.abs(b) : 0.0;
-		}
-		if (Double.isInfinite(a)) {
-			boolean odd = isOddInteger(b);
-			if (b > 0.0) {
-				return odd ? a : Math.abs(a);
-			}
-			return odd ? Math.copySign(0.0, a) : 0.0;
-		}
-		if (a == 0.0) {
-			if (b < 0.0) {
-				throw refused("ZeroDivisionError: 0.0 cannot be raised to a negative power");
-			}
-			return isOddInteger(b) ? a : 0.0;
-		}
-		double base = a;
-		boolean negate = false;
-		if (base < 0.0) {
-			if (b != Math.floor(b)) {
-				throw refused("a negative number raised to a fractional power is complex, and an lr is a float");
-			}
-			base = -base;
-			negate = isOddInteger(b);
-		}
-		if (base == 1.0) {
-			return negate ? -1.0 : 1.0;
-		}
-		double result = Math.pow(base, b);
-		if (Double.isInfinite(result)) {
-			throw refused("OverflowError: (34, 'Numerical result out of range')");
-		}
-		return negate ? -result : result;
-	}
-
-	private static boolean isOddInteger(double value) {
-		return Math.abs(value) % 2.0 == 1.0;
 	}
 
 	/**

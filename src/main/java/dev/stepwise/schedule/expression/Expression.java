@@ -114,4 +114,17 @@ public final class Expression {
 		return "lambda " + this.variable + ": " + this.source;
 	}
 
+	/**
+	 * CPython's {@code float ** float} ({@code float_pow}), for the schedulers' own
+	 * powers.
+	 * @param base the base
+	 * @param exponent the exponent
+	 * @return the power
+	 * @throws ExpressionEvaluationException where Python raises
+	 * ({@code ZeroDivisionError}, {@code OverflowError}) or its result would be complex
+	 */
+	public static double floatPower(double base, double exponent) {
+		return PyMath.floatPower(base, exponent);
+	}
+
 }

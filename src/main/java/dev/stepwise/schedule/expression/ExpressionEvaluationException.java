@@ -16,7 +16,7 @@ public final class ExpressionEvaluationException extends ArithmeticException {
 	}
 
 	/** The Python exception class CPython would raise, e.g. {@code ZeroDivisionError}. */
-	String pythonType() {
+	public String pythonType() {
 		return this.pythonType;
 	}
 
