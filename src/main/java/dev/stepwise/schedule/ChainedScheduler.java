@@ -29,13 +29,14 @@ record ChainedScheduler(List<LrScheduler> children, Map<String, @Nullable Object
 			"every child steps, in order, each step", required("schedulers", ArgumentKind.SCHEDULERS,
 					"The schedulers (nested specs without optimizer; no ReduceLROnPlateau)."));
 
-	static ChainedScheduler read(ArgumentReader arguments) {
-		List<ArgumentReader> childArguments = arguments.schedulers("schedulers");
+	static SchedulerFactory.Built build(ArgumentReader arguments, Optimizer optimizer) {
 		// Python builds the children before it calls ChainedScheduler(...)
-		List<LrScheduler> children = SchedulerFactory.children(arguments, childArguments, "ChainedScheduler");
+		List<SchedulerFactory.Built> built = SchedulerFactory.children(arguments, optimizer);
 		arguments.rejectUnknown();
-		SchedulerFactory.requireChildren(arguments, children, "ChainedScheduler");
-		return new ChainedScheduler(children, arguments.normalized());
+		List<LrScheduler> children = SchedulerFactory.checkChildren(arguments, built, "ChainedScheduler");
+		ChainedScheduler scheduler = new ChainedScheduler(children, arguments.normalized());
+		return new SchedulerFactory.Built(scheduler,
+				scheduler.constructAfter(SchedulerFactory.states(built), optimizer));
 	}
 
 	@Override
@@ -44,8 +45,7 @@ record ChainedScheduler(List<LrScheduler> children, Map<String, @Nullable Object
 	}
 
 	@Override
-	public NodeState construct(Optimizer optimizer) {
-		List<NodeState> states = constructChildren(optimizer);
+	public NodeState constructAfter(List<NodeState> states, Optimizer optimizer) {
 		return new Chained(optimizer.lrs(), states);
 	}
 

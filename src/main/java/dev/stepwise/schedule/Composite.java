@@ -41,15 +41,24 @@ sealed interface Composite extends LrScheduler permits SequentialLR, ChainedSche
 
 	/**
 	 * Constructs every child in order on the same groups, as the Python caller does
-	 * before the composite.
+	 * before the composite, then the composite.
 	 */
-	default List<NodeState> constructChildren(Optimizer optimizer) {
+	@Override
+	default NodeState construct(Optimizer optimizer) {
 		List<NodeState> states = new ArrayList<>(children().size());
 		for (LrScheduler child : children()) {
 			states.add(child.construct(optimizer));
 		}
-		return List.copyOf(states);
+		return constructAfter(List.copyOf(states), optimizer);
 	}
+
+	/**
+	 * The composite's {@code __init__}, once the caller has constructed the children.
+	 * @param states the children's states after their construction
+	 * @param optimizer the groups the children were constructed on
+	 * @return the composite's state after construction
+	 */
+	NodeState constructAfter(List<NodeState> states, Optimizer optimizer);
 
 	/**
 	 * {@code recursive_undo} over the children: leaves rewind by one epoch, composites

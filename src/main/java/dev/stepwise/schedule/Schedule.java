@@ -59,27 +59,22 @@ public final class Schedule {
 	 */
 	public static Schedule of(Map<String, ?> spec, List<ParamGroup> groups) {
 		GroupArrays registered = registeredGroups(groups);
-		LrScheduler scheduler;
+		Optimizer optimizer = new Optimizer(registered);
+		SchedulerFactory.Built built;
 		try {
-			scheduler = SchedulerFactory.read(new ArgumentReader(spec, "scheduler", groups.size(), groups.get(0).lr()));
+			built = SchedulerFactory.build(new ArgumentReader(spec, "scheduler", groups.size(), groups.get(0).lr()),
+					optimizer);
 		}
 		catch (StepException | ArithmeticException ex) {
 			// what Python raises while building a scheduler is a registration error,
-			// never
-			// a step refusal (the types name the argument where they can)
+			// never a step refusal (the types name the argument where they can)
 			throw constructorRaises(ex);
 		}
+		LrScheduler scheduler = built.scheduler();
+		NodeState root = built.state();
 		boolean[] report = new boolean[groups.size()];
 		for (int i = 0; i < report.length; i++) {
 			report[i] = groups.get(i).momentum() != null || scheduler.cyclesMomentum();
-		}
-		Optimizer optimizer = new Optimizer(registered);
-		NodeState root;
-		try {
-			root = scheduler.construct(optimizer);
-		}
-		catch (StepException | ArithmeticException ex) {
-			throw constructorRaises(ex);
 		}
 		return new Schedule(scheduler, new ScheduleState(0, optimizer.freeze(), root, report));
 	}

@@ -2,32 +2,51 @@ package dev.stepwise.schedule;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 import dev.stepwise.schedule.InvalidScheduleException.Kind;
 
 /**
- * Builds an {@link LrScheduler} from its JSON arguments, dispatching on {@code type}.
+ * Builds an {@link LrScheduler} from its JSON arguments, dispatching on {@code type}, and
+ * constructs it on the optimizer as it goes: Python constructs each child of a composite
+ * (initial step included) before it evaluates the next argument, so a child's
+ * construction error comes before a later argument's {@code TypeError}.
  */
 final class SchedulerFactory {
-
-	private static final Set<String> COMPOSITES = Set.of("SequentialLR", "ChainedScheduler");
 
 	private SchedulerFactory() {
 	}
 
-	/** Reads one scheduler object. */
-	static LrScheduler read(ArgumentReader arguments) {
+	/**
+	 * A scheduler and its state right after construction.
+	 *
+	 * @param scheduler the scheduler
+	 * @param state its state after {@code __init__}
+	 */
+	record Built(LrScheduler scheduler, NodeState state) {
+	}
+
+	/** Reads one scheduler object and constructs it on the optimizer. */
+	static Built build(ArgumentReader arguments, Optimizer optimizer) {
 		SchedulerType type = arguments.type();
-		if (!COMPOSITES.contains(type.name())) {
-			// Python rejects an unexpected keyword (TypeError) before the function body
-			// can
-			// complain about a missing or wrong value; composites check once their
-			// children
-			// are built, as Python evaluates those first
-			arguments.rejectUnknown();
-		}
-		LrScheduler scheduler = switch (type.name()) {
+		Built built = switch (type.name()) {
+			// composites check their keywords once their children are built, as Python
+			// evaluates those first
+			case "SequentialLR" -> SequentialLR.build(arguments, optimizer);
+			case "ChainedScheduler" -> ChainedScheduler.build(arguments, optimizer);
+			default -> {
+				// Python rejects an unexpected keyword (TypeError) before the function
+				// body can complain about a missing or wrong value
+				arguments.rejectUnknown();
+				LrScheduler leaf = leaf(type.name(), arguments);
+				yield new Built(leaf, leaf.construct(optimizer));
+			}
+		};
+		arguments.checkAllRead();
+		return built;
+	}
+
+	private static LrScheduler leaf(String type, ArgumentReader arguments) {
+		return switch (type) {
 			case "LambdaLR" -> LambdaLR.read(arguments);
 			case "MultiplicativeLR" -> MultiplicativeLR.read(arguments);
 			case "StepLR" -> StepLR.read(arguments);
@@ -41,43 +60,54 @@ final class SchedulerFactory {
 			case "CyclicLR" -> CyclicLR.read(arguments);
 			case "OneCycleLR" -> OneCycleLR.read(arguments);
 			case "ReduceLROnPlateau", "reduce_lr_on_plateau" -> ReduceLROnPlateau.read(arguments);
-			case "SequentialLR" -> SequentialLR.read(arguments);
-			case "ChainedScheduler" -> ChainedScheduler.read(arguments);
-			default -> HuggingFaceSchedules.read(type.name(), arguments, arguments.firstLr());
+			default -> HuggingFaceSchedules.read(type, arguments, arguments.firstLr());
 		};
-		arguments.rejectUnknown();
-		arguments.checkAllRead();
-		return scheduler;
 	}
 
 	/**
-	 * The children of a composite, none a ReduceLROnPlateau. Whether there is one at all
-	 * the composite checks with {@link #requireChildren} once its own arguments are
-	 * bound, as PyTorch's constructor body does.
+	 * Reads the {@code schedulers} of a composite and builds each in order on the
+	 * optimizer, recording their normalised specs. Whether they suit the composite it
+	 * checks with {@link #checkChildren} once its own arguments are bound, as PyTorch's
+	 * constructor body does.
 	 */
-	static List<LrScheduler> children(ArgumentReader parent, List<ArgumentReader> childArguments, String type) {
-		List<LrScheduler> children = new ArrayList<>(childArguments.size());
+	static List<Built> children(ArgumentReader parent, Optimizer optimizer) {
+		List<ArgumentReader> childArguments = parent.schedulers("schedulers");
+		List<Built> children = new ArrayList<>(childArguments.size());
 		List<Object> normalized = new ArrayList<>(childArguments.size());
-		for (int i = 0; i < childArguments.size(); i++) {
-			LrScheduler child = read(childArguments.get(i));
+		for (ArgumentReader child : childArguments) {
+			Built built = build(child, optimizer);
+			children.add(built);
+			normalized.add(built.scheduler().arguments());
+		}
+		parent.put("schedulers", List.copyOf(normalized));
+		return List.copyOf(children);
+	}
+
+	/**
+	 * PyTorch's first checks in a composite's constructor: at least one scheduler, and
+	 * none a ReduceLROnPlateau.
+	 */
+	static List<LrScheduler> checkChildren(ArgumentReader parent, List<Built> children, String type) {
+		if (children.isEmpty()) {
+			throw parent.invalid("schedulers", type + " expects at least one scheduler, but got no scheduler.");
+		}
+		List<LrScheduler> schedulers = new ArrayList<>(children.size());
+		for (int i = 0; i < children.size(); i++) {
+			LrScheduler child = children.get(i).scheduler();
 			if (child.requiresMetric()) {
 				throw new InvalidScheduleException(Kind.INVALID, parent.field("schedulers[" + i + "]"),
 						type + " does not support `ReduceLROnPlateau` scheduler as it requires additional kwargs to be "
 								+ "specified when calling `step`, but got one at index " + i
 								+ " in the given schedulers sequence.");
 			}
-			children.add(child);
-			normalized.add(child.arguments());
+			schedulers.add(child);
 		}
-		parent.put("schedulers", List.copyOf(normalized));
-		return List.copyOf(children);
+		return List.copyOf(schedulers);
 	}
 
-	/** PyTorch's first check in a composite's constructor: at least one scheduler. */
-	static void requireChildren(ArgumentReader parent, List<LrScheduler> children, String type) {
-		if (children.isEmpty()) {
-			throw parent.invalid("schedulers", type + " expects at least one scheduler, but got no scheduler.");
-		}
+	/** The children's states after construction, in order. */
+	static List<NodeState> states(List<Built> children) {
+		return children.stream().map(Built::state).toList();
 	}
 
 }

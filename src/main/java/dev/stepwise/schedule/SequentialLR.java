@@ -46,17 +46,16 @@ record SequentialLR(List<LrScheduler> children, long[] milestones,
 			required("schedulers", ArgumentKind.SCHEDULERS,
 					"The schedulers (nested specs without optimizer; no ReduceLROnPlateau)."));
 
-	static SequentialLR read(ArgumentReader arguments) {
+	static SchedulerFactory.Built build(ArgumentReader arguments, Optimizer optimizer) {
 		// Python builds the children before it calls SequentialLR(...) with the rest; the
 		// placeholder keeps milestones first in the normalised spec
 		arguments.put("milestones", null);
-		List<ArgumentReader> childArguments = arguments.schedulers("schedulers");
-		List<LrScheduler> children = SchedulerFactory.children(arguments, childArguments, "SequentialLR");
+		List<SchedulerFactory.Built> built = SchedulerFactory.children(arguments, optimizer);
 		arguments.rejectUnknown();
 		// a missing milestones is a TypeError of the call, before the constructor's first
 		// check
 		long[] milestones = arguments.integers("milestones");
-		SchedulerFactory.requireChildren(arguments, children, "SequentialLR");
+		List<LrScheduler> children = SchedulerFactory.checkChildren(arguments, built, "SequentialLR");
 		if (milestones.length != children.size() - 1) {
 			throw arguments.invalid("milestones",
 					"Sequential Schedulers expects number of schedulers provided to be one more than the number of "
@@ -72,7 +71,9 @@ record SequentialLR(List<LrScheduler> children, long[] milestones,
 								+ " ChainedScheduler");
 			}
 		}
-		return new SequentialLR(children, milestones, arguments.normalized());
+		SequentialLR scheduler = new SequentialLR(children, milestones, arguments.normalized());
+		return new SchedulerFactory.Built(scheduler,
+				scheduler.constructAfter(SchedulerFactory.states(built), optimizer));
 	}
 
 	/**
@@ -91,8 +92,7 @@ record SequentialLR(List<LrScheduler> children, long[] milestones,
 	}
 
 	@Override
-	public NodeState construct(Optimizer optimizer) {
-		List<NodeState> states = constructChildren(optimizer);
+	public NodeState constructAfter(List<NodeState> states, Optimizer optimizer) {
 		System.arraycopy(optimizer.initialLr, 0, optimizer.lr, 0, optimizer.size());
 		Sequential undone = (Sequential) undo(new Sequential(0, optimizer.lrs(), states));
 		// the initial step only of the child meant to run at epoch 0

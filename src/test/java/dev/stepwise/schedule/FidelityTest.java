@@ -145,6 +145,61 @@ class FidelityTest {
 	}
 
 	@Nested
+	class ChildrenBuiltFirst {
+
+		/** LambdaLR whose initial step, lr_lambda(0), divides by zero. */
+		private final Map<String, Object> raisingChild = spec("type", "LambdaLR", "lr_lambda", "1 // epoch");
+
+		@Test
+		void aChildsConstructionErrorComesBeforeTheParentsUnknownArgument() {
+			for (String type : List.of("SequentialLR", "ChainedScheduler")) {
+				InvalidScheduleException ex = refused(
+						spec("type", type, "schedulers", List.of(this.raisingChild), "imlestones", List.of(3L)),
+						ONE_GROUP);
+				assertThat(ex.kind()).as(type).isEqualTo(Kind.INVALID);
+				assertThat(ex.errors().get(0).message()).contains("integer division or modulo by zero");
+			}
+		}
+
+		@Test
+		void aChildsConstructionErrorComesBeforeALaterChildsMalformedArgument() {
+			InvalidScheduleException ex = refused(spec("type", "ChainedScheduler", "schedulers",
+					List.of(this.raisingChild, spec("type", "StepLR", "step_size", "three"))), ONE_GROUP);
+			assertThat(ex.kind()).isEqualTo(Kind.INVALID);
+		}
+
+		@Test
+		void aPlateauChildIsRefusedOnlyOnceEveryChildIsBuilt() {
+			Map<String, Object> plateau = spec("type", "ReduceLROnPlateau");
+			InvalidScheduleException ex = refused(spec("type", "SequentialLR", "milestones", List.of(2L), "schedulers",
+					List.of(plateau, spec("type", "StepLR", "step_size", "three"))), ONE_GROUP);
+			assertThat(ex.kind()).isEqualTo(Kind.MALFORMED);
+			assertThat(ex.errors()).extracting(FieldError::field).containsExactly("scheduler.schedulers[1].step_size");
+			ex = refused(spec("type", "SequentialLR", "milestones", List.of(2L), "schedulers",
+					List.of(plateau, spec("type", "StepLR", "step_size", 3L))), ONE_GROUP);
+			assertThat(ex.errors()).extracting(FieldError::field).containsExactly("scheduler.schedulers[0]");
+		}
+
+		@Test
+		void buildingAsReadEqualsConstructingTheTreeAfterwards() {
+			Map<String, Object> spec = spec("type", "SequentialLR", "milestones", List.of(2L), "schedulers",
+					List.of(spec("type", "ChainedScheduler", "schedulers",
+							List.of(spec("type", "LinearLR"), spec("type", "ExponentialLR", "gamma", 0.5))),
+							spec("type", "CyclicLR", "base_lr", 0.01, "max_lr", 0.1)));
+			GroupArrays groups = GroupArrays.registered(new double[] { 0.1, 0.2 }, new double[] { 0.9, 0.8 });
+			Optimizer asRead = new Optimizer(groups);
+			SchedulerFactory.Built built = SchedulerFactory.build(new ArgumentReader(spec, "scheduler", 2, 0.1),
+					asRead);
+			Optimizer afterwards = new Optimizer(groups);
+			NodeState constructed = built.scheduler().construct(afterwards);
+			assertThat(built.scheduler().stateDict(built.state())).isEqualTo(built.scheduler().stateDict(constructed));
+			assertThat(asRead.lr).containsExactly(afterwards.lr);
+			assertThat(asRead.momentum).containsExactly(afterwards.momentum);
+		}
+
+	}
+
+	@Nested
 	class UnknownBeforeMissing {
 
 		@Test
