@@ -51,13 +51,24 @@ final class ServiceProcess implements AutoCloseable {
 	 * @return the running service
 	 */
 	static ServiceProcess start(String name, Path dataDir, Database database) throws IOException, InterruptedException {
+		return start(name, dataDir, database, List.of("-Xmx256m"));
+	}
+
+	/**
+	 * Starts the jar with these JVM options (the heap above all) and waits until
+	 * {@code /actuator/health} answers 200.
+	 */
+	static ServiceProcess start(String name, Path dataDir, Database database, List<String> jvmOptions)
+			throws IOException, InterruptedException {
 		Files.createDirectories(WORK);
 		Files.createDirectories(dataDir);
 		int port = freePort();
 		Path log = WORK.resolve(name + ".log");
-		List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-Xss512k", "-XX:+UseSerialGC",
-				"-XX:TieredStopAtLevel=1", "-jar", jar().toString(), "--server.address=127.0.0.1",
-				"--server.port=" + port, "--stepwise.data-dir=" + dataDir.toAbsolutePath()));
+		List<String> command = new ArrayList<>(List.of(javaBinary()));
+		command.addAll(jvmOptions);
+		command.addAll(List.of("-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar().toString(),
+				"--server.address=127.0.0.1", "--server.port=" + port,
+				"--stepwise.data-dir=" + dataDir.toAbsolutePath()));
 		command.addAll(database.args());
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
