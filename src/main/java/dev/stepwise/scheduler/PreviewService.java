@@ -1,6 +1,9 @@
 package dev.stepwise.scheduler;
 
 import java.util.List;
+import java.util.function.Consumer;
+
+import org.jspecify.annotations.Nullable;
 
 import dev.stepwise.schedule.Schedule;
 import dev.stepwise.schedule.ScheduleState;
@@ -8,19 +11,31 @@ import dev.stepwise.schedule.ScheduleState;
 import org.springframework.stereotype.Service;
 
 /**
- * Computes a schedule without storing anything.
+ * Computes a schedule without storing anything, one state at a time: the answer is
+ * written as it is computed, so a preview holds one state, not all of them.
  */
 @Service
 public class PreviewService {
 
+	private final ComputeBulkhead bulkhead;
+
+	public PreviewService(ComputeBulkhead bulkhead) {
+		this.bulkhead = bulkhead;
+	}
+
 	/**
-	 * The states after registration and after each step.
+	 * Hands the states after registration and after each step to the sink, in order. The
+	 * schedule is run twice through the bulkhead: once to find whatever PyTorch would
+	 * refuse before a single state is handed out (so a refusal is an error answer, not a
+	 * truncated one), then for the sink.
 	 * @throws dev.stepwise.schedule.InvalidScheduleException when the engine refuses the
 	 * spec
+	 * @throws dev.stepwise.schedule.StepException when PyTorch refuses a step
 	 * @throws InvalidRequestException when the preview is too large or has more metrics
 	 * than steps
+	 * @throws ComputeBusyException when the bulkhead has no room
 	 */
-	public List<ScheduleState> preview(PreviewCommand command) {
+	public void preview(PreviewCommand command, Consumer<ScheduleState> sink) {
 		if ((long) (command.steps() + 1) * command.paramGroups().size() > Limits.MAX_PREVIEW_VALUES) {
 			throw new InvalidRequestException("steps",
 					"(steps + 1) x param groups must not exceed " + Limits.MAX_PREVIEW_VALUES);
@@ -28,8 +43,23 @@ public class PreviewService {
 		if (command.metrics().size() > command.steps()) {
 			throw new InvalidRequestException("metrics", "at most one metric per step");
 		}
-		Schedule schedule = Schedule.of(command.scheduler(), command.paramGroups());
-		return schedule.preview(Math.max(0, command.lastEpoch()), command.steps(), command.metrics());
+		this.bulkhead.run(() -> {
+			Schedule schedule = Schedule.of(command.scheduler(), command.paramGroups());
+			ScheduleState first = schedule.start(Math.max(0, command.lastEpoch()));
+			run(schedule, first, command.steps(), command.metrics(), (state) -> {
+			});
+			run(schedule, first, command.steps(), command.metrics(), sink);
+		});
+	}
+
+	private static void run(Schedule schedule, ScheduleState first, int steps, List<@Nullable Double> metrics,
+			Consumer<ScheduleState> sink) {
+		ScheduleState state = first;
+		sink.accept(state);
+		for (int i = 0; i < steps; i++) {
+			state = schedule.step(state, (i < metrics.size()) ? metrics.get(i) : null);
+			sink.accept(state);
+		}
 	}
 
 }

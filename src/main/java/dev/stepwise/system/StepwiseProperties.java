@@ -1,5 +1,7 @@
 package dev.stepwise.system;
 
+import java.time.Duration;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -12,10 +14,11 @@ import org.springframework.util.unit.DataSize;
  * @param maxRequestSize the largest request body accepted; larger ones get 413
  * @param scheduleCacheSize how many compiled schedules are kept in memory
  * @param steps how steps are committed
+ * @param compute how many expensive computations (previews, fast-forwards) run and wait
  */
 @ConfigurationProperties("stepwise")
 public record StepwiseProperties(@DefaultValue("./data") String dataDir, @DefaultValue("1MB") DataSize maxRequestSize,
-		@DefaultValue("10000") int scheduleCacheSize, @DefaultValue Steps steps) {
+		@DefaultValue("10000") int scheduleCacheSize, @DefaultValue Steps steps, @DefaultValue Compute compute) {
 
 	/**
 	 * Group commit of steps, under {@code stepwise.steps.*}.
@@ -25,6 +28,21 @@ public record StepwiseProperties(@DefaultValue("./data") String dataDir, @Defaul
 	 * run in parallel; a few let PostgreSQL flush one batch while the next is taken
 	 */
 	public record Steps(@DefaultValue("32") int batchSize, @DefaultValue("1") int writers) {
+
+	}
+
+	/**
+	 * The bulkhead of expensive computations, under {@code stepwise.compute.*}.
+	 *
+	 * @param concurrency how many run at once; 0 means one fewer than the cores (at least
+	 * one), which leaves a core to the steps and reads
+	 * @param maxWaiting how many more may wait for a slot; beyond that a request is
+	 * refused at once with 503
+	 * @param maxWait how long one waits for a slot before it is refused with 503 (also
+	 * the {@code Retry-After} of the refusal)
+	 */
+	public record Compute(@DefaultValue("0") int concurrency, @DefaultValue("8") int maxWaiting,
+			@DefaultValue("2s") Duration maxWait) {
 
 	}
 

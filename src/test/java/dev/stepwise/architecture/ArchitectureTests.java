@@ -61,7 +61,7 @@ class ArchitectureTests {
 		allowed.put(SYSTEM, Set.of());
 		allowed.put(STORE, Set.of(ENGINE, SYSTEM, SCHEDULER));
 		allowed.put(COMMIT, Set.of(ENGINE, SYSTEM, SCHEDULER, STORE));
-		allowed.put(SCHEDULER, Set.of(ENGINE, STORE, COMMIT));
+		allowed.put(SCHEDULER, Set.of(ENGINE, SYSTEM, STORE, COMMIT));
 		allowed.put(WEB, Set.of(ENGINE, SYSTEM, SCHEDULER));
 		return allowed;
 	}

@@ -80,8 +80,8 @@ final class HostileRequests {
 		lambda("100,000 terms", String.join("+", Collections.nCopies(20_000, "epoch")), 422);
 		lambda("power tower", "10**10**10", 422);
 		post(SCHEDULERS, "epoch ** epoch fast-forwarded to 400",
-				registration("{\"type\": \"LambdaLR\", \"lr_lambda\": \"epoch ** epoch\"}")
-					.replaceFirst("\\}$", ", \"last_epoch\": 400}"),
+				registration("{\"type\": \"LambdaLR\", \"lr_lambda\": \"epoch ** epoch\"}").replaceFirst("\\}$",
+						", \"last_epoch\": 400}"),
 				422);
 		lambda("__import__", "__import__('os').system('id')", 422);
 		lambda("lambda keyword", "lambda epoch: epoch", 422);

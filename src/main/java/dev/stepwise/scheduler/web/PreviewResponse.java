@@ -14,10 +14,6 @@ import io.swagger.v3.oas.annotations.media.Schema;
 @Schema(name = "Preview", description = "The states after registration and after each step.")
 record PreviewResponse(List<State> states) {
 
-	static PreviewResponse of(List<ScheduleState> states) {
-		return new PreviewResponse(states.stream().map(State::of).toList());
-	}
-
 	/**
 	 * One state of a preview.
 	 *

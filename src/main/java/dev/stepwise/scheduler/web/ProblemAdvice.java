@@ -10,6 +10,7 @@ import dev.stepwise.schedule.FieldError;
 import dev.stepwise.schedule.InvalidScheduleException;
 import dev.stepwise.schedule.InvalidStateException;
 import dev.stepwise.schedule.StepException;
+import dev.stepwise.scheduler.ComputeBusyException;
 import dev.stepwise.scheduler.EpochConflictException;
 import dev.stepwise.scheduler.InvalidRequestException;
 import dev.stepwise.scheduler.RegistrationConflictException;
@@ -109,11 +110,20 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 			CannotCreateTransactionException.class })
 	ResponseEntity<Object> unavailable(Exception ex, NativeWebRequest request) {
 		log.warn("Database busy or unreachable: " + ex.getClass().getSimpleName());
-		ResponseEntity<Object> response = problem(ProblemType.SERVICE_UNAVAILABLE,
-				"The database is busy or unreachable; retry shortly.", List.of(), request);
+		return unavailable("The database is busy or unreachable; retry shortly.", 1, request);
+	}
+
+	@ExceptionHandler
+	ResponseEntity<Object> computeBusy(ComputeBusyException ex, NativeWebRequest request) {
+		return unavailable(ex.getMessage(), Math.max(1, (ex.retryAfter().toMillis() + 999) / 1000), request);
+	}
+
+	/** A 503 problem with {@code Retry-After}. */
+	private ResponseEntity<Object> unavailable(String detail, long retryAfterSeconds, NativeWebRequest request) {
+		ResponseEntity<Object> response = problem(ProblemType.SERVICE_UNAVAILABLE, detail, List.of(), request);
 		return ResponseEntity.status(response.getStatusCode())
 			.headers(response.getHeaders())
-			.header(HttpHeaders.RETRY_AFTER, "1")
+			.header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds))
 			.body(response.getBody());
 	}
 

@@ -51,7 +51,7 @@ enum ProblemType {
 			"the request body is not JSON"),
 
 	SERVICE_UNAVAILABLE("service-unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable",
-			"the database is busy or unreachable; retry after Retry-After seconds"),
+			"the database is busy or unreachable, or every computation slot is taken; retry after Retry-After seconds"),
 
 	INTERNAL_ERROR("internal-error", HttpStatus.INTERNAL_SERVER_ERROR, "Internal error", "a fault of the service");
 

@@ -162,7 +162,8 @@ class StepWriterTests {
 
 	private static StepwiseProperties properties(int batchSize, int writers) {
 		return new StepwiseProperties("./data", DataSize.ofMegabytes(1), 10,
-				new StepwiseProperties.Steps(batchSize, writers));
+				new StepwiseProperties.Steps(batchSize, writers),
+				new StepwiseProperties.Compute(1, 8, Duration.ofSeconds(2)));
 	}
 
 }

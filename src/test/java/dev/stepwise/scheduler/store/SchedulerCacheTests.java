@@ -1,5 +1,7 @@
 package dev.stepwise.scheduler.store;
 
+import java.time.Duration;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -93,8 +95,9 @@ class SchedulerCacheTests {
 	}
 
 	private static SchedulerCache cache(int capacity) {
-		return new SchedulerCache(new JsonCodec(JsonMapper.builder().build()), new StepwiseProperties("./data",
-				DataSize.ofMegabytes(1), capacity, new StepwiseProperties.Steps(32, 1)));
+		return new SchedulerCache(new JsonCodec(JsonMapper.builder().build()),
+				new StepwiseProperties("./data", DataSize.ofMegabytes(1), capacity, new StepwiseProperties.Steps(32, 1),
+						new StepwiseProperties.Compute(1, 8, Duration.ofSeconds(2))));
 	}
 
 }

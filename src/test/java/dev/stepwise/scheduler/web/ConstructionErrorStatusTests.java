@@ -19,6 +19,7 @@ import static dev.stepwise.scheduler.web.ProblemAssertions.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.BDDMockito.given;
+import static org.mockito.BDDMockito.willAnswer;
 
 /**
  * The status codes of what the engine refuses at registration and preview, with the
@@ -47,8 +48,11 @@ class ConstructionErrorStatusTests {
 				.start(Math.max(0, registration.lastEpoch()));
 			return new RegistrationResult(SchedulerControllerTests.details(), true);
 		});
-		given(this.previews.preview(any()))
-			.willAnswer((invocation) -> new PreviewService().preview(invocation.<PreviewCommand>getArgument(0)));
+		willAnswer((invocation) -> {
+			PreviewCommand command = invocation.getArgument(0);
+			Schedule.of(command.scheduler(), command.paramGroups()).start(Math.max(0, command.lastEpoch()));
+			return null;
+		}).given(this.previews).preview(any(), any());
 	}
 
 	@Test

@@ -1,11 +1,17 @@
 package dev.stepwise.scheduler.web;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 
 import dev.stepwise.schedule.InvalidScheduleException;
 import dev.stepwise.schedule.ParamGroup;
+import dev.stepwise.schedule.Schedule;
+import dev.stepwise.schedule.ScheduleState;
 import dev.stepwise.schedule.StepException;
+import dev.stepwise.scheduler.ComputeBusyException;
 import dev.stepwise.scheduler.InvalidRequestException;
 import dev.stepwise.scheduler.PreviewCommand;
 import dev.stepwise.scheduler.PreviewService;
@@ -13,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
 
@@ -23,6 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.BDDMockito.then;
+import static org.mockito.BDDMockito.willAnswer;
 import static org.mockito.BDDMockito.willThrow;
 
 /**
@@ -38,18 +46,39 @@ class PreviewControllerTests {
 	private PreviewService previews;
 
 	@Test
-	void previewPassesMetricsAndAnswersEveryState() {
-		given(this.previews.preview(any())).willReturn(List.of());
+	void previewPassesMetricsAndWritesEveryStateItIsHanded() {
+		Schedule schedule = Schedule.of(Map.of("type", "ExponentialLR", "gamma", 0.5),
+				List.of(new ParamGroup(1.0, null)));
+		willAnswer((invocation) -> {
+			Consumer<ScheduleState> sink = invocation.getArgument(1);
+			ScheduleState state = schedule.start(0);
+			sink.accept(state);
+			sink.accept(schedule.step(state, null));
+			return null;
+		}).given(this.previews).preview(any(), any());
 		assertThat(preview("{\"param_groups\": [{\"lr\": 1}], \"scheduler\": {\"type\": \"ReduceLROnPlateau\"},"
 				+ " \"steps\": 3, \"metrics\": [1.5, NaN, null]}"))
 			.hasStatusOk()
+			.hasContentType(MediaType.APPLICATION_JSON)
 			.bodyJson()
-			.isStrictlyEqualTo("{\"states\": []}");
+			.isStrictlyEqualTo(
+					"{\"states\": [{\"last_epoch\": 0, \"param_groups\": [{\"lr\": 1.0, \"momentum\": null}]},"
+							+ " {\"last_epoch\": 1, \"param_groups\": [{\"lr\": 0.5, \"momentum\": null}]}]}");
 		ArgumentCaptor<PreviewCommand> command = ArgumentCaptor.forClass(PreviewCommand.class);
-		then(this.previews).should().preview(command.capture());
+		then(this.previews).should().preview(command.capture(), any());
 		assertThat(command.getValue().steps()).isEqualTo(3);
 		assertThat(command.getValue().metrics()).isEqualTo(Arrays.asList(1.5, Double.NaN, null));
 		assertThat(command.getValue().paramGroups()).containsExactly(new ParamGroup(1.0, null));
+	}
+
+	@Test
+	void aFullBulkheadIs503WithRetryAfter() {
+		willThrow(new ComputeBusyException("All 1 computation slots are busy", Duration.ofMillis(1500)))
+			.given(this.previews)
+			.preview(any(), any());
+		MvcTestResult result = preview("{\"param_groups\": [{\"lr\": 1}], \"scheduler\": {}, \"steps\": 1}");
+		assertProblem(result, 503, "service-unavailable");
+		assertThat(result).headers().hasValue("Retry-After", "2");
 	}
 
 	@Test
@@ -66,16 +95,17 @@ class PreviewControllerTests {
 
 	@Test
 	void previewRefusalsAreProblems() {
-		willThrow(new InvalidRequestException("steps", "too large")).given(this.previews).preview(any());
+		willThrow(new InvalidRequestException("steps", "too large")).given(this.previews).preview(any(), any());
 		assertField(preview("{\"param_groups\": [{\"lr\": 1}], \"scheduler\": {}, \"steps\": 1}"), 422, "steps",
 				"too large");
 		willThrow(
 				new InvalidScheduleException(InvalidScheduleException.Kind.MALFORMED, "scheduler.type", "unknown type"))
 			.given(this.previews)
-			.preview(any());
+			.preview(any(), any());
 		assertField(preview("{\"param_groups\": [{\"lr\": 1}], \"scheduler\": {}, \"steps\": 1}"), 400,
 				"scheduler.type", "unknown type");
-		willThrow(new StepException(StepException.Reason.REFUSED, "too many")).given(this.previews).preview(any());
+		willThrow(new StepException(StepException.Reason.REFUSED, "too many")).given(this.previews)
+			.preview(any(), any());
 		assertProblem(preview("{\"param_groups\": [{\"lr\": 1}], \"scheduler\": {}, \"steps\": 1}"), 409,
 				"step-refused");
 	}
