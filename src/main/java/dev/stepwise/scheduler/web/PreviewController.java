@@ -13,6 +13,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.exc.JacksonIOException;
 import tools.jackson.databind.json.JsonMapper;
@@ -67,8 +68,11 @@ class PreviewController {
 			json[0].writeEndObject();
 			json[0].close();
 		}
-		catch (JacksonIOException ex) {
-			// the client went away while the answer was written: nobody to tell
+		catch (JacksonException ex) {
+			if (json[0] == null) {
+				throw ex;
+			}
+			// the answer had begun and could not be written on: the client went away
 			log.debug("Preview answer not delivered: " + ex.getMessage());
 		}
 	}
