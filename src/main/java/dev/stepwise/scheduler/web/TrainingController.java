@@ -3,6 +3,7 @@ package dev.stepwise.scheduler.web;
 import java.util.Map;
 
 import dev.stepwise.scheduler.CurrentPosition;
+import dev.stepwise.scheduler.InvalidRequestException;
 import dev.stepwise.scheduler.Limits;
 import dev.stepwise.scheduler.SchedulerService;
 import io.swagger.v3.oas.annotations.Operation;
@@ -107,9 +108,19 @@ class TrainingController {
 					name = "to_epoch", required = false) @Nullable Double toEpoch,
 			@Parameter(description = "At most this many records, 1 to " + Limits.MAX_HISTORY_LIMIT + ".") @RequestParam(
 					defaultValue = "1000") @Min(1) @Max(Limits.MAX_HISTORY_LIMIT) int limit) {
-		return HistoryResponse
-			.of(this.schedulers.history(id, (fromEpoch != null) ? fromEpoch : Double.NEGATIVE_INFINITY,
-					(toEpoch != null) ? toEpoch : Double.POSITIVE_INFINITY, limit));
+		return HistoryResponse.of(this.schedulers.history(id, bound("from_epoch", fromEpoch, Double.NEGATIVE_INFINITY),
+				bound("to_epoch", toEpoch, Double.POSITIVE_INFINITY), limit));
+	}
+
+	/** A bound of the history, refused when NaN (it would select nothing, silently). */
+	private static double bound(String name, @Nullable Double value, double open) {
+		if (value == null) {
+			return open;
+		}
+		if (Double.isNaN(value)) {
+			throw new InvalidRequestException(name, "must be a number, not NaN");
+		}
+		return value;
 	}
 
 	@PostMapping(path = "/resume", consumes = MediaType.APPLICATION_JSON_VALUE)
