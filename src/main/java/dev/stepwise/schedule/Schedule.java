@@ -37,6 +37,12 @@ public final class Schedule {
 	/** The most children of one SequentialLR or ChainedScheduler. */
 	public static final int MAX_CHILDREN = 64;
 
+	/**
+	 * The largest epoch: 2^53, beyond which doubles skip integers. A restored state's
+	 * counters stay below it, so no step overflows them.
+	 */
+	public static final long MAX_EPOCH = 1L << 53;
+
 	private final LrScheduler scheduler;
 
 	private final ScheduleState initial;
@@ -295,28 +301,66 @@ public final class Schedule {
 	}
 
 	/**
-	 * Reads a document written by {@link #stateDict}; non-finite numbers may be given as
-	 * the strings {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}. Hyperparameter
-	 * keys are informational and ignored: the registered spec stays authoritative.
+	 * Reads a document written by {@link #stateDict} (a stored state); non-finite numbers
+	 * may be given as the strings {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}.
+	 * Hyperparameter keys are ignored: the registered spec stays authoritative.
 	 * @throws InvalidStateException when the document does not fit this schedule
 	 */
 	public ScheduleState fromStateDict(Map<String, ?> document) {
+		return read(document, false);
+	}
+
+	/**
+	 * Reads a document a client sent to replace the state, strictly: as
+	 * {@link #fromStateDict}, and every number must be one stepping reaches from a
+	 * registration (finite, lr {@code >= 0}, counters from their start up to
+	 * {@link #MAX_EPOCH}), and the hyperparameters it holds must be the registered ones
+	 * (a document restores a position; PyTorch's {@code load_state_dict} would apply
+	 * them, changing the schedule).
+	 * @throws InvalidStateException naming the offending entries
+	 */
+	public ScheduleState restore(Map<String, ?> document) {
+		ScheduleState state = read(document, true);
+		List<FieldError> differing = new ArrayList<>();
+		differingHyperparameters(this.scheduler, new StateReader(document, "state", state.groups().size(), true),
+				differing);
+		if (!differing.isEmpty()) {
+			throw new InvalidStateException("its hyperparameters differ from the registered spec ("
+					+ differing.stream().map(FieldError::field).toList()
+					+ "); a state document restores a position, register a new scheduler to change the schedule",
+					differing);
+		}
+		return state;
+	}
+
+	private static void differingHyperparameters(LrScheduler scheduler, StateReader reader,
+			List<FieldError> differing) {
+		reader.differingKeys(scheduler.hyperparameters(), differing);
+		if (scheduler instanceof Composite composite) {
+			List<StateReader> children = reader.children(composite.children().size());
+			for (int i = 0; i < children.size(); i++) {
+				differingHyperparameters(composite.children().get(i), children.get(i), differing);
+			}
+		}
+	}
+
+	private ScheduleState read(Map<String, ?> document, boolean strict) {
 		Object type = document.get("type");
 		if (type != null && !type().equals(type)) {
 			throw new InvalidStateException("state.type", "is " + type + " but the scheduler is " + type());
 		}
 		int size = this.initial.groups().size();
-		StateReader reader = new StateReader(document, "state", size);
-		long lastEpoch = reader.integer("last_epoch");
+		StateReader reader = new StateReader(document, "state", size, strict);
+		long lastEpoch = reader.counter("last_epoch", 0);
 		if (lastEpoch < 0) {
 			throw reader.invalid("last_epoch", "must not be negative");
 		}
-		GroupArrays groups = readGroups(reader.require("param_groups"), size);
+		GroupArrays groups = readGroups(reader.require("param_groups"), size, strict);
 		NodeState root = this.scheduler.readState(reader);
 		return new ScheduleState(lastEpoch, groups, root, this.initial.reportFlags());
 	}
 
-	private GroupArrays readGroups(Object value, int size) {
+	private GroupArrays readGroups(Object value, int size, boolean strict) {
 		if (!(value instanceof List<?> list) || list.size() != size) {
 			throw new InvalidStateException("state.param_groups", "must be a list of " + size + " groups");
 		}
@@ -330,24 +374,19 @@ public final class Schedule {
 				throw new InvalidStateException("state.param_groups[" + i + "]", "must be an object");
 			}
 			@SuppressWarnings("unchecked")
-			StateReader reader = new StateReader((Map<String, ?>) group, "state.param_groups[" + i + "]", size);
-			lr[i] = finite(reader, "lr");
-			momentum[i] = this.initial.reportFlags()[i] ? finite(reader, "momentum") : 0.0;
+			StateReader reader = new StateReader((Map<String, ?>) group, "state.param_groups[" + i + "]", size, strict);
+			lr[i] = reader.finite("lr");
+			if (strict && lr[i] < 0) {
+				throw reader.invalid("lr", "must be a finite number >= 0, got " + lr[i]);
+			}
+			momentum[i] = this.initial.reportFlags()[i] ? reader.finite("momentum") : 0.0;
 			for (int k = 0; k < names.length; k++) {
 				if (group.get(names[k]) != null) {
-					keys[k][i] = finite(reader, names[k]);
+					keys[k][i] = reader.finite(names[k]);
 				}
 			}
 		}
 		return new GroupArrays(lr, momentum, keys[0], keys[1], keys[2], keys[3], keys[4]);
-	}
-
-	private static double finite(StateReader reader, String key) {
-		double value = reader.real(key);
-		if (!Double.isFinite(value)) {
-			throw reader.invalid(key, "must be a finite number");
-		}
-		return value;
 	}
 
 }

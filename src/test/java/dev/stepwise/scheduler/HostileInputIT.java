@@ -3,6 +3,7 @@ package dev.stepwise.scheduler;
 import java.util.UUID;
 
 import dev.stepwise.OnEveryDatabase;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -67,6 +68,41 @@ class HostileInputIT {
 		send(HttpMethod.POST, "/previews", "{\"param_groups\": " + GROUP
 				+ ", \"scheduler\": {\"type\": \"OneCycleLR\", \"max_lr\": 0.1, \"total_steps\": 5}, \"steps\": 10}")
 			.isEqualTo(409);
+	}
+
+	@Test
+	void restoredStatesAreValidatedAsRegistrationsAre() {
+		String id = "restore-" + UUID.randomUUID();
+		send(HttpMethod.POST, "/schedulers", "{\"id\": \"" + id + "\", \"param_groups\": " + GROUP
+				+ ", \"scheduler\": {\"type\": \"StepLR\", \"step_size\": 3}}")
+			.isEqualTo(201);
+		String state = "/schedulers/" + id + "/state";
+		String position = "\"base_lrs\": [0.1], \"_step_count\": 1, \"_last_lr\": [0.1],"
+				+ " \"param_groups\": [{\"lr\": 0.1, \"initial_lr\": 0.1}]";
+		assertFirstField(HttpMethod.PUT, state,
+				"{\"type\": \"StepLR\", \"last_epoch\": 9223372036854775807, " + position + "}", 422,
+				"state.last_epoch");
+		assertFirstField(HttpMethod.PUT, state,
+				"{\"last_epoch\": 2, \"step_size\": 5, \"gamma\": 0.1, " + position + "}", 422, "state.step_size");
+		send(HttpMethod.PUT, state, "{\"last_epoch\": 2, \"step_size\": 3.0, \"gamma\": 0.1, " + position + "}")
+			.isEqualTo(200);
+		send(HttpMethod.POST, "/schedulers/" + id + "/steps", "{}").isEqualTo(200);
+		assertFirstField(HttpMethod.GET, "/schedulers?page=4294968&size=500", null, 422, "page");
+	}
+
+	private void assertFirstField(HttpMethod method, String path, @Nullable String json, int status, String field) {
+		RestTestClient.RequestBodySpec request = this.client.method(method).uri(API + path);
+		if (json != null) {
+			request.contentType(MediaType.APPLICATION_JSON).body(json);
+		}
+		request.exchange()
+			.expectStatus()
+			.isEqualTo(status)
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.errors[0].field")
+			.isEqualTo(field);
 	}
 
 	/**

@@ -59,11 +59,8 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 
 	@ExceptionHandler
 	ResponseEntity<Object> invalidState(InvalidStateException ex, NativeWebRequest request) {
-		String message = String.valueOf(ex.getMessage());
-		String prefix = ex.field() + ": ";
-		return problem(ProblemType.INVALID_STATE, "The state document does not fit this scheduler: " + message, List
-			.of(new FieldError(ex.field(), message.startsWith(prefix) ? message.substring(prefix.length()) : message)),
-				request);
+		return problem(ProblemType.INVALID_STATE, "The state document does not fit this scheduler: " + ex.getMessage(),
+				ex.errors(), request);
 	}
 
 	@ExceptionHandler
