@@ -144,7 +144,8 @@ public final class Schedule {
 	 * steps already taken
 	 * @return the state at {@code lastEpoch}
 	 * @throws InvalidScheduleException when the schedule needs metrics and
-	 * {@code lastEpoch >= 1}, or when PyTorch would raise on the way
+	 * {@code lastEpoch >= 1}, when PyTorch would raise on the way, or when an lr of the
+	 * registered state is not finite
 	 */
 	public ScheduleState start(long lastEpoch) {
 		if (lastEpoch < -1 || lastEpoch > MAX_FAST_FORWARD) {
@@ -156,6 +157,7 @@ public final class Schedule {
 					+ " needs a metric for every step, so it cannot be fast-forwarded; register at 0 and post the steps");
 		}
 		ScheduleState state = this.initial;
+		requireFiniteLr(state, constructionField(), "at construction");
 		try {
 			for (long i = 0; i < lastEpoch; i++) {
 				state = step(state, null);
@@ -165,7 +167,31 @@ public final class Schedule {
 			throw new InvalidScheduleException(Kind.INVALID, "last_epoch",
 					"PyTorch raises before epoch " + lastEpoch + ": " + ex.getMessage());
 		}
+		requireFiniteLr(state, "last_epoch", "at epoch " + lastEpoch);
 		return state;
+	}
+
+	/**
+	 * Stricter than PyTorch, which would train on it: a registration starts from finite
+	 * learning rates (a later step may still reach inf, as in PyTorch).
+	 */
+	private static void requireFiniteLr(ScheduleState state, String field, String when) {
+		double[] lr = state.groups().lr();
+		for (int i = 0; i < lr.length; i++) {
+			if (!Double.isFinite(lr[i])) {
+				throw new InvalidScheduleException(Kind.INVALID, field, "gives param_groups[" + i + "].lr = " + lr[i]
+						+ " " + when + "; a registered lr must be finite (PyTorch would take it)");
+			}
+		}
+	}
+
+	/** The argument that computes the lr at construction, where one expression does. */
+	private String constructionField() {
+		return switch (type()) {
+			case "LambdaLR", "MultiplicativeLR" -> "scheduler.lr_lambda";
+			case "CyclicLR" -> (normalizedSpec().get("scale_fn") != null) ? "scheduler.scale_fn" : "scheduler";
+			default -> "scheduler";
+		};
 	}
 
 	/**

@@ -258,6 +258,41 @@ class ScheduleTest {
 	}
 
 	@Nested
+	class FiniteRegistration {
+
+		private Schedule lambda(String expression) {
+			return Schedule.of(Map.of("type", "LambdaLR", "lr_lambda", expression), ONE_GROUP);
+		}
+
+		@Test
+		void aNonFiniteLrAtConstructionIsRefusedNamingTheExpression() {
+			assertThatExceptionOfType(InvalidScheduleException.class).isThrownBy(() -> lambda("1e308 * 10").start(0))
+				.satisfies((ex) -> assertThat(ex.errors()).containsExactly(new FieldError("scheduler.lr_lambda",
+						"gives param_groups[0].lr = Infinity at construction; a registered lr must be finite"
+								+ " (PyTorch would take it)")));
+			assertThatExceptionOfType(InvalidScheduleException.class)
+				.isThrownBy(() -> lambda("0 * (1e308 * 10)").preview(0, 3, List.of()))
+				.satisfies((ex) -> assertThat(ex.errors().get(0).field()).isEqualTo("scheduler.lr_lambda"));
+			Schedule cyclic = Schedule.of(Map.of("type", "CyclicLR", "base_lr", 0.1, "max_lr", 1.0, "step_size_up", 2L,
+					"scale_fn", "1e308 * 10", "cycle_momentum", false), ONE_GROUP);
+			assertThatExceptionOfType(InvalidScheduleException.class).isThrownBy(() -> cyclic.start(0))
+				.satisfies((ex) -> assertThat(ex.errors().get(0).field()).isEqualTo("scheduler.scale_fn"));
+		}
+
+		@Test
+		void aFastForwardToANonFiniteLrIsRefusedButALaterStepTakesIt() {
+			Schedule schedule = lambda("1 if epoch < 2 else 1e308 * 10");
+			assertThatExceptionOfType(InvalidScheduleException.class).isThrownBy(() -> schedule.start(2))
+				.satisfies((ex) -> assertThat(ex.errors()).containsExactly(new FieldError("last_epoch",
+						"gives param_groups[0].lr = Infinity at epoch 2; a registered lr must be finite"
+								+ " (PyTorch would take it)")));
+			ScheduleState state = schedule.start(1);
+			assertThat(schedule.step(state, null).lr(0)).as("as PyTorch computes it").isInfinite();
+		}
+
+	}
+
+	@Nested
 	class RestoredStates {
 
 		private final Schedule stepLr = Schedule.of(Map.of("type", "StepLR", "step_size", 3L), ONE_GROUP);
