@@ -208,9 +208,7 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 
 	private ResponseEntity<Object> problem(ProblemType type, @Nullable String detail, List<FieldError> errors,
 			WebRequest request) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(type.status(), detail);
-		problem.setType(type.uri());
-		problem.setTitle(type.title());
+		ProblemDetail problem = type.problem(type.status().value(), detail);
 		if (!errors.isEmpty()) {
 			problem.setProperty("errors",
 					errors.stream().map((e) -> Map.of("field", e.field(), "message", e.message())).toList());
@@ -228,7 +226,7 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 		return ResponseEntity.status(problem.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
 	}
 
-	private static @Nullable URI instance(String path) {
+	static @Nullable URI instance(String path) {
 		try {
 			return new URI(path);
 		}
