@@ -36,6 +36,7 @@ class HostileInputIT {
 				+ " \"steps_per_epoch\": 10000000000}", 422);
 		assertRegistration("{\"type\": \"MultiStepLR\", \"milestones\": [99999999999999999999999]}", 422);
 		assertRegistration("{\"type\": \"LambdaLR\", \"lr_lambda\": \"10**10**10\"}", 422);
+		assertRegistration("{\"type\": \"LambdaLR\", \"lr_lambda\": \"1e308 * 10\"}", 422);
 		assertRegistration("{\"type\": \"StepLR\", \"step_size\": 1e300}", 422);
 		assertRegistration("{\"type\": \"StepLR\", \"step_size\": [1]}", 400);
 		assertRegistration("{\"type\": null}", 400);
@@ -49,10 +50,7 @@ class HostileInputIT {
 
 	@Test
 	void extremeStepsAndStatesAreProblemsNotServerErrors() {
-		String id = "hostile-" + UUID.randomUUID();
-		send(HttpMethod.POST, "/schedulers", "{\"id\": \"" + id + "\", \"param_groups\": " + GROUP
-				+ ", \"scheduler\": {\"type\": \"StepLR\", \"step_size\": 2}}")
-			.isEqualTo(201);
+		String id = registerStepLr(2);
 		String steps = "/schedulers/" + id + "/steps";
 		send(HttpMethod.POST, steps, "{\"epoch\": 1e300}").isEqualTo(422);
 		send(HttpMethod.POST, steps, "{\"epoch\": 99999999999999999999999}").isEqualTo(422);
@@ -72,10 +70,7 @@ class HostileInputIT {
 
 	@Test
 	void restoredStatesAreValidatedAsRegistrationsAre() {
-		String id = "restore-" + UUID.randomUUID();
-		send(HttpMethod.POST, "/schedulers", "{\"id\": \"" + id + "\", \"param_groups\": " + GROUP
-				+ ", \"scheduler\": {\"type\": \"StepLR\", \"step_size\": 3}}")
-			.isEqualTo(201);
+		String id = registerStepLr(3);
 		String state = "/schedulers/" + id + "/state";
 		String position = "\"base_lrs\": [0.1], \"_step_count\": 1, \"_last_lr\": [0.1],"
 				+ " \"param_groups\": [{\"lr\": 0.1, \"initial_lr\": 0.1}]";
@@ -88,6 +83,15 @@ class HostileInputIT {
 			.isEqualTo(200);
 		send(HttpMethod.POST, "/schedulers/" + id + "/steps", "{}").isEqualTo(200);
 		assertFirstField(HttpMethod.GET, "/schedulers?page=4294968&size=500", null, 422, "page");
+	}
+
+	/** Registers a StepLR with a new id, which it returns. */
+	private String registerStepLr(int stepSize) {
+		String id = "hostile-" + UUID.randomUUID();
+		send(HttpMethod.POST, "/schedulers", "{\"id\": \"" + id + "\", \"param_groups\": " + GROUP
+				+ ", \"scheduler\": {\"type\": \"StepLR\", \"step_size\": " + stepSize + "}}")
+			.isEqualTo(201);
+		return id;
 	}
 
 	private void assertFirstField(HttpMethod method, String path, @Nullable String json, int status, String field) {
