@@ -758,9 +758,12 @@ def has_number(value, pred):
     return False
 
 
-def strictness(case, status):
+def strictness(case, status, tr=None):
     """The documented reason Stepwise refuses at registration what torch takes (or refuses only later)."""
     groups = len(case["param_groups"])
+    if status == 422 and tr and tr.get("states") and any(
+            isinstance(g.get("lr"), float) and not math.isfinite(g["lr"]) for g in tr["states"][0]["param_groups"]):
+        return "a non-finite lr at registration"
     for g in case["param_groups"]:
         lr = g.get("lr")
         if isinstance(lr, (int, float)) and not lr >= 0:
@@ -821,7 +824,7 @@ def judge_preview(svc, case, tr):
     if status == 200 and isinstance(body, dict):
         short["states"] = body.get("states")
     if "skip" in tr:  # the oracle cannot run it (a plateau case with fewer metrics than steps)
-        why = strictness(case, status)
+        why = strictness(case, status, tr)
         if why:
             return Verdict(True, tolerated=why, stepwise=short)
         return Verdict(False, f"the oracle skips it ({tr['skip'][:80]}), Stepwise answers {status}: {detail(body)}",
@@ -835,7 +838,7 @@ def judge_preview(svc, case, tr):
         if status in (400, 422) and (want is None or status == want):
             return Verdict(True, stepwise=short)
         if status in (400, 422):  # a case with two faults: Stepwise may name the other one first
-            why = strictness(case, status)
+            why = strictness(case, status, tr)
             if why:
                 return Verdict(True, tolerated="two faults, Stepwise names this one: " + why, stepwise=short)
         key = problem_key(body) if status != 200 else ""
@@ -845,7 +848,7 @@ def judge_preview(svc, case, tr):
                               f"{want or '400/422'}), Stepwise answers {status}: {detail(body)}",
                        f"construct:{exc}->{status}{key}", stepwise=short)
     if status in (400, 422):
-        why = strictness(case, status)
+        why = strictness(case, status, tr)
         if why:
             return Verdict(True, tolerated=why, stepwise=short)
         if tr.get("complex") and status == 422:
@@ -914,7 +917,7 @@ def judge_fractional(svc, case, tr):
             return Verdict(False, f"torch raises {tr['error'][:100]!r} at construction, registration gives {status}",
                            f"construct->{status}", stepwise=log)
         if status != 201:
-            why = strictness(case, status) if status in (400, 422) else None
+            why = strictness(case, status, tr) if status in (400, 422) else None
             if why:
                 return Verdict(True, tolerated=why, stepwise=log)
             return Verdict(False, f"registration gave {status}: {detail(body)}", f"register->{status}", stepwise=log)

@@ -77,16 +77,16 @@ sealed interface Chainable extends LrScheduler permits LambdaLR, MultiplicativeL
 
 	@Override
 	default Map<String, Object> stateDict(NodeState state) {
-		return progressDict((Progress) state, arguments());
+		return progressDict((Progress) state, hyperparameters());
 	}
 
 	/**
 	 * The base class's keys after the hyperparameters, as PyTorch orders
 	 * {@code __dict__}.
 	 */
-	static Map<String, Object> progressDict(Progress progress, Map<String, @Nullable Object> arguments) {
+	static Map<String, Object> progressDict(Progress progress, Map<String, @Nullable Object> hyperparameters) {
 		Map<String, Object> dict = new LinkedHashMap<>();
-		StateWriter.hyperparameters(dict, arguments);
+		StateWriter.putHyperparameters(dict, hyperparameters);
 		dict.put("base_lrs", StateWriter.list(progress.baseLrs()));
 		dict.put("last_epoch", progress.lastEpoch());
 		dict.put("_step_count", progress.stepCount());

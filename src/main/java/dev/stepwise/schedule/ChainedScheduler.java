@@ -76,7 +76,7 @@ record ChainedScheduler(List<LrScheduler> children, Map<String, @Nullable Object
 
 	@Override
 	public NodeState readState(StateReader reader) {
-		return new Chained(reader.reals("_last_lr"), readChildren(reader));
+		return new Chained(reader.finiteReals("_last_lr"), readChildren(reader));
 	}
 
 }

@@ -168,7 +168,7 @@ record CosineAnnealingWarmRestarts(long t0, long tMult, double etaMin,
 	@Override
 	public Map<String, Object> stateDict(NodeState state) {
 		WarmRestarts current = (WarmRestarts) state;
-		Map<String, Object> dict = Chainable.progressDict(current.progress(), arguments());
+		Map<String, Object> dict = Chainable.progressDict(current.progress(), hyperparameters());
 		dict.put("T_i", current.tI());
 		dict.put("T_cur", current.tCur());
 		return dict;
@@ -176,11 +176,15 @@ record CosineAnnealingWarmRestarts(long t0, long tMult, double etaMin,
 
 	@Override
 	public NodeState readState(StateReader reader) {
-		long tI = reader.integer("T_i");
+		long tI = reader.counter("T_i", 1);
 		if (tI <= 0) {
 			throw reader.invalid("T_i", "must be a positive integer");
 		}
-		return new WarmRestarts(reader.progress(), reader.real("T_cur"), tI);
+		double tCur = reader.finite("T_cur");
+		if (reader.strict() && !(tCur >= 0 && tCur <= Schedule.MAX_EPOCH)) {
+			throw reader.invalid("T_cur", "must be a number from 0 to " + Schedule.MAX_EPOCH + ", got " + tCur);
+		}
+		return new WarmRestarts(reader.progress(), tCur, tI);
 	}
 
 }

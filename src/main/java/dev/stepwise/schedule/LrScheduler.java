@@ -56,6 +56,15 @@ sealed interface LrScheduler permits Chainable, CosineAnnealingWarmRestarts, Red
 		return false;
 	}
 
+	/**
+	 * The keys of {@link #stateDict} that the registered spec fixes, with their values
+	 * ({@code null} for an argument that is {@code None}): a state document must not
+	 * change them.
+	 */
+	default Map<String, @Nullable Object> hyperparameters() {
+		return StateWriter.hyperparameters(arguments());
+	}
+
 	/** Its state as PyTorch names the keys of {@code state_dict()}. */
 	Map<String, Object> stateDict(NodeState state);
 

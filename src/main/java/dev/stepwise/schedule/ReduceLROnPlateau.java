@@ -154,13 +154,20 @@ record ReduceLROnPlateau(String type, boolean maximize, double factor, long pati
 		throw new IllegalStateException("ReduceLROnPlateau cannot be nested");
 	}
 
+	/** The arguments, and what the constructor derives from them. */
+	@Override
+	public Map<String, @Nullable Object> hyperparameters() {
+		Map<String, @Nullable Object> result = StateWriter.hyperparameters(arguments());
+		result.put("min_lrs", StateWriter.list(this.minLrs));
+		result.put("mode_worse", worse());
+		return result;
+	}
+
 	@Override
 	public Map<String, Object> stateDict(NodeState state) {
 		Plateau current = (Plateau) state;
 		Map<String, Object> dict = new LinkedHashMap<>();
-		StateWriter.hyperparameters(dict, arguments());
-		dict.put("min_lrs", StateWriter.list(this.minLrs));
-		dict.put("mode_worse", worse());
+		StateWriter.putHyperparameters(dict, hyperparameters());
 		dict.put("last_epoch", current.lastEpoch());
 		dict.put("best", current.best());
 		dict.put("num_bad_epochs", current.numBadEpochs());
@@ -171,13 +178,18 @@ record ReduceLROnPlateau(String type, boolean maximize, double factor, long pati
 
 	@Override
 	public NodeState readState(StateReader reader) {
-		long bad = reader.integer("num_bad_epochs");
-		long cooldownCounter = reader.integer("cooldown_counter");
+		long bad = reader.counter("num_bad_epochs", 0);
+		long cooldownCounter = reader.counter("cooldown_counter", 0);
 		if (bad < 0 || cooldownCounter < 0) {
 			throw reader.invalid((bad < 0) ? "num_bad_epochs" : "cooldown_counter", "must not be negative");
 		}
-		return new Plateau(reader.integer("last_epoch"), reader.real("best"), bad, cooldownCounter,
-				reader.reals("_last_lr"));
+		double best = reader.real("best");
+		// a NaN metric is never better, so no step makes best NaN
+		if (reader.strict() && Double.isNaN(best)) {
+			throw reader.invalid("best", "must be a number or an infinity, not NaN");
+		}
+		return new Plateau(reader.counter("last_epoch", -Schedule.MAX_EPOCH), best, bad, cooldownCounter,
+				reader.finiteReals("_last_lr"));
 	}
 
 }

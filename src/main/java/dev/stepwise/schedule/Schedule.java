@@ -37,6 +37,12 @@ public final class Schedule {
 	/** The most children of one SequentialLR or ChainedScheduler. */
 	public static final int MAX_CHILDREN = 64;
 
+	/**
+	 * The largest epoch: 2^53, beyond which doubles skip integers. A restored state's
+	 * counters stay below it, so no step overflows them.
+	 */
+	public static final long MAX_EPOCH = 1L << 53;
+
 	private final LrScheduler scheduler;
 
 	private final ScheduleState initial;
@@ -138,7 +144,8 @@ public final class Schedule {
 	 * steps already taken
 	 * @return the state at {@code lastEpoch}
 	 * @throws InvalidScheduleException when the schedule needs metrics and
-	 * {@code lastEpoch >= 1}, or when PyTorch would raise on the way
+	 * {@code lastEpoch >= 1}, when PyTorch would raise on the way, or when an lr of the
+	 * registered state is not finite
 	 */
 	public ScheduleState start(long lastEpoch) {
 		if (lastEpoch < -1 || lastEpoch > MAX_FAST_FORWARD) {
@@ -150,6 +157,7 @@ public final class Schedule {
 					+ " needs a metric for every step, so it cannot be fast-forwarded; register at 0 and post the steps");
 		}
 		ScheduleState state = this.initial;
+		requireFiniteLr(state, constructionField(), "at construction");
 		try {
 			for (long i = 0; i < lastEpoch; i++) {
 				state = step(state, null);
@@ -159,7 +167,31 @@ public final class Schedule {
 			throw new InvalidScheduleException(Kind.INVALID, "last_epoch",
 					"PyTorch raises before epoch " + lastEpoch + ": " + ex.getMessage());
 		}
+		requireFiniteLr(state, "last_epoch", "at epoch " + lastEpoch);
 		return state;
+	}
+
+	/**
+	 * Stricter than PyTorch, which would train on it: a registration starts from finite
+	 * learning rates (a later step may still reach inf, as in PyTorch).
+	 */
+	private static void requireFiniteLr(ScheduleState state, String field, String when) {
+		double[] lr = state.groups().lr();
+		for (int i = 0; i < lr.length; i++) {
+			if (!Double.isFinite(lr[i])) {
+				throw new InvalidScheduleException(Kind.INVALID, field, "gives param_groups[" + i + "].lr = " + lr[i]
+						+ " " + when + "; a registered lr must be finite (PyTorch would take it)");
+			}
+		}
+	}
+
+	/** The argument that computes the lr at construction, where one expression does. */
+	private String constructionField() {
+		return switch (type()) {
+			case "LambdaLR", "MultiplicativeLR" -> "scheduler.lr_lambda";
+			case "CyclicLR" -> (normalizedSpec().get("scale_fn") != null) ? "scheduler.scale_fn" : "scheduler";
+			default -> "scheduler";
+		};
 	}
 
 	/**
@@ -295,28 +327,66 @@ public final class Schedule {
 	}
 
 	/**
-	 * Reads a document written by {@link #stateDict}; non-finite numbers may be given as
-	 * the strings {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}. Hyperparameter
-	 * keys are informational and ignored: the registered spec stays authoritative.
+	 * Reads a document written by {@link #stateDict} (a stored state); non-finite numbers
+	 * may be given as the strings {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}.
+	 * Hyperparameter keys are ignored: the registered spec stays authoritative.
 	 * @throws InvalidStateException when the document does not fit this schedule
 	 */
 	public ScheduleState fromStateDict(Map<String, ?> document) {
+		return read(document, false);
+	}
+
+	/**
+	 * Reads a document a client sent to replace the state, strictly: as
+	 * {@link #fromStateDict}, and every number must be one stepping reaches from a
+	 * registration (finite, lr {@code >= 0}, counters from their start up to
+	 * {@link #MAX_EPOCH}), and the hyperparameters it holds must be the registered ones
+	 * (a document restores a position; PyTorch's {@code load_state_dict} would apply
+	 * them, changing the schedule).
+	 * @throws InvalidStateException naming the offending entries
+	 */
+	public ScheduleState restore(Map<String, ?> document) {
+		ScheduleState state = read(document, true);
+		List<FieldError> differing = new ArrayList<>();
+		differingHyperparameters(this.scheduler, new StateReader(document, "state", state.groups().size(), true),
+				differing);
+		if (!differing.isEmpty()) {
+			throw new InvalidStateException("its hyperparameters differ from the registered spec ("
+					+ differing.stream().map(FieldError::field).toList()
+					+ "); a state document restores a position, register a new scheduler to change the schedule",
+					differing);
+		}
+		return state;
+	}
+
+	private static void differingHyperparameters(LrScheduler scheduler, StateReader reader,
+			List<FieldError> differing) {
+		reader.differingKeys(scheduler.hyperparameters(), differing);
+		if (scheduler instanceof Composite composite) {
+			List<StateReader> children = reader.children(composite.children().size());
+			for (int i = 0; i < children.size(); i++) {
+				differingHyperparameters(composite.children().get(i), children.get(i), differing);
+			}
+		}
+	}
+
+	private ScheduleState read(Map<String, ?> document, boolean strict) {
 		Object type = document.get("type");
 		if (type != null && !type().equals(type)) {
 			throw new InvalidStateException("state.type", "is " + type + " but the scheduler is " + type());
 		}
 		int size = this.initial.groups().size();
-		StateReader reader = new StateReader(document, "state", size);
-		long lastEpoch = reader.integer("last_epoch");
+		StateReader reader = new StateReader(document, "state", size, strict);
+		long lastEpoch = reader.counter("last_epoch", 0);
 		if (lastEpoch < 0) {
 			throw reader.invalid("last_epoch", "must not be negative");
 		}
-		GroupArrays groups = readGroups(reader.require("param_groups"), size);
+		GroupArrays groups = readGroups(reader.require("param_groups"), size, strict);
 		NodeState root = this.scheduler.readState(reader);
 		return new ScheduleState(lastEpoch, groups, root, this.initial.reportFlags());
 	}
 
-	private GroupArrays readGroups(Object value, int size) {
+	private GroupArrays readGroups(Object value, int size, boolean strict) {
 		if (!(value instanceof List<?> list) || list.size() != size) {
 			throw new InvalidStateException("state.param_groups", "must be a list of " + size + " groups");
 		}
@@ -330,24 +400,19 @@ public final class Schedule {
 				throw new InvalidStateException("state.param_groups[" + i + "]", "must be an object");
 			}
 			@SuppressWarnings("unchecked")
-			StateReader reader = new StateReader((Map<String, ?>) group, "state.param_groups[" + i + "]", size);
-			lr[i] = finite(reader, "lr");
-			momentum[i] = this.initial.reportFlags()[i] ? finite(reader, "momentum") : 0.0;
+			StateReader reader = new StateReader((Map<String, ?>) group, "state.param_groups[" + i + "]", size, strict);
+			lr[i] = reader.finite("lr");
+			if (strict && lr[i] < 0) {
+				throw reader.invalid("lr", "must be a finite number >= 0, got " + lr[i]);
+			}
+			momentum[i] = this.initial.reportFlags()[i] ? reader.finite("momentum") : 0.0;
 			for (int k = 0; k < names.length; k++) {
 				if (group.get(names[k]) != null) {
-					keys[k][i] = finite(reader, names[k]);
+					keys[k][i] = reader.finite(names[k]);
 				}
 			}
 		}
 		return new GroupArrays(lr, momentum, keys[0], keys[1], keys[2], keys[3], keys[4]);
-	}
-
-	private static double finite(StateReader reader, String key) {
-		double value = reader.real(key);
-		if (!Double.isFinite(value)) {
-			throw reader.invalid(key, "must be a finite number");
-		}
-		return value;
 	}
 
 }

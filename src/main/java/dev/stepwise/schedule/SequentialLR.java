@@ -125,11 +125,19 @@ record SequentialLR(List<LrScheduler> children, long[] milestones,
 		return new Sequential(current.lastEpoch(), current.lastLr(), undoChildren(current.children()));
 	}
 
+	/** PyTorch keeps the milestones as {@code _milestones}. */
+	@Override
+	public Map<String, @Nullable Object> hyperparameters() {
+		Map<String, @Nullable Object> result = new LinkedHashMap<>();
+		result.put("_milestones", arguments().get("milestones"));
+		return result;
+	}
+
 	@Override
 	public Map<String, Object> stateDict(NodeState state) {
 		Sequential current = (Sequential) state;
 		Map<String, Object> dict = new LinkedHashMap<>();
-		dict.put("_milestones", arguments().get("milestones"));
+		StateWriter.putHyperparameters(dict, hyperparameters());
 		dict.put("last_epoch", current.lastEpoch());
 		dict.put("_last_lr", StateWriter.list(current.lastLr()));
 		dict.put("_schedulers", childDicts(current.children()));
@@ -138,7 +146,8 @@ record SequentialLR(List<LrScheduler> children, long[] milestones,
 
 	@Override
 	public NodeState readState(StateReader reader) {
-		return new Sequential(reader.integer("last_epoch"), reader.reals("_last_lr"), readChildren(reader));
+		return new Sequential(reader.counter("last_epoch", -Schedule.MAX_EPOCH), reader.finiteReals("_last_lr"),
+				readChildren(reader));
 	}
 
 }

@@ -1,6 +1,7 @@
 package dev.stepwise.schedule;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -23,12 +24,24 @@ final class StateWriter {
 	}
 
 	/**
-	 * The constructor's hyperparameters, which PyTorch keeps in {@code state_dict()} too
-	 * (informational).
+	 * The constructor's hyperparameters, which PyTorch keeps in {@code state_dict()} too:
+	 * the keyword arguments but {@code type} and {@code schedulers}, {@code None} ones
+	 * included.
 	 */
-	static void hyperparameters(Map<String, Object> dict, Map<String, @Nullable Object> arguments) {
+	static Map<String, @Nullable Object> hyperparameters(Map<String, @Nullable Object> arguments) {
+		Map<String, @Nullable Object> result = new LinkedHashMap<>();
 		arguments.forEach((name, value) -> {
-			if (value != null && !name.equals("type") && !name.equals("schedulers")) {
+			if (!name.equals("type") && !name.equals("schedulers")) {
+				result.put(name, value);
+			}
+		});
+		return result;
+	}
+
+	/** Writes the hyperparameters that are not {@code None}. */
+	static void putHyperparameters(Map<String, Object> dict, Map<String, @Nullable Object> hyperparameters) {
+		hyperparameters.forEach((name, value) -> {
+			if (value != null) {
 				dict.put(name, value);
 			}
 		});

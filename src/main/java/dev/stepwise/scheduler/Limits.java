@@ -34,7 +34,7 @@ public final class Limits {
 	public static final int MAX_HISTORY_LIMIT = 10_000;
 
 	/** The largest epoch a step may name: 2^53, beyond which doubles skip integers. */
-	public static final String MAX_EPOCH = "9007199254740992";
+	public static final String MAX_EPOCH = "" + Schedule.MAX_EPOCH;
 
 	/** The pattern of scheduler ids. */
 	public static final String ID_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]{0,127}";

@@ -152,13 +152,13 @@ public class SchedulerService {
 	 * Replaces the scheduler's whole state by a document of {@link #stateDocument}; the
 	 * history is cut at its {@code last_epoch}, where the new state is recorded.
 	 * @throws dev.stepwise.schedule.InvalidStateException when the document does not fit
-	 * the scheduler
+	 * the scheduler, holds a value no step could reach, or changes a hyperparameter
 	 */
 	@Transactional
 	public SchedulerPosition replaceState(String id, Map<String, Object> document) {
 		SchedulerStore.Locked scheduler = this.store.lock(id);
 		Schedule schedule = scheduler.schedule();
-		ScheduleState state = schedule.fromStateDict(document);
+		ScheduleState state = schedule.restore(document);
 		return scheduler.replaceWith(this.store.snapshot(schedule, state, state.lastEpoch()));
 	}
 

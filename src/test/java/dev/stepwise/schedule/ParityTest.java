@@ -89,8 +89,13 @@ class ParityTest {
 		for (int i = 1; i < expected.size(); i++) {
 			state = schedule.step(state, (i - 1 < metrics.size()) ? metrics.get(i - 1) : null);
 			assertSameState(trace, state, expected.get(i));
-			ScheduleState roundTripped = schedule.fromStateDict(schedule.stateDict(state));
-			assertThat(schedule.stateDict(roundTripped)).isEqualTo(schedule.stateDict(state));
+			Map<String, Object> document = schedule.stateDict(state);
+			ScheduleState roundTripped = schedule.fromStateDict(document);
+			assertThat(schedule.stateDict(roundTripped)).isEqualTo(document);
+			if (state.paramGroups().stream().allMatch((group) -> group.lr() >= 0 && Double.isFinite(group.lr()))) {
+				// what stepping reaches, a client may restore
+				assertThat(schedule.stateDict(schedule.restore(document))).as("%s restored", trace).isEqualTo(document);
+			}
 		}
 		if (trace.refusesAStep()) {
 			int next = expected.size() - 1;

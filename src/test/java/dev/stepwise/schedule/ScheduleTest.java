@@ -11,6 +11,7 @@ import dev.stepwise.schedule.InvalidScheduleException.Kind;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.within;
 
 /**
@@ -252,6 +253,150 @@ class ScheduleTest {
 			assertThat((List<?>) document.get("_schedulers")).hasSize(2);
 			ScheduleState read = schedule.fromStateDict(document);
 			assertThat(schedule.step(read, null).paramGroups()).isEqualTo(schedule.step(state, null).paramGroups());
+		}
+
+	}
+
+	@Nested
+	class FiniteRegistration {
+
+		private Schedule lambda(String expression) {
+			return Schedule.of(Map.of("type", "LambdaLR", "lr_lambda", expression), ONE_GROUP);
+		}
+
+		@Test
+		void aNonFiniteLrAtConstructionIsRefusedNamingTheExpression() {
+			assertThatExceptionOfType(InvalidScheduleException.class).isThrownBy(() -> lambda("1e308 * 10").start(0))
+				.satisfies((ex) -> assertThat(ex.errors()).containsExactly(new FieldError("scheduler.lr_lambda",
+						"gives param_groups[0].lr = Infinity at construction; a registered lr must be finite"
+								+ " (PyTorch would take it)")));
+			assertThatExceptionOfType(InvalidScheduleException.class)
+				.isThrownBy(() -> lambda("0 * (1e308 * 10)").preview(0, 3, List.of()))
+				.satisfies((ex) -> assertThat(ex.errors().get(0).field()).isEqualTo("scheduler.lr_lambda"));
+			Schedule cyclic = Schedule.of(Map.of("type", "CyclicLR", "base_lr", 0.1, "max_lr", 1.0, "step_size_up", 2L,
+					"scale_fn", "1e308 * 10", "cycle_momentum", false), ONE_GROUP);
+			assertThatExceptionOfType(InvalidScheduleException.class).isThrownBy(() -> cyclic.start(0))
+				.satisfies((ex) -> assertThat(ex.errors().get(0).field()).isEqualTo("scheduler.scale_fn"));
+		}
+
+		@Test
+		void aFastForwardToANonFiniteLrIsRefusedButALaterStepTakesIt() {
+			Schedule schedule = lambda("1 if epoch < 2 else 1e308 * 10");
+			assertThatExceptionOfType(InvalidScheduleException.class).isThrownBy(() -> schedule.start(2))
+				.satisfies((ex) -> assertThat(ex.errors()).containsExactly(new FieldError("last_epoch",
+						"gives param_groups[0].lr = Infinity at epoch 2; a registered lr must be finite"
+								+ " (PyTorch would take it)")));
+			ScheduleState state = schedule.start(1);
+			assertThat(schedule.step(state, null).lr(0)).as("as PyTorch computes it").isInfinite();
+		}
+
+	}
+
+	@Nested
+	class RestoredStates {
+
+		private final Schedule stepLr = Schedule.of(Map.of("type", "StepLR", "step_size", 3L), ONE_GROUP);
+
+		private Map<String, Object> document(Schedule schedule) {
+			return new java.util.LinkedHashMap<>(schedule.stateDict(schedule.start(0)));
+		}
+
+		private InvalidStateException refused(Schedule schedule, Map<String, Object> document) {
+			return catchThrowableOfType(InvalidStateException.class, () -> schedule.restore(document));
+		}
+
+		@Test
+		void countersStayBelowTheLargestEpochSoNoStepOverflows() {
+			Map<String, Object> document = document(this.stepLr);
+			document.put("last_epoch", Long.MAX_VALUE);
+			assertThat(refused(this.stepLr, document).errors()).containsExactly(new FieldError("state.last_epoch",
+					"must be an integer from 0 to 9007199254740992, got 9223372036854775807"));
+			document.put("last_epoch", Schedule.MAX_EPOCH);
+			assertThat(this.stepLr.step(this.stepLr.restore(document), null).lastEpoch())
+				.isEqualTo(Schedule.MAX_EPOCH + 1);
+			document.put("_step_count", -4L);
+			assertThat(refused(this.stepLr, document).field()).isEqualTo("state._step_count");
+			assertThat(this.stepLr.fromStateDict(document).lastEpoch()).as("stored documents are read as they are")
+				.isEqualTo(Schedule.MAX_EPOCH);
+		}
+
+		@Test
+		void numbersMustBeFiniteAndLrNotNegative() {
+			Map<String, Object> document = document(this.stepLr);
+			document.put("base_lrs", List.of("NaN"));
+			assertThat(refused(this.stepLr, document).field()).isEqualTo("state.base_lrs[0]");
+			document = document(this.stepLr);
+			document.put("param_groups", List.of(Map.of("lr", -0.1, "initial_lr", 1.0)));
+			assertThat(refused(this.stepLr, document).errors())
+				.containsExactly(new FieldError("state.param_groups[0].lr", "must be a finite number >= 0, got -0.1"));
+			Schedule warmRestarts = Schedule.of(Map.of("type", "CosineAnnealingWarmRestarts", "T_0", 4L, "T_mult", 2L),
+					ONE_GROUP);
+			Map<String, Object> restarts = document(warmRestarts);
+			restarts.put("T_cur", "NaN");
+			assertThat(refused(warmRestarts, restarts).field()).isEqualTo("state.T_cur");
+			restarts.put("T_cur", -1.0);
+			assertThat(refused(warmRestarts, restarts).field()).isEqualTo("state.T_cur");
+			Schedule plateau = Schedule.of(Map.of("type", "ReduceLROnPlateau"), ONE_GROUP);
+			Map<String, Object> counters = document(plateau);
+			counters.put("best", "NaN");
+			assertThat(refused(plateau, counters).field()).isEqualTo("state.best");
+			counters.put("best", "-Infinity");
+			counters.put("num_bad_epochs", 1L << 62);
+			assertThat(refused(plateau, counters).field()).isEqualTo("state.num_bad_epochs");
+		}
+
+		@Test
+		void hyperparametersThatDifferFromTheSpecAreNamed() {
+			Map<String, Object> document = document(this.stepLr);
+			document.put("step_size", 5L);
+			document.put("gamma", 0.5);
+			assertThat(refused(this.stepLr, document).errors()).extracting(FieldError::field)
+				.containsExactly("state.step_size", "state.gamma");
+			document.put("step_size", 3.0);
+			document.put("gamma", 0.1);
+			assertThat(this.stepLr.restore(document).lastEpoch()).as("1 and 1.0 are the same value").isZero();
+			document.remove("step_size");
+			assertThat(this.stepLr.restore(document).lastEpoch()).as("an absent hyperparameter").isZero();
+		}
+
+		@Test
+		void nestedHyperparametersAndDerivedOnesAreCompared() {
+			Schedule schedule = Schedule.of(Map.of("type", "SequentialLR", "milestones", List.of(2L), "schedulers",
+					List.of(Map.of("type", "LinearLR"), Map.of("type", "StepLR", "step_size", 4L))), ONE_GROUP);
+			Map<String, Object> document = document(schedule);
+			assertThat(schedule.restore(document).lastEpoch()).isZero();
+			document.put("_milestones", List.of(2.0));
+			assertThat(schedule.restore(document).lastEpoch()).isZero();
+			document.put("_milestones", List.of(3L));
+			@SuppressWarnings("unchecked")
+			List<Map<String, Object>> children = (List<Map<String, Object>>) document.get("_schedulers");
+			Map<String, Object> child = new java.util.LinkedHashMap<>(children.get(1));
+			child.put("step_size", 40L);
+			document.put("_schedulers", List.of(children.get(0), child));
+			assertThat(refused(schedule, document).errors()).extracting(FieldError::field)
+				.containsExactly("state._milestones", "state._schedulers[1].step_size");
+			Schedule plateau = Schedule.of(Map.of("type", "ReduceLROnPlateau", "mode", "max"), ONE_GROUP);
+			Map<String, Object> counters = document(plateau);
+			counters.put("mode_worse", "-Infinity");
+			assertThat(plateau.restore(counters).lastEpoch()).isZero();
+			counters.put("mode_worse", "Infinity");
+			counters.put("mode", "min");
+			assertThat(refused(plateau, counters).errors()).extracting(FieldError::field)
+				.containsExactly("state.mode", "state.mode_worse");
+		}
+
+		@Test
+		void aStoredStateWithAnInfiniteLrIsReadBack() {
+			Schedule schedule = Schedule.of(Map.of("type", "LambdaLR", "lr_lambda", "1 if epoch == 0 else 1e308 * 10"),
+					ONE_GROUP);
+			ScheduleState state = schedule.step(schedule.start(0), null);
+			assertThat(state.lr(0)).isInfinite();
+			assertThat(schedule.stateDict(schedule.fromStateDict(schedule.stateDict(state))))
+				.isEqualTo(schedule.stateDict(state));
+			assertThat(
+					catchThrowableOfType(InvalidStateException.class, () -> schedule.restore(schedule.stateDict(state)))
+						.field())
+				.isEqualTo("state.param_groups[0].lr");
 		}
 
 	}

@@ -25,13 +25,15 @@ final class ApiDescription {
 
 			**Errors** are RFC 9457 problems (application/problem+json) with a stable `type` per kind and \
 			`errors: [{field, message}]` for argument problems. Unknown fields are refused everywhere, also \
-			outside `scheduler` (a misspelt `epoch` is refused, not ignored). The types:
+			outside `scheduler` (a misspelt `epoch` is refused, not ignored). Requests the server refuses before \
+			the API sees them (an encoded slash, bad percent-encoding or UTF-8 in the path, a malformed request \
+			line or header, one too large) and `/error` itself are problems too, never HTML. The types:
 
 			%s
 
 			**Limits.** Request body 1 MiB; param_groups 1 to %d; lr >= 0 and finite, momentum finite; ids \
 			`%s`; a fast-forward (last_epoch) of at most %,d steps; epochs \
-			from 0 to 2^53; list size <= %d; history limit <= %d; preview steps <= %d with (steps + 1) x \
+			from 0 to 2^53; list size <= %d and page x size <= 2^31 - 1; history limit <= %d; preview steps <= %d with (steps + 1) x \
 			param groups <= %,d and at most one metric per step; list arguments such as milestones <= %,d \
 			entries; at most %d schedulers in one SequentialLR or ChainedScheduler.
 
@@ -49,7 +51,14 @@ final class ApiDescription {
 			**Resume and state.** Resume returns to the last record of the given epoch (its end, after fractional \
 			steps) and discards the later history. PUT .../state replaces the whole state and records it, without \
 			a metric, at its last_epoch (the history after it is discarded); a later replay of that epoch must \
-			then come without a metric.
+			then come without a metric. It restores a position, not a schedule: its hyperparameters must be the \
+			registered ones (422 invalid-state naming each differing key), and its values ones stepping could \
+			reach (finite, lr >= 0, counters up to 2^53).
+
+			**Finite at registration.** A registration or preview whose own state has a non-finite lr (an \
+			lr_lambda or scale_fn that gives inf or NaN at construction, or a fast-forward that reaches one) is \
+			422 invalid-argument, where PyTorch would take it; a later step that reaches inf or NaN is taken as \
+			PyTorch takes it.
 			""";
 
 	private ApiDescription() {

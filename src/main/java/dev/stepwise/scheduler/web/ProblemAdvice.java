@@ -60,11 +60,8 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 
 	@ExceptionHandler
 	ResponseEntity<Object> invalidState(InvalidStateException ex, NativeWebRequest request) {
-		String message = String.valueOf(ex.getMessage());
-		String prefix = ex.field() + ": ";
-		return problem(ProblemType.INVALID_STATE, "The state document does not fit this scheduler: " + message, List
-			.of(new FieldError(ex.field(), message.startsWith(prefix) ? message.substring(prefix.length()) : message)),
-				request);
+		return problem(ProblemType.INVALID_STATE, "The state document does not fit this scheduler: " + ex.getMessage(),
+				ex.errors(), request);
 	}
 
 	@ExceptionHandler
@@ -221,9 +218,7 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 
 	private ResponseEntity<Object> problem(ProblemType type, @Nullable String detail, List<FieldError> errors,
 			WebRequest request) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(type.status(), detail);
-		problem.setType(type.uri());
-		problem.setTitle(type.title());
+		ProblemDetail problem = type.problem(type.status().value(), detail);
 		if (!errors.isEmpty()) {
 			problem.setProperty("errors",
 					errors.stream().map((e) -> Map.of("field", e.field(), "message", e.message())).toList());
@@ -241,7 +236,7 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 		return ResponseEntity.status(problem.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
 	}
 
-	private static @Nullable URI instance(String path) {
+	static @Nullable URI instance(String path) {
 		try {
 			return new URI(path);
 		}

@@ -2,7 +2,11 @@ package dev.stepwise.scheduler.web;
 
 import java.net.URI;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
 
 /**
  * The stable problem types of the API, the one list of them: each with its status, its
@@ -95,6 +99,17 @@ enum ProblemType {
 	/** When the API answers it, in a few words. */
 	String meaning() {
 		return this.meaning;
+	}
+
+	/**
+	 * A problem of this type, answered with {@code status} (the type's own, or the one
+	 * the framework or the server chose).
+	 */
+	ProblemDetail problem(int status, @Nullable String detail) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatusCode.valueOf(status), detail);
+		problem.setType(this.uri);
+		problem.setTitle(this.title);
+		return problem;
 	}
 
 	/** The type of a problem the framework raised with {@code status}. */

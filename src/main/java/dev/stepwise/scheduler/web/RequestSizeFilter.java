@@ -50,11 +50,7 @@ class RequestSizeFilter extends OncePerRequestFilter {
 	/** The problem answered for a body over {@code maxBytes}. */
 	static ProblemDetail problem(long maxBytes) {
 		ProblemType type = ProblemType.PAYLOAD_TOO_LARGE;
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(type.status(),
-				"The request body exceeds " + maxBytes + " bytes.");
-		problem.setType(type.uri());
-		problem.setTitle(type.title());
-		return problem;
+		return type.problem(type.status().value(), "The request body exceeds " + maxBytes + " bytes.");
 	}
 
 	/**

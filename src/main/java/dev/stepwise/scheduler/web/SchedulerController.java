@@ -2,8 +2,9 @@ package dev.stepwise.scheduler.web;
 
 import java.net.URI;
 
-import dev.stepwise.scheduler.RegistrationResult;
+import dev.stepwise.scheduler.InvalidRequestException;
 import dev.stepwise.scheduler.Limits;
+import dev.stepwise.scheduler.RegistrationResult;
 import dev.stepwise.scheduler.SchedulerService;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -72,13 +73,20 @@ class SchedulerController {
 	}
 
 	@GetMapping
-	@Operation(summary = "List schedulers", description = "Paged, newest first.")
+	@Operation(summary = "List schedulers",
+			description = "Paged, newest first. The offset page x size must fit 32 bits (2147483647): a page beyond is"
+					+ " 422 invalid-argument naming page.")
 	@ApiResponse(responseCode = "200", description = "One page.")
 	@ProblemResponses({ ProblemType.MALFORMED_REQUEST, ProblemType.INVALID_ARGUMENT })
 	SchedulerListResponse list(
 			@Parameter(description = "Page number, from 0.") @RequestParam(defaultValue = "0") @Min(0) int page,
 			@Parameter(description = "Page size, 1 to " + Limits.MAX_PAGE_SIZE + ".") @RequestParam(
 					defaultValue = "20") @Min(1) @Max(Limits.MAX_PAGE_SIZE) int size) {
+		// the database takes the offset as an int: a larger one would wrap around
+		if ((long) page * size > Integer.MAX_VALUE) {
+			throw new InvalidRequestException("page", "must be at most " + (Integer.MAX_VALUE / size) + " with size "
+					+ size + " (page x size is the offset," + " at most " + Integer.MAX_VALUE + ")");
+		}
 		return SchedulerListResponse.of(this.schedulers.list(page, size));
 	}
 

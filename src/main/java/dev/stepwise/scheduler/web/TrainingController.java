@@ -3,6 +3,7 @@ package dev.stepwise.scheduler.web;
 import java.util.Map;
 
 import dev.stepwise.scheduler.CurrentPosition;
+import dev.stepwise.scheduler.InvalidRequestException;
 import dev.stepwise.scheduler.Limits;
 import dev.stepwise.scheduler.SchedulerService;
 import io.swagger.v3.oas.annotations.Operation;
@@ -107,9 +108,19 @@ class TrainingController {
 					name = "to_epoch", required = false) @Nullable Double toEpoch,
 			@Parameter(description = "At most this many records, 1 to " + Limits.MAX_HISTORY_LIMIT + ".") @RequestParam(
 					defaultValue = "1000") @Min(1) @Max(Limits.MAX_HISTORY_LIMIT) int limit) {
-		return HistoryResponse
-			.of(this.schedulers.history(id, (fromEpoch != null) ? fromEpoch : Double.NEGATIVE_INFINITY,
-					(toEpoch != null) ? toEpoch : Double.POSITIVE_INFINITY, limit));
+		return HistoryResponse.of(this.schedulers.history(id, bound("from_epoch", fromEpoch, Double.NEGATIVE_INFINITY),
+				bound("to_epoch", toEpoch, Double.POSITIVE_INFINITY), limit));
+	}
+
+	/** A bound of the history, refused when NaN (it would select nothing, silently). */
+	private static double bound(String name, @Nullable Double value, double open) {
+		if (value == null) {
+			return open;
+		}
+		if (Double.isNaN(value)) {
+			throw new InvalidRequestException(name, "must be a number, not NaN");
+		}
+		return value;
 	}
 
 	@PostMapping(path = "/resume", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -144,7 +155,15 @@ class TrainingController {
 	@Operation(summary = "Restore the state dict",
 			description = "Replaces the whole state, the param groups' lr and momentum included, as if the scheduler"
 					+ " had reached it by stepping (disaster recovery, migration). The history is cut at the document's"
-					+ " last_epoch, where the new state is recorded (without a metric).",
+					+ " last_epoch, where the new state is recorded (without a metric). A document restores a position,"
+					+ " it does not change the schedule: hyperparameter keys it holds (the spec's arguments such as"
+					+ " step_size, gamma, T_max, milestones, lr_lambda; ReduceLROnPlateau's min_lrs and mode_worse;"
+					+ " SequentialLR's _milestones; nested children's too) must equal the registered ones by value (1"
+					+ " and 1.0 are equal, an absent key is no difference), or the 422 names every differing key."
+					+ " base_lrs, _last_lr and the param groups are position and may be set. Every value must be one"
+					+ " stepping could reach: finite numbers, lr >= 0, counters (last_epoch, _step_count,"
+					+ " num_bad_epochs, cooldown_counter, T_i) and T_cur at most 2^53, best not NaN; else 422"
+					+ " invalid-state naming the field path (state.last_epoch, state._schedulers[1].T_cur, ...).",
 			requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
 					content = @Content(schema = @Schema(type = "object", additionalPropertiesSchema = Object.class))))
 	@ApiResponse(responseCode = "200", description = "The restored state.")

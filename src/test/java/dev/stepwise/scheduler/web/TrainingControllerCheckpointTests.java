@@ -76,6 +76,10 @@ class TrainingControllerCheckpointTests {
 		assertField(this.mvc.get().uri("/api/v1/schedulers/run-1/history?limit=10001").exchange(), 422, "limit", null);
 		assertField(this.mvc.get().uri("/api/v1/schedulers/run-1/history?from_epoch=first").exchange(), 400,
 				"from_epoch", "has the wrong type");
+		assertField(this.mvc.get().uri("/api/v1/schedulers/run-1/history?from_epoch=NaN").exchange(), 422, "from_epoch",
+				"must be a number, not NaN");
+		assertField(this.mvc.get().uri("/api/v1/schedulers/run-1/history?to_epoch=NaN").exchange(), 422, "to_epoch",
+				"must be a number, not NaN");
 	}
 
 	@Test
