@@ -229,8 +229,7 @@ final class HostileRequests {
 		get("size 10^9", SCHEDULERS + "?size=1000000000", 400, 422);
 		get("history limit -5", SCHEDULERS + "/" + TARGET + "/history?limit=-5", 400, 422);
 		get("history limit 10^8", SCHEDULERS + "/" + TARGET + "/history?limit=100000000", 400, 422);
-		get("history from_epoch beyond 64 bits", SCHEDULERS + "/" + TARGET + "/history?from_epoch=1" + "0".repeat(25),
-				400, 422);
+		get("history to_epoch NaN", SCHEDULERS + "/" + TARGET + "/history?to_epoch=NaN", 422);
 		get("history from_epoch not a number", SCHEDULERS + "/" + TARGET + "/history?from_epoch=x", 400);
 		get("20,000 query parameters",
 				SCHEDULERS + "/nobody/lr?"
@@ -295,8 +294,6 @@ final class HostileRequests {
 				+ " \"base_lrs\": [0.1], \"_step_count\": 4, \"_last_lr\": [0.1], \"param_groups\": [{\"lr\": 0.1}]}",
 				422);
 		put(state, "only last_epoch", "{\"type\": \"StepLR\", \"last_epoch\": 3}", 422);
-		put(state, "an unknown key", stepLrState("3", "4", "0.1", "2", "0.1").replaceFirst("\\{", "{\"evil\": 1, "),
-				422);
 		put(state, "_last_lr of two groups",
 				stepLrState("3", "4", "0.1", "2", "0.1").replace("\"_last_lr\": [0.1]", "\"_last_lr\": [0.1, 0.2]"),
 				422);

@@ -82,7 +82,7 @@ class HostileInputIT {
 		send(HttpMethod.PUT, state, "{\"last_epoch\": 2, \"step_size\": 3.0, \"gamma\": 0.1, " + position + "}")
 			.isEqualTo(200);
 		send(HttpMethod.POST, "/schedulers/" + id + "/steps", "{}").isEqualTo(200);
-		assertFirstField(HttpMethod.GET, "/schedulers?page=4294968&size=500", null, 422, "page");
+		assertFirstField(HttpMethod.GET, "/schedulers?page=4294968&size=500", null, 400, "page");
 	}
 
 	/** Registers a StepLR with a new id, which it returns. */

@@ -66,7 +66,8 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 
 	@ExceptionHandler
 	ResponseEntity<Object> invalidRequest(InvalidRequestException ex, NativeWebRequest request) {
-		return problem(ProblemType.INVALID_ARGUMENT, ex.getMessage(), ex.errors(), request);
+		return problem(ex.malformed() ? ProblemType.MALFORMED_REQUEST : ProblemType.INVALID_ARGUMENT, ex.getMessage(),
+				ex.errors(), request);
 	}
 
 	@ExceptionHandler

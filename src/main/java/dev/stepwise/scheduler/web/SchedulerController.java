@@ -75,7 +75,7 @@ class SchedulerController {
 	@GetMapping
 	@Operation(summary = "List schedulers",
 			description = "Paged, newest first. The offset page x size must fit 32 bits (2147483647): a page beyond is"
-					+ " 422 invalid-argument naming page.")
+					+ " 400 malformed-request naming page, as a page beyond 32 bits is.")
 	@ApiResponse(responseCode = "200", description = "One page.")
 	@ProblemResponses({ ProblemType.MALFORMED_REQUEST, ProblemType.INVALID_ARGUMENT })
 	SchedulerListResponse list(
@@ -84,8 +84,8 @@ class SchedulerController {
 					defaultValue = "20") @Min(1) @Max(Limits.MAX_PAGE_SIZE) int size) {
 		// the database takes the offset as an int: a larger one would wrap around
 		if ((long) page * size > Integer.MAX_VALUE) {
-			throw new InvalidRequestException("page", "must be at most " + (Integer.MAX_VALUE / size) + " with size "
-					+ size + " (page x size is the offset," + " at most " + Integer.MAX_VALUE + ")");
+			throw InvalidRequestException.malformed("page", "must be at most " + (Integer.MAX_VALUE / size)
+					+ " with size " + size + " (page x size is the offset," + " at most " + Integer.MAX_VALUE + ")");
 		}
 		return SchedulerListResponse.of(this.schedulers.list(page, size));
 	}

@@ -264,10 +264,10 @@ class SchedulerControllerTests {
 	@Test
 	void aPageWhoseOffsetOverflowsIsRefusedNamingPage() {
 		MvcTestResult result = this.mvc.get().uri("/api/v1/schedulers?page=4294968&size=500").exchange();
-		assertProblem(result, 422, "invalid-argument");
-		assertField(result, 422, "page",
+		assertProblem(result, 400, "malformed-request");
+		assertField(result, 400, "page",
 				"must be at most 4294967 with size 500 (page x size is the offset, at most 2147483647)");
-		assertField(this.mvc.get().uri("/api/v1/schedulers?page=2147483647&size=2").exchange(), 422, "page", null);
+		assertField(this.mvc.get().uri("/api/v1/schedulers?page=2147483647&size=2").exchange(), 400, "page", null);
 		given(this.schedulers.list(4294967, 500)).willReturn(new SchedulerPage(List.of(), 4294967, 500, 0, 0));
 		assertThat(this.mvc.get().uri("/api/v1/schedulers?page=4294967&size=500").exchange()).hasStatusOk();
 	}
