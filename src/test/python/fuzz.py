@@ -22,8 +22,9 @@ How a case is judged (the rules of check.py and ParityTest):
     (peak: the largest finite |value| of that group over the case), NaN equal to NaN, inf to inf.
   Stepwise is deliberately stricter than PyTorch in a few documented ways (README, "Where PyTorch
   versions differ"): non-finite arguments, non-integers where PyTorch needs ints, per-group lists of
-  the wrong length, a nested composite after the first child of a SequentialLR, and JSON values of the
-  wrong type are refused at registration. Such refusals are counted as "tolerated", not as failures.
+  the wrong length, a nested composite after the first child of a SequentialLR, JSON values of the
+  wrong type, and a non-finite lr in the registered state (torch's first state) are refused at
+  registration. Such refusals are counted as "tolerated", not as failures.
 
 A failure prints the seed, the case index (--only reproduces it), a minimised case (fewer steps,
 groups, arguments and children while it still fails the same way) and both answers. --save FILE
