@@ -75,6 +75,27 @@ record CosineAnnealingLR(long tMax, double etaMin, Map<String, @Nullable Object>
 		return values;
 	}
 
+	/**
+	 * Up to {@link Chainable#EXACT_STEPS} steps stepped, beyond them PyTorch's closed
+	 * form, where {@code |T_max| <= 10^7}: there the recursion's denominator
+	 * {@code 1 + cos(π(e-1)/T)} is 0 only where its special case takes over (elsewhere it
+	 * is at least about {@code (π/T)²/2}, far above rounding), so the recursion raises
+	 * nothing on the way.
+	 */
+	@Override
+	public long jumpCost(Progress progress, long steps) {
+		boolean closed = steps > EXACT_STEPS && this.tMax >= -Schedule.MAX_FAST_FORWARD
+				&& this.tMax <= Schedule.MAX_FAST_FORWARD
+				&& closedFormFromStart(progress, progress.lastEpoch() + steps) != null;
+		return closed ? 1 : -1;
+	}
+
+	@Override
+	public Progress jump(Progress progress, Optimizer optimizer, long steps) {
+		return Chainable.jumped(progress, steps, closedFormFromStart(progress, progress.lastEpoch() + steps),
+				optimizer);
+	}
+
 	@Override
 	public double[] closedFormLr(Progress progress) {
 		double[] base = progress.baseLrs();

@@ -69,6 +69,20 @@ record LinearLR(double startFactor, double endFactor, long totalIters,
 		return Chainable.scaled(optimizer, ratio);
 	}
 
+	/**
+	 * Past {@code total_iters} the lr stays: the ramp is stepped, or beyond
+	 * {@link Chainable#EXACT_STEPS} steps taken by PyTorch's closed form.
+	 */
+	@Override
+	public long jumpCost(Progress progress, long steps) {
+		return rampCost(progress, steps, this.totalIters);
+	}
+
+	@Override
+	public Progress jump(Progress progress, Optimizer optimizer, long steps) {
+		return rampJump(progress, optimizer, steps, this.totalIters);
+	}
+
 	@Override
 	public double[] closedFormLr(Progress progress) {
 		double progressed = Py.div(

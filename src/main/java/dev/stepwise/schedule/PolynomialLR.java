@@ -48,6 +48,20 @@ record PolynomialLR(long totalIters, double power, Map<String, @Nullable Object>
 		return Chainable.scaled(optimizer, Py.pow(ratio, this.power));
 	}
 
+	/**
+	 * Past {@code total_iters} the lr stays: the ramp is stepped, or beyond
+	 * {@link Chainable#EXACT_STEPS} steps taken by PyTorch's closed form.
+	 */
+	@Override
+	public long jumpCost(Progress progress, long steps) {
+		return rampCost(progress, steps, this.totalIters);
+	}
+
+	@Override
+	public Progress jump(Progress progress, Optimizer optimizer, long steps) {
+		return rampJump(progress, optimizer, steps, this.totalIters);
+	}
+
 	@Override
 	public double[] closedFormLr(Progress progress) {
 		double remaining = 1.0 - Py.div(Math.min(this.totalIters, progress.lastEpoch()), this.totalIters);
