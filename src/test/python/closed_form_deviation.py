@@ -10,6 +10,7 @@ _get_closed_form_lr() at n, for random specs, in units of the parity tolerance
 """
 import argparse
 import json
+import math
 import random
 import warnings
 
@@ -49,8 +50,13 @@ def run(spec, lrs, steps, checkpoints):
         got = [g["lr"] for g in opt.param_groups]
         peak = max(peak, *(abs(x) for x in got))
         if n in checkpoints:
-            closed = sched._get_closed_form_lr()
+            try:
+                closed = sched._get_closed_form_lr()
+            except OverflowError:
+                continue  # Stepwise steps there: the closed form is not taken
             for a, b in zip(closed, got):
+                if not math.isfinite(a) or not math.isfinite(b):
+                    continue  # not taken either: the closed form must be finite
                 units = abs(a - b) / (1e-9 * abs(b) + 1e-12 * peak) if a != b else 0.0
                 if units > worst[0]:
                     worst = (units, {"n": n, "closed": a, "stepped": b, "peak": peak,

@@ -17,7 +17,7 @@ import dev.stepwise.schedule.NodeState.Progress;
  * "https://github.com/pytorch/pytorch/blob/main/torch/optim/lr_scheduler.py">LRScheduler</a>
  */
 sealed interface Chainable extends LrScheduler permits LambdaLR, MultiplicativeLR, StepLR, MultiStepLR, ConstantLR,
-		LinearLR, ExponentialLR, PolynomialLR, CosineAnnealingLR, CyclicLR, OneCycleLR {
+		Ramp, ExponentialLR, CosineAnnealingLR, CyclicLR, OneCycleLR {
 
 	/**
 	 * {@code get_lr()}: the new lr of every group, from the state after
@@ -86,22 +86,6 @@ sealed interface Chainable extends LrScheduler permits LambdaLR, MultiplicativeL
 	}
 
 	/**
-	 * A jump over a stretch where only the first {@code changing} steps change the lr:
-	 * those are stepped, the rest leave it as it is (their {@code get_lr()} returns the
-	 * groups' lr).
-	 */
-	static Progress steppedThenUnchanged(Chainable scheduler, Progress progress, Optimizer optimizer, long steps,
-			long changing) {
-		NodeState current = progress;
-		for (long i = 0; i < changing; i++) {
-			current = scheduler.step(current, optimizer, Double.NaN);
-		}
-		Progress stepped = (Progress) current;
-		return new Progress(progress.lastEpoch() + steps, progress.stepCount() + steps, progress.baseLrs(),
-				stepped.lastLr());
-	}
-
-	/**
 	 * {@code lr · factor} applied {@code times} times, as that many steps of a
 	 * multiplicative rule compute it (each rounded).
 	 */
@@ -160,35 +144,6 @@ sealed interface Chainable extends LrScheduler permits LambdaLR, MultiplicativeL
 	default long decayCost(Progress progress, long to, long changing, boolean closedFormHolds) {
 		boolean closed = changing > EXACT_STEPS && closedFormHolds && closedFormFromStart(progress, to) != null;
 		return closed ? 1 : LrScheduler.plus(1, changing);
-	}
-
-	/**
-	 * The work of a jump of a rule that changes the lr up to {@code totalIters} and
-	 * leaves it after: the changing steps are stepped up to {@link #EXACT_STEPS}, else
-	 * the closed form is taken where usable; -1 where neither.
-	 */
-	default long rampCost(Progress progress, long steps, long totalIters) {
-		if (progress.lastEpoch() < 0) {
-			return -1;
-		}
-		long changing = rampSteps(progress, steps, totalIters);
-		if (changing <= EXACT_STEPS) {
-			return LrScheduler.plus(1, changing);
-		}
-		return (closedFormFromStart(progress, progress.lastEpoch() + steps) != null) ? 1 : -1;
-	}
-
-	/** The jump {@link #rampCost} prices. */
-	default Progress rampJump(Progress progress, Optimizer optimizer, long steps, long totalIters) {
-		long changing = rampSteps(progress, steps, totalIters);
-		if (changing <= EXACT_STEPS) {
-			return steppedThenUnchanged(this, progress, optimizer, steps, changing);
-		}
-		return jumped(progress, steps, closedFormFromStart(progress, progress.lastEpoch() + steps), optimizer);
-	}
-
-	private static long rampSteps(Progress progress, long steps, long totalIters) {
-		return Math.max(0, Math.min(progress.lastEpoch() + steps, totalIters) - progress.lastEpoch());
 	}
 
 	@Override

@@ -27,7 +27,7 @@ import static dev.stepwise.schedule.KeywordArgument.optional;
  * "https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.LinearLR.html">torch.optim.lr_scheduler.LinearLR</a>
  */
 record LinearLR(double startFactor, double endFactor, long totalIters,
-		Map<String, @Nullable Object> arguments) implements Chainable {
+		Map<String, @Nullable Object> arguments) implements Ramp {
 
 	static final SchedulerType TYPE = SchedulerType.torch("LinearLR",
 			"Changes the lr factor linearly from start_factor to end_factor over total_iters steps.",
@@ -67,20 +67,6 @@ record LinearLR(double startFactor, double endFactor, long totalIters,
 		double delta = this.endFactor - this.startFactor;
 		double ratio = 1.0 + Py.div(delta, this.totalIters * this.startFactor + (epoch - 1) * delta);
 		return Chainable.scaled(optimizer, ratio);
-	}
-
-	/**
-	 * Past {@code total_iters} the lr stays: the ramp is stepped, or beyond
-	 * {@link Chainable#EXACT_STEPS} steps taken by PyTorch's closed form.
-	 */
-	@Override
-	public long jumpCost(Progress progress, long steps) {
-		return rampCost(progress, steps, this.totalIters);
-	}
-
-	@Override
-	public Progress jump(Progress progress, Optimizer optimizer, long steps) {
-		return rampJump(progress, optimizer, steps, this.totalIters);
 	}
 
 	@Override

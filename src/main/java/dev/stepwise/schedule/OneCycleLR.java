@@ -135,6 +135,15 @@ record OneCycleLR(double[] maxLrs, long totalSteps, double[] phaseEnds, boolean 
 		return this.cycleMomentum;
 	}
 
+	/**
+	 * 2, or 3 with momentum: every group computes a cosine for its lr and one for its
+	 * momentum, where the other types share theirs.
+	 */
+	@Override
+	public long weight() {
+		return this.cycleMomentum ? 3 : 2;
+	}
+
 	@Override
 	public NodeState construct(Optimizer optimizer) {
 		optimizer.editKeys();

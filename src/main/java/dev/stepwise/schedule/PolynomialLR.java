@@ -20,7 +20,7 @@ import static dev.stepwise.schedule.KeywordArgument.optional;
  * @see <a href=
  * "https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.PolynomialLR.html">torch.optim.lr_scheduler.PolynomialLR</a>
  */
-record PolynomialLR(long totalIters, double power, Map<String, @Nullable Object> arguments) implements Chainable {
+record PolynomialLR(long totalIters, double power, Map<String, @Nullable Object> arguments) implements Ramp {
 
 	static final SchedulerType TYPE = SchedulerType.torch("PolynomialLR",
 			"Decays the lr polynomially to 0 over total_iters steps.", "`base_lr · (1 - t/T)^power`, 0 after `T`",
@@ -46,20 +46,6 @@ record PolynomialLR(long totalIters, double power, Map<String, @Nullable Object>
 		}
 		double ratio = Py.div(1.0 - Py.div(epoch, this.totalIters), 1.0 - Py.div(epoch - 1, this.totalIters));
 		return Chainable.scaled(optimizer, Py.pow(ratio, this.power));
-	}
-
-	/**
-	 * Past {@code total_iters} the lr stays: the ramp is stepped, or beyond
-	 * {@link Chainable#EXACT_STEPS} steps taken by PyTorch's closed form.
-	 */
-	@Override
-	public long jumpCost(Progress progress, long steps) {
-		return rampCost(progress, steps, this.totalIters);
-	}
-
-	@Override
-	public Progress jump(Progress progress, Optimizer optimizer, long steps) {
-		return rampJump(progress, optimizer, steps, this.totalIters);
 	}
 
 	@Override

@@ -36,13 +36,16 @@ public final class Schedule {
 	 * The most work one registration or preview may cost ({@link #cost}); calibrated so
 	 * that any request within it computes in well under a second on one core.
 	 */
-	public static final long MAX_WORK = 50_000_000;
+	public static final long MAX_WORK = 25_000_000;
 
 	/** The most entries of a list argument such as {@code milestones}. */
 	public static final int MAX_LIST_ENTRIES = 100_000;
 
 	/** The most children of one SequentialLR or ChainedScheduler. */
 	public static final int MAX_CHILDREN = 64;
+
+	/** The work of a step beyond its groups', in groups (see {@link #cost}). */
+	private static final int STEP_OVERHEAD = 8;
 
 	private final LrScheduler scheduler;
 
@@ -194,8 +197,10 @@ public final class Schedule {
 
 	/**
 	 * What computing a registration or a preview costs, in work units, before any of it
-	 * is done: {@code groups · (F + (steps + 1) · w)}, where {@code w} is the scheduler's
-	 * weight (1 per scheduler node, plus the size in tokens of every {@code lr_lambda} or
+	 * is done: {@code (groups + 8) · (F + (steps + 1) · w)}, where the 8 is the work of a
+	 * step that does not grow with the groups (the new state and its arrays: as much as
+	 * about 8 groups' at 1 group, measured), {@code w} is the scheduler's weight (1 per
+	 * scheduler node, plus the size in tokens of every {@code lr_lambda} or
 	 * {@code scale_fn} it evaluates, summed over a composite's children), the 1 is the
 	 * construction, and {@code F} is the fast-forward's work per group:
 	 * {@code lastEpoch · w} where it is stepped, the size of the expressions evaluated at
@@ -209,7 +214,7 @@ public final class Schedule {
 	public long cost(long lastEpoch, int steps) {
 		long fastForward = (lastEpoch > 0) ? this.scheduler.fastForwardCost(this.initial.root(), lastEpoch) : 0;
 		long perGroup = LrScheduler.plus(fastForward, LrScheduler.work(steps + 1L, this.scheduler.weight()));
-		return LrScheduler.work(this.initial.groups().size(), perGroup);
+		return LrScheduler.work(this.initial.groups().size() + STEP_OVERHEAD, perGroup);
 	}
 
 	/**

@@ -257,8 +257,11 @@ class FastForwardTest {
 		void takesPyTorchsClosedFormAndKeepsItsRefusals() {
 			Schedule cosine = Schedule.of(spec("CosineAnnealingLR", "T_max", 1000L),
 					List.of(new ParamGroup(1.0, null)));
-			assertThat(cosine.start(2_000_500).lr(0)).isEqualTo(0.5 * (1 + Math.cos(Math.PI * 2_000_500 / 1000)));
-			assertThat(cosine.cost(2_000_500, 0)).isLessThan(10);
+			assertThat(cosine.start(900_500).lr(0)).isEqualTo(0.5 * (1 + Math.cos(Math.PI * 900_500 / 1000)));
+			assertThat(cosine.cost(900_500, 0)).isLessThan(100);
+			// beyond 10^6 steps the recursion drifts too far from it: stepped, and priced
+			// so
+			assertThat(cosine.cost(1_000_001, 0)).isEqualTo(9 * (1_000_001 + 1));
 			// stepping would raise at total_iters: the closed form is not taken
 			Schedule polynomial = Schedule.of(spec("PolynomialLR", "total_iters", 20_000L, "power", -1.0),
 					List.of(new ParamGroup(1.0, null)));
@@ -280,7 +283,8 @@ class FastForwardTest {
 			for (Map<String, Object> spec : List.of(spec("OneCycleLR", "max_lr", 1.0, "total_steps", 10_000_000L),
 					spec("CosineAnnealingWarmRestarts", "T_0", 10L, "T_mult", 2L),
 					spec("cosine", "num_warmup_steps", 10L, "num_training_steps", 1000L),
-					spec("CosineAnnealingLR", "T_max", 100L), spec("CyclicLR", "base_lr", 0.1, "max_lr", 1.0))) {
+					spec("ExponentialLR", "gamma", 0.99), spec("ConstantLR"),
+					spec("CyclicLR", "base_lr", 0.1, "max_lr", 1.0))) {
 				Schedule schedule = Schedule.of(spec, one);
 				assertThat(schedule.cost(10_000_000, 0)).as("%s", spec).isEqualTo(schedule.cost(100_000, 0));
 			}
@@ -290,14 +294,14 @@ class FastForwardTest {
 		void stepsAndExpressionsAndGroupsMultiply() {
 			List<ParamGroup> two = List.of(new ParamGroup(0.1, null), new ParamGroup(0.2, null));
 			Schedule multiplicative = Schedule.of(spec("MultiplicativeLR", "lr_lambda", "0.9 + epoch * 0"), two);
-			// 5 tokens + 1 node, 2 groups, 1000 fast-forward + 10 steps + the
-			// construction
-			assertThat(multiplicative.cost(1000, 10)).isEqualTo(2 * 6 * (1000 + 11));
+			// 5 tokens + 1 node; 2 groups + 8 for the work that does not grow with them;
+			// 1000 fast-forward + 10 steps + the construction
+			assertThat(multiplicative.cost(1000, 10)).isEqualTo((2 + 8) * 6 * (1000 + 11));
 			Schedule lambda = Schedule.of(spec("LambdaLR", "lr_lambda", "1 / (epoch + 1)"), two);
-			assertThat(lambda.cost(1001, 0)).isEqualTo(2 * (7 * 1000 + 8 + 8));
+			assertThat(lambda.cost(1001, 0)).isEqualTo((2 + 8) * (7 * 1000 + 8 + 8));
 			Schedule chained = Schedule.of(spec("ChainedScheduler", "schedulers",
 					List.of(spec("StepLR", "step_size", 2L), spec("ExponentialLR", "gamma", 0.9))), two);
-			assertThat(chained.cost(100, 0)).isEqualTo(2 * 3 * 101);
+			assertThat(chained.cost(100, 0)).isEqualTo((2 + 8) * 3 * 101);
 		}
 
 		@Test
