@@ -45,7 +45,7 @@ public final class CostCalibration {
 					new Work(Map.of("type", "OneCycleLR", "max_lr", 0.1, "total_steps", 1_000_000L), 1024, 0, 1_952)),
 			Map.entry("cyclic-scale-fn-1",
 					new Work(Map.of("type", "CyclicLR", "base_lr", 0.01, "max_lr", 0.1, "step_size_up", 1L, "scale_fn",
-							"1 / (x + 1)", "scale_mode", "iterations"), 1, 500_000, 0)),
+							"1 / (x + 1)", "scale_mode", "iterations"), 1, 300_000, 0)),
 			// composites step every child (stepped fast-forward and preview)
 			Map.entry(
 					"sequential-ff-1", new Work(Map.of("type", "SequentialLR", "milestones", List.of(50_000L),
