@@ -17,7 +17,7 @@ import dev.stepwise.schedule.NodeState.Progress;
  * "https://github.com/pytorch/pytorch/blob/main/torch/optim/lr_scheduler.py">LRScheduler</a>
  */
 sealed interface Chainable extends LrScheduler permits LambdaLR, MultiplicativeLR, StepLR, MultiStepLR, ConstantLR,
-		LinearLR, ExponentialLR, PolynomialLR, CosineAnnealingLR, CyclicLR, OneCycleLR {
+		Ramp, ExponentialLR, CosineAnnealingLR, CyclicLR, OneCycleLR {
 
 	/**
 	 * {@code get_lr()}: the new lr of every group, from the state after
@@ -32,6 +32,118 @@ sealed interface Chainable extends LrScheduler permits LambdaLR, MultiplicativeL
 	/** {@code _get_closed_form_lr()}, or {@code null} where PyTorch has none. */
 	default double @Nullable [] closedFormLr(Progress progress) {
 		return null;
+	}
+
+	/**
+	 * The most steps a fast-forward replays exactly where the lr changes at every step;
+	 * beyond, it takes PyTorch's closed form, which differs from the recursion by
+	 * rounding (measured within a few hundredths of the parity tolerance by
+	 * {@code closed_form_deviation.py}). Far above every golden trace and fuzz case
+	 * (fast-forwards up to 4,500 and 600), so those stay bit-identical, and still cheap:
+	 * 10^4 steps of 1,024 groups are about 10^7 work units.
+	 */
+	long EXACT_STEPS = 10_000;
+
+	/**
+	 * The work of {@link #jump} per group, or -1 where the fast-forward must step.
+	 * Decides what {@link #jump} does, so the cost is known before the work.
+	 */
+	default long jumpCost(Progress progress, long steps) {
+		return -1;
+	}
+
+	/**
+	 * The state {@code steps} epochs on without taking every step, where
+	 * {@link #jumpCost} is not -1.
+	 */
+	default Progress jump(Progress progress, Optimizer optimizer, long steps) {
+		throw new IllegalStateException(type() + " does not jump");
+	}
+
+	@Override
+	default NodeState fastForward(NodeState state, Optimizer optimizer, long steps) {
+		Progress progress = (Progress) state;
+		if (steps > 0 && jumpCost(progress, steps) >= 0) {
+			return jump(progress, optimizer, steps);
+		}
+		return LrScheduler.super.fastForward(state, optimizer, steps);
+	}
+
+	@Override
+	default long fastForwardCost(NodeState state, long steps) {
+		long cost = jumpCost((Progress) state, steps);
+		return (cost >= 0) ? cost : LrScheduler.super.fastForwardCost(state, steps);
+	}
+
+	/**
+	 * The state after a jump of {@code steps}: {@code last_epoch} and {@code _step_count}
+	 * advanced as every step advances them, and {@code values} written as the last step's
+	 * lr.
+	 */
+	static Progress jumped(Progress progress, long steps, double[] values, Optimizer optimizer) {
+		return new Progress(progress.lastEpoch() + steps, progress.stepCount() + steps, progress.baseLrs(),
+				optimizer.writeLr(values));
+	}
+
+	/**
+	 * {@code lr · factor} applied {@code times} times, as that many steps of a
+	 * multiplicative rule compute it (each rounded).
+	 */
+	static double[] repeatedly(Optimizer optimizer, double factor, long times) {
+		double[] values = optimizer.lrs();
+		for (int i = 0; i < values.length; i++) {
+			double value = values[i];
+			for (long k = 0; k < times; k++) {
+				value = value * factor;
+			}
+			values[i] = value;
+		}
+		return values;
+	}
+
+	/**
+	 * {@code _get_closed_form_lr()} at {@code epoch} where it can stand in for the
+	 * recursion from construction: from epoch 0, finite, and raising nothing the
+	 * recursion would not (PyTorch's {@code **} raises on overflow where the recursion's
+	 * products reach infinity); else {@code null}.
+	 */
+	default double @Nullable [] closedFormFromStart(Progress progress, long epoch) {
+		if (progress.lastEpoch() != 0 || progress.stepCount() != 1) {
+			return null;
+		}
+		try {
+			double[] values = closedFormLr(progress.withLastEpoch(epoch));
+			if (values == null) {
+				return null;
+			}
+			for (double value : values) {
+				if (!Double.isFinite(value)) {
+					return null;
+				}
+			}
+			return values;
+		}
+		catch (StepException ex) {
+			return null;
+		}
+	}
+
+	/**
+	 * The lrs at {@code to} of a rule that multiplies by {@code factor} at
+	 * {@code changing} of the steps on the way: replayed exactly up to
+	 * {@link #EXACT_STEPS} such steps, else the closed form where {@code closedFormHolds}
+	 * and it is usable, else replayed.
+	 */
+	default double[] decayed(Progress progress, Optimizer optimizer, long to, double factor, long changing,
+			boolean closedFormHolds) {
+		double[] closed = (changing > EXACT_STEPS && closedFormHolds) ? closedFormFromStart(progress, to) : null;
+		return (closed != null) ? closed : repeatedly(optimizer, factor, changing);
+	}
+
+	/** The work of {@link #decayed} per group. */
+	default long decayCost(Progress progress, long to, long changing, boolean closedFormHolds) {
+		boolean closed = changing > EXACT_STEPS && closedFormHolds && closedFormFromStart(progress, to) != null;
+		return closed ? 1 : LrScheduler.plus(1, changing);
 	}
 
 	@Override

@@ -26,6 +26,15 @@ sealed interface Composite extends LrScheduler permits SequentialLR, ChainedSche
 	}
 
 	@Override
+	default long weight() {
+		long sum = 1;
+		for (LrScheduler child : children()) {
+			sum = LrScheduler.plus(sum, child.weight());
+		}
+		return sum;
+	}
+
+	@Override
 	default NodeState initialStep(NodeState state, Optimizer optimizer) {
 		return step(state, optimizer, Double.NaN);
 	}

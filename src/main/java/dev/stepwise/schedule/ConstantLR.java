@@ -55,6 +55,23 @@ record ConstantLR(double factor, long totalIters, Map<String, @Nullable Object> 
 		return Chainable.scaled(optimizer, Py.div(1.0, this.factor));
 	}
 
+	/**
+	 * Exact in one go: the lr changes at most once after epoch 0, at {@code total_iters}.
+	 */
+	@Override
+	public long jumpCost(Progress progress, long steps) {
+		return (progress.lastEpoch() >= 0) ? 1 : -1;
+	}
+
+	@Override
+	public Progress jump(Progress progress, Optimizer optimizer, long steps) {
+		long to = progress.lastEpoch() + steps;
+		boolean reached = progress.lastEpoch() < this.totalIters && this.totalIters <= to;
+		double[] values = reached ? Chainable.scaled(optimizer, Py.div(1.0, this.factor))
+				: Chainable.unchanged(optimizer);
+		return Chainable.jumped(progress, steps, values, optimizer);
+	}
+
 	@Override
 	public double[] closedFormLr(Progress progress) {
 		double reached = (progress.lastEpoch() >= this.totalIters) ? 1 : 0;

@@ -101,6 +101,44 @@ record CosineAnnealingWarmRestarts(long t0, long tMult, double etaMin,
 		return apply(progress, progress.lastEpoch() + 1, tCur, tI, optimizer);
 	}
 
+	/**
+	 * From an integral position, {@code T_cur} and {@code T_i} after any number of steps
+	 * are integer arithmetic: a jump over whole cycles ({@code T_cur} exact as a double,
+	 * {@code T_i}'s overflow raised where the step that restarts would raise it).
+	 */
+	@Override
+	public NodeState fastForward(NodeState state, Optimizer optimizer, long steps) {
+		WarmRestarts current = (WarmRestarts) state;
+		if (!jumps(current)) {
+			return LrScheduler.super.fastForward(state, optimizer, steps);
+		}
+		long tCur = (long) current.tCur();
+		long tI = current.tI();
+		long remaining = steps;
+		if (this.tMult == 1) {
+			tCur = Math.floorMod(tCur + remaining, tI);
+			remaining = 0;
+		}
+		while (remaining >= tI - tCur) {
+			remaining -= tI - tCur;
+			tCur = 0;
+			tI = Math.multiplyExact(tI, this.tMult);
+		}
+		Progress progress = current.progress();
+		return apply(progress, progress.lastEpoch() + steps, tCur + remaining, tI, optimizer);
+	}
+
+	@Override
+	public long fastForwardCost(NodeState state, long steps) {
+		return jumps((WarmRestarts) state) ? 1 : LrScheduler.super.fastForwardCost(state, steps);
+	}
+
+	private static boolean jumps(WarmRestarts current) {
+		double tCur = current.tCur();
+		return current.progress().lastEpoch() >= 0 && tCur >= 0 && tCur < current.tI() && tCur == Math.rint(tCur)
+				&& tCur < 1L << 53;
+	}
+
 	/** {@code step(epoch)}: the position set by the closed form. */
 	NodeState stepTo(WarmRestarts current, Optimizer optimizer, double epoch) {
 		if (epoch < 0) {

@@ -97,15 +97,17 @@ record CyclicLR(double[] baseLrs, double[] maxLrs, double totalSize, double step
 		else {
 			switch (mode) {
 				case "triangular" -> {
-					scale = (x) -> 1.0;
+					scale = EpochFunction.total((x) -> 1.0);
 					byCycle = true;
 				}
 				case "triangular2" -> {
-					scale = (x) -> Py.div(1, Py.pow(2.0, x - 1));
+					// raises only past the doubles' exponent range, on either side
+					scale = EpochFunction.convex((x) -> Py.div(1, Py.pow(2.0, x - 1)));
 					byCycle = true;
 				}
 				case "exp_range" -> {
-					scale = (x) -> Py.pow(gamma, x);
+					// on epochs >= 1, raises (overflows) from some epoch on or never
+					scale = EpochFunction.convex((x) -> Py.pow(gamma, x));
 					byCycle = false;
 				}
 				default -> throw arguments.invalid("mode", "mode is invalid and scale_fn is None");
@@ -143,6 +145,61 @@ record CyclicLR(double[] baseLrs, double[] maxLrs, double totalSize, double step
 		// afterwards.
 		Progress progress = (Progress) Chainable.super.construct(optimizer);
 		return new Progress(progress.lastEpoch(), progress.stepCount(), this.baseLrs.clone(), progress.lastLr());
+	}
+
+	@Override
+	public long weight() {
+		return 1 + this.scale.size();
+	}
+
+	/**
+	 * The lr and momentum at an epoch depend on the epoch alone, so a fast-forward jumps.
+	 * Only the amplitude function may raise: one that never does is skipped, one that
+	 * raises only outside an interval (triangular2, exp_range) is checked at the two ends
+	 * of the arguments on the way (stepped when one raises), any other is evaluated at
+	 * every argument on the way, in order (the cycles are consecutive integers, since a
+	 * cycle has at least one step).
+	 */
+	@Override
+	public long jumpCost(Progress progress, long steps) {
+		if (this.stepRatio == 0 || this.stepRatio == 1) {
+			return -1;
+		}
+		long first = argument(progress.lastEpoch() + 1);
+		long last = argument(progress.lastEpoch() + steps);
+		if (this.scale.total()) {
+			return weight();
+		}
+		if (this.scale.convex()) {
+			try {
+				this.scale.apply(first);
+				this.scale.apply(last);
+				return weight();
+			}
+			catch (StepException | ArithmeticException ex) {
+				return -1;
+			}
+		}
+		return LrScheduler.plus(weight(), LrScheduler.work(Math.abs(last - first) + 1, this.scale.size()));
+	}
+
+	@Override
+	public Progress jump(Progress progress, Optimizer optimizer, long steps) {
+		long to = progress.lastEpoch() + steps;
+		if (!this.scale.convex()) {
+			long first = argument(progress.lastEpoch() + 1);
+			long last = argument(to);
+			long direction = (last >= first) ? 1 : -1;
+			for (long x = first; x != last; x += direction) {
+				this.scale.apply(x);
+			}
+		}
+		return Chainable.jumped(progress, steps, lr(progress.withLastEpoch(to), optimizer, false), optimizer);
+	}
+
+	/** What the amplitude function takes at {@code epoch}: the cycle or the epoch. */
+	private long argument(long epoch) {
+		return this.scaleByCycle ? (long) Math.floor(1 + epoch / this.totalSize) : epoch;
 	}
 
 	@Override

@@ -20,6 +20,38 @@ interface EpochFunction {
 	double apply(long epoch);
 
 	/**
+	 * Whether it never raises, so that a fast-forward may skip the epochs in between (a
+	 * built-in that guards its divisions, or an expression without the variable that did
+	 * not raise).
+	 */
+	default boolean total() {
+		return false;
+	}
+
+	/**
+	 * Whether the arguments at which it does not raise form an interval, so that a range
+	 * of arguments is checked at its two ends.
+	 */
+	default boolean convex() {
+		return total();
+	}
+
+	/** The work of one evaluation for the cost model: an expression's size, else 1. */
+	default int size() {
+		return 1;
+	}
+
+	/** {@code function}, known never to raise. */
+	static EpochFunction total(EpochFunction function) {
+		return new Known(function, true, true, 1);
+	}
+
+	/** {@code function}, known to raise only outside an interval of arguments. */
+	static EpochFunction convex(EpochFunction function) {
+		return new Known(function, false, true, 1);
+	}
+
+	/**
 	 * Parses a user expression (one per group, or one for all) from the argument
 	 * {@code name}.
 	 */
@@ -62,7 +94,7 @@ interface EpochFunction {
 							+ "), so PyTorch would raise at every step: no step could be taken");
 				}
 			}
-			return (epoch) -> {
+			EpochFunction function = (epoch) -> {
 				try {
 					return expression.evaluate(epoch);
 				}
@@ -70,10 +102,39 @@ interface EpochFunction {
 					throw Py.refused(ex.getMessage() + " in " + field + " at " + variable + "=" + epoch);
 				}
 			};
+			boolean total = !expression.usesVariable() && !raises(expression);
+			return new Known(function, total, total, expression.size());
 		}
 		catch (ExpressionSyntaxException ex) {
 			throw arguments.invalid(field, ex.getMessage());
 		}
+	}
+
+	private static boolean raises(Expression expression) {
+		try {
+			expression.evaluate(0);
+			return false;
+		}
+		catch (ExpressionEvaluationException ex) {
+			return true;
+		}
+	}
+
+	/**
+	 * A function and what a fast-forward may assume of it.
+	 *
+	 * @param function the function
+	 * @param total whether it never raises
+	 * @param convex whether it raises only outside an interval
+	 * @param size the work of one evaluation
+	 */
+	record Known(EpochFunction function, boolean total, boolean convex, int size) implements EpochFunction {
+
+		@Override
+		public double apply(long epoch) {
+			return this.function.apply(epoch);
+		}
+
 	}
 
 }

@@ -37,6 +37,21 @@ record ExponentialLR(double gamma, Map<String, @Nullable Object> arguments) impl
 		return initial ? Chainable.unchanged(optimizer) : Chainable.scaled(optimizer, this.gamma);
 	}
 
+	/**
+	 * Every step decays: replayed up to {@link Chainable#EXACT_STEPS} steps, PyTorch's
+	 * closed form beyond.
+	 */
+	@Override
+	public long jumpCost(Progress progress, long steps) {
+		return (progress.lastEpoch() < 0) ? -1 : decayCost(progress, progress.lastEpoch() + steps, steps, true);
+	}
+
+	@Override
+	public Progress jump(Progress progress, Optimizer optimizer, long steps) {
+		double[] values = decayed(progress, optimizer, progress.lastEpoch() + steps, this.gamma, steps, true);
+		return Chainable.jumped(progress, steps, values, optimizer);
+	}
+
 	@Override
 	public double[] closedFormLr(Progress progress) {
 		return Chainable.times(progress.baseLrs(), Py.pow(this.gamma, progress.lastEpoch()));

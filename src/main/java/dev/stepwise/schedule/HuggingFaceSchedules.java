@@ -145,7 +145,10 @@ final class HuggingFaceSchedules {
 			case "warmup_stable_decay" -> warmupStableDecay(arguments);
 			default -> throw new IllegalArgumentException(name);
 		};
-		return new LambdaLR(name, List.of(function), arguments.normalized());
+		// only these two divide by what the arguments give or take a square root: the
+		// others never raise, so a fast-forward need not evaluate the epochs in between
+		boolean raises = name.equals("polynomial") || name.equals("inverse_sqrt");
+		return new LambdaLR(name, List.of(raises ? function : EpochFunction.total(function)), arguments.normalized());
 	}
 
 	private static EpochFunction constantWithWarmup(ArgumentReader arguments) {

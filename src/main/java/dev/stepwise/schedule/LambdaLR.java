@@ -13,7 +13,10 @@ import static dev.stepwise.schedule.KeywordArgument.required;
  * {@code LambdaLR(optimizer, lr_lambda)}: {@code lr = base_lr · λ(last_epoch)}, an
  * absolute rule that ignores the current lr; after construction
  * {@code lr = base_lr · λ(0)}. No closed form: an explicit epoch uses the same rule.
- * {@code lr_lambda} is one expression over {@code epoch}, or one per param group.
+ * {@code lr_lambda} is one expression over {@code epoch}, or one per param group. The lr
+ * at an epoch depends on the epoch alone, so a fast-forward jumps; it still evaluates
+ * every function that may raise at every epoch on the way, in stepping's order, to raise
+ * what stepping would.
  *
  * @param type {@code LambdaLR}, or the Hugging Face schedule it implements
  * @param lambdas one function, or one per group
@@ -32,6 +35,47 @@ record LambdaLR(String type, List<EpochFunction> lambdas,
 
 	static LambdaLR read(ArgumentReader arguments) {
 		return new LambdaLR("LambdaLR", EpochFunction.parse(arguments, "lr_lambda", "epoch"), arguments.normalized());
+	}
+
+	/** 1, plus the largest expression a group evaluates. */
+	@Override
+	public long weight() {
+		return 1 + largest(this.lambdas, false);
+	}
+
+	/**
+	 * The largest size among {@code functions} (only those that may raise, with
+	 * {@code raisingOnly}).
+	 */
+	static long largest(List<EpochFunction> functions, boolean raisingOnly) {
+		long size = 0;
+		for (EpochFunction function : functions) {
+			if (!raisingOnly || !function.total()) {
+				size = Math.max(size, function.size());
+			}
+		}
+		return size;
+	}
+
+	@Override
+	public long jumpCost(Progress progress, long steps) {
+		return LrScheduler.plus(LrScheduler.work(steps - 1, largest(this.lambdas, true)), weight());
+	}
+
+	@Override
+	public Progress jump(Progress progress, Optimizer optimizer, long steps) {
+		long to = progress.lastEpoch() + steps;
+		if (largest(this.lambdas, true) > 0) {
+			for (long epoch = progress.lastEpoch() + 1; epoch < to; epoch++) {
+				for (EpochFunction lambda : this.lambdas) {
+					if (!lambda.total()) {
+						lambda.apply(epoch);
+					}
+				}
+			}
+		}
+		Progress next = new Progress(to, progress.stepCount() + steps, progress.baseLrs(), progress.lastLr());
+		return Chainable.jumped(progress, steps, lr(next, optimizer, false), optimizer);
 	}
 
 	@Override

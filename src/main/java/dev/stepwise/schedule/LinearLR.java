@@ -27,7 +27,7 @@ import static dev.stepwise.schedule.KeywordArgument.optional;
  * "https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.LinearLR.html">torch.optim.lr_scheduler.LinearLR</a>
  */
 record LinearLR(double startFactor, double endFactor, long totalIters,
-		Map<String, @Nullable Object> arguments) implements Chainable {
+		Map<String, @Nullable Object> arguments) implements Ramp {
 
 	static final SchedulerType TYPE = SchedulerType.torch("LinearLR",
 			"Changes the lr factor linearly from start_factor to end_factor over total_iters steps.",

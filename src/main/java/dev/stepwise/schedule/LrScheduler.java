@@ -26,6 +26,53 @@ sealed interface LrScheduler permits Chainable, CosineAnnealingWarmRestarts, Red
 	/** {@code step()} ({@code step(metric)} for ReduceLROnPlateau). */
 	NodeState step(NodeState state, Optimizer optimizer, double metric);
 
+	/**
+	 * {@code steps} metric-less {@code step()} calls in a row, as one transition: the
+	 * state (and the groups) exactly as stepping leaves them, or the exception stepping
+	 * raises. This default steps; the types whose lr at an epoch has a closed form jump.
+	 * @param state the state to start from
+	 * @param optimizer the groups, written as the last step writes them
+	 * @param steps how many steps, {@code >= 0}
+	 * @return the state {@code steps} epochs on
+	 */
+	default NodeState fastForward(NodeState state, Optimizer optimizer, long steps) {
+		NodeState current = state;
+		for (long i = 0; i < steps; i++) {
+			current = step(current, optimizer, Double.NaN);
+		}
+		return current;
+	}
+
+	/**
+	 * The work of {@link #fastForward} from {@code state} per param group, in the units
+	 * of {@link Schedule#cost}: {@code steps · weight()} where it steps, less where it
+	 * jumps.
+	 */
+	default long fastForwardCost(NodeState state, long steps) {
+		return work(steps, weight());
+	}
+
+	/**
+	 * The work of one step per param group: 1 per scheduler, plus the size of every
+	 * expression it evaluates (a composite adds up its children).
+	 */
+	default long weight() {
+		return 1;
+	}
+
+	/** {@code a · b}, saturating at {@code Long.MAX_VALUE} (both {@code >= 0}). */
+	static long work(long a, long b) {
+		long high = Math.multiplyHigh(a, b);
+		long product = a * b;
+		return (high != 0 || product < 0) ? Long.MAX_VALUE : product;
+	}
+
+	/** {@code a + b}, saturating at {@code Long.MAX_VALUE} (both {@code >= 0}). */
+	static long plus(long a, long b) {
+		long sum = a + b;
+		return (sum < 0) ? Long.MAX_VALUE : sum;
+	}
+
 	/** {@code _initial_step()}: reset {@code _step_count} and step in initial mode. */
 	NodeState initialStep(NodeState state, Optimizer optimizer);
 

@@ -56,6 +56,36 @@ record MultiStepLR(long[] milestones, double gamma, Map<String, @Nullable Object
 		return Chainable.scaled(optimizer, Py.pow(this.gamma, count));
 	}
 
+	/**
+	 * Exact: the milestones on the way, each decaying by {@code γ ** count} as its step
+	 * does.
+	 */
+	@Override
+	public long jumpCost(Progress progress, long steps) {
+		if (progress.lastEpoch() < 0) {
+			return -1;
+		}
+		long to = progress.lastEpoch() + steps;
+		return 1 + Py.bisectRight(this.milestones, to) - Py.bisectRight(this.milestones, progress.lastEpoch());
+	}
+
+	@Override
+	public Progress jump(Progress progress, Optimizer optimizer, long steps) {
+		long to = progress.lastEpoch() + steps;
+		int end = Py.bisectRight(this.milestones, to);
+		int i = Py.bisectRight(this.milestones, progress.lastEpoch());
+		double[] values = Chainable.unchanged(optimizer);
+		while (i < end) {
+			int next = Py.bisectRight(this.milestones, this.milestones[i]);
+			double factor = Py.pow(this.gamma, next - i);
+			for (int g = 0; g < values.length; g++) {
+				values[g] = values[g] * factor;
+			}
+			i = next;
+		}
+		return Chainable.jumped(progress, steps, values, optimizer);
+	}
+
 	@Override
 	public double[] closedFormLr(Progress progress) {
 		return Chainable.times(progress.baseLrs(),

@@ -39,6 +39,11 @@ record MultiplicativeLR(List<EpochFunction> lambdas, Map<String, @Nullable Objec
 	}
 
 	@Override
+	public long weight() {
+		return 1 + LambdaLR.largest(this.lambdas, false);
+	}
+
+	@Override
 	public double[] lr(Progress progress, Optimizer optimizer, boolean initial) {
 		double[] values = optimizer.lrs();
 		if (!initial) {

@@ -1,5 +1,6 @@
 package dev.stepwise.schedule;
 
+import java.util.Arrays;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -134,6 +135,15 @@ record OneCycleLR(double[] maxLrs, long totalSteps, double[] phaseEnds, boolean 
 		return this.cycleMomentum;
 	}
 
+	/**
+	 * 2, or 3 with momentum: every group computes a cosine for its lr and one for its
+	 * momentum, where the other types share theirs.
+	 */
+	@Override
+	public long weight() {
+		return this.cycleMomentum ? 3 : 2;
+	}
+
 	@Override
 	public NodeState construct(Optimizer optimizer) {
 		optimizer.editKeys();
@@ -173,6 +183,38 @@ record OneCycleLR(double[] maxLrs, long totalSteps, double[] phaseEnds, boolean 
 			}
 		}
 		return values;
+	}
+
+	/**
+	 * The lr and momentum at an epoch depend on the epoch alone, so a fast-forward jumps.
+	 * Whether a step raises depends only on which phase its epoch is in (a phase of zero
+	 * length divides by zero) and on {@code total_steps}, so the epochs where that can
+	 * change are the only ones checked, in order, for the error stepping would raise
+	 * first.
+	 */
+	@Override
+	public long jumpCost(Progress progress, long steps) {
+		return 1 + this.phaseEnds.length;
+	}
+
+	@Override
+	public Progress jump(Progress progress, Optimizer optimizer, long steps) {
+		long from = progress.lastEpoch();
+		long to = from + steps;
+		long[] candidates = new long[this.phaseEnds.length + 2];
+		candidates[0] = from + 1;
+		candidates[1] = LrScheduler.plus(this.totalSteps, 1);
+		for (int i = 0; i < this.phaseEnds.length; i++) {
+			candidates[i + 2] = (long) Math.floor(this.phaseEnds[i]) + 1;
+		}
+		Arrays.sort(candidates);
+		Optimizer scratch = new Optimizer(optimizer.freeze());
+		for (long epoch : candidates) {
+			if (epoch > from && epoch < to) {
+				lr(progress.withLastEpoch(epoch), scratch, false);
+			}
+		}
+		return Chainable.jumped(progress, steps, lr(progress.withLastEpoch(to), optimizer, false), optimizer);
 	}
 
 	private double anneal(double start, double end, double pct) {

@@ -20,7 +20,7 @@ import static dev.stepwise.schedule.KeywordArgument.optional;
  * @see <a href=
  * "https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.PolynomialLR.html">torch.optim.lr_scheduler.PolynomialLR</a>
  */
-record PolynomialLR(long totalIters, double power, Map<String, @Nullable Object> arguments) implements Chainable {
+record PolynomialLR(long totalIters, double power, Map<String, @Nullable Object> arguments) implements Ramp {
 
 	static final SchedulerType TYPE = SchedulerType.torch("PolynomialLR",
 			"Decays the lr polynomially to 0 over total_iters steps.", "`base_lr · (1 - t/T)^power`, 0 after `T`",

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 
@@ -26,10 +27,22 @@ public final class Schedule {
 	public static final int MAX_GROUPS = 1024;
 
 	/**
-	 * The largest {@code last_epoch} a registration may fast-forward to (each step is
-	 * computed).
+	 * The largest {@code last_epoch} a registration may fast-forward to (jumped where the
+	 * type allows, else stepped; {@link #MAX_WORK} bounds what it costs).
 	 */
 	public static final long MAX_FAST_FORWARD = 10_000_000;
+
+	/**
+	 * The most work one registration or preview may cost ({@link #cost}); calibrated so
+	 * that any request within it computes in well under a second on one core.
+	 */
+	public static final long MAX_WORK = 25_000_000;
+
+	/**
+	 * The most scheduler objects (nested ones included) times param groups: the size of a
+	 * state, which holds every scheduler's values for every group.
+	 */
+	public static final int MAX_STATE_SIZE = 16_384;
 
 	/** The most entries of a list argument such as {@code milestones}. */
 	public static final int MAX_LIST_ENTRIES = 100_000;
@@ -42,6 +55,9 @@ public final class Schedule {
 	 * counters stay below it, so no step overflows them.
 	 */
 	public static final long MAX_EPOCH = 1L << 53;
+
+	/** The work of a step beyond its groups', in groups (see {@link #cost}). */
+	private static final int STEP_OVERHEAD = 8;
 
 	private final LrScheduler scheduler;
 
@@ -65,6 +81,12 @@ public final class Schedule {
 	 */
 	public static Schedule of(Map<String, ?> spec, List<ParamGroup> groups) {
 		GroupArrays registered = registeredGroups(groups);
+		// a state holds every node's values for every group: bounded before any is built
+		long size = (long) schedulers(spec) * groups.size();
+		if (size > MAX_STATE_SIZE) {
+			throw new InvalidScheduleException(Kind.INVALID, "scheduler", "schedulers x param groups must not exceed "
+					+ MAX_STATE_SIZE + ", got " + schedulers(spec) + " x " + groups.size());
+		}
 		Optimizer optimizer = new Optimizer(registered);
 		SchedulerFactory.Built built;
 		try {
@@ -83,6 +105,21 @@ public final class Schedule {
 			report[i] = groups.get(i).momentum() != null || scheduler.cyclesMomentum();
 		}
 		return new Schedule(scheduler, new ScheduleState(0, optimizer.freeze(), root, report));
+	}
+
+	/**
+	 * The scheduler objects of a spec, nested ones included, as far as it is well formed.
+	 */
+	private static int schedulers(Object spec) {
+		int count = 1;
+		if (spec instanceof Map<?, ?> map && map.get("schedulers") instanceof List<?> children) {
+			for (Object child : children) {
+				if (child instanceof Map<?, ?>) {
+					count += schedulers(child);
+				}
+			}
+		}
+		return count;
 	}
 
 	private static InvalidScheduleException constructorRaises(RuntimeException ex) {
@@ -139,15 +176,41 @@ public final class Schedule {
 
 	/**
 	 * The state after construction, fast-forwarded by {@code lastEpoch} metric-less
-	 * steps.
+	 * steps: exactly the state stepping gives, computed by a jump where the type allows
+	 * one (see {@link #cost}).
 	 * @param lastEpoch 0 (or -1, PyTorch's default, meaning the same) or the number of
 	 * steps already taken
 	 * @return the state at {@code lastEpoch}
 	 * @throws InvalidScheduleException when the schedule needs metrics and
-	 * {@code lastEpoch >= 1}, when PyTorch would raise on the way, or when an lr of the
-	 * registered state is not finite
+	 * {@code lastEpoch >= 1}, when its {@link #cost} exceeds {@link #MAX_WORK}, when
+	 * PyTorch would raise on the way, or when an lr of the registered state is not finite
 	 */
 	public ScheduleState start(long lastEpoch) {
+		checkLastEpoch(lastEpoch);
+		requireWithinWork("last_epoch", cost(lastEpoch, 0));
+		return started(lastEpoch);
+	}
+
+	/**
+	 * The first state of a preview of {@code steps} steps: as {@link #start}, with the
+	 * steps counted in the {@link #cost}.
+	 * @throws InvalidScheduleException as {@link #start}, or when the preview's cost
+	 * exceeds {@link #MAX_WORK}
+	 */
+	public ScheduleState startPreview(long lastEpoch, int steps) {
+		checkLastEpoch(lastEpoch);
+		requireWithinWork("steps", cost(lastEpoch, steps));
+		return started(lastEpoch);
+	}
+
+	private ScheduleState started(long lastEpoch) {
+		requireFiniteLr(this.initial, constructionField(), "at construction");
+		ScheduleState state = fastForward(lastEpoch);
+		requireFiniteLr(state, "last_epoch", "at epoch " + lastEpoch);
+		return state;
+	}
+
+	private void checkLastEpoch(long lastEpoch) {
 		if (lastEpoch < -1 || lastEpoch > MAX_FAST_FORWARD) {
 			throw new InvalidScheduleException(Kind.INVALID, "last_epoch",
 					"must be -1, 0 or a number of steps up to " + MAX_FAST_FORWARD + ", got " + lastEpoch);
@@ -156,19 +219,54 @@ public final class Schedule {
 			throw new InvalidScheduleException(Kind.INVALID, "last_epoch", type()
 					+ " needs a metric for every step, so it cannot be fast-forwarded; register at 0 and post the steps");
 		}
-		ScheduleState state = this.initial;
-		requireFiniteLr(state, constructionField(), "at construction");
+	}
+
+	private void requireWithinWork(String field, long cost) {
+		if (cost > MAX_WORK) {
+			throw new InvalidScheduleException(Kind.INVALID, field, "this request costs " + cost
+					+ " work units (steps to compute x param groups x scheduler weight), more than the limit of "
+					+ MAX_WORK + "; take fewer steps, a smaller last_epoch or fewer param groups");
+		}
+	}
+
+	private ScheduleState fastForward(long lastEpoch) {
+		if (lastEpoch <= 0) {
+			return this.initial;
+		}
+		Optimizer optimizer = new Optimizer(this.initial.groups());
+		NodeState root;
 		try {
-			for (long i = 0; i < lastEpoch; i++) {
-				state = step(state, null);
-			}
+			root = this.scheduler.fastForward(this.initial.root(), optimizer, lastEpoch);
 		}
-		catch (StepException ex) {
+		catch (StepException | ArithmeticException ex) {
+			String message = (ex instanceof ArithmeticException) ? Py.refused(ex.getMessage()).getMessage()
+					: ex.getMessage();
 			throw new InvalidScheduleException(Kind.INVALID, "last_epoch",
-					"PyTorch raises before epoch " + lastEpoch + ": " + ex.getMessage());
+					"PyTorch raises before epoch " + lastEpoch + ": " + message);
 		}
-		requireFiniteLr(state, "last_epoch", "at epoch " + lastEpoch);
-		return state;
+		return new ScheduleState(lastEpoch, optimizer.freeze(), root, this.initial.reportFlags());
+	}
+
+	/**
+	 * What computing a registration or a preview costs, in work units, before any of it
+	 * is done: {@code (groups + 8) · (F + (steps + 1) · w)}, where the 8 is the work of a
+	 * step that does not grow with the groups (the new state and its arrays: as much as
+	 * about 8 groups' at 1 group, measured), {@code w} is the scheduler's weight (1 per
+	 * scheduler node, plus the size in tokens of every {@code lr_lambda} or
+	 * {@code scale_fn} it evaluates, summed over a composite's children), the 1 is the
+	 * construction, and {@code F} is the fast-forward's work per group:
+	 * {@code lastEpoch · w} where it is stepped, the size of the expressions evaluated at
+	 * every epoch on the way where a jump must still check them for errors, and about 1
+	 * where the type jumps in closed form (see {@link LrScheduler#fastForwardCost}). One
+	 * unit is about one scheduler's step of one group; see {@link #MAX_WORK}.
+	 * @param lastEpoch the fast-forward, as for {@link #start}
+	 * @param steps the steps after it (0 for a registration)
+	 * @return the work units, saturating at {@code Long.MAX_VALUE}
+	 */
+	public long cost(long lastEpoch, int steps) {
+		long fastForward = (lastEpoch > 0) ? this.scheduler.fastForwardCost(this.initial.root(), lastEpoch) : 0;
+		long perGroup = LrScheduler.plus(fastForward, LrScheduler.work(steps + 1L, this.scheduler.weight()));
+		return LrScheduler.work(this.initial.groups().size() + STEP_OVERHEAD, perGroup);
 	}
 
 	/**
@@ -264,22 +362,34 @@ public final class Schedule {
 
 	/**
 	 * The states after registration and after each of {@code steps} steps, computed
-	 * without storing.
+	 * without storing, handed to {@code sink} one at a time as they are computed: only
+	 * the current state is held (a state keeps no reference to the ones before it).
 	 * @param lastEpoch as for {@link #start}
 	 * @param steps how many steps to take
 	 * @param metrics one metric per step for schedulers that need them (others may pass
 	 * an empty list)
+	 * @param sink takes {@code steps + 1} states, in order
+	 * @throws InvalidScheduleException as {@link #start}, or when the preview's
+	 * {@link #cost} exceeds {@link #MAX_WORK}, before any state is handed out
+	 * @throws StepException when PyTorch raises in one of the steps, after the states
+	 * before it were handed out
+	 */
+	public void preview(long lastEpoch, int steps, List<@Nullable Double> metrics, Consumer<ScheduleState> sink) {
+		ScheduleState state = startPreview(lastEpoch, steps);
+		sink.accept(state);
+		for (int i = 0; i < steps; i++) {
+			state = step(state, (i < metrics.size()) ? metrics.get(i) : null);
+			sink.accept(state);
+		}
+	}
+
+	/**
+	 * {@link #preview(long, int, List, Consumer)} into a list.
 	 * @return {@code steps + 1} states
-	 * @throws StepException when PyTorch raises in one of the steps
 	 */
 	public List<ScheduleState> preview(long lastEpoch, int steps, List<@Nullable Double> metrics) {
 		List<ScheduleState> states = new ArrayList<>(steps + 1);
-		ScheduleState state = start(lastEpoch);
-		states.add(state);
-		for (int i = 0; i < steps; i++) {
-			state = step(state, (i < metrics.size()) ? metrics.get(i) : null);
-			states.add(state);
-		}
+		preview(lastEpoch, steps, metrics, states::add);
 		return states;
 	}
 

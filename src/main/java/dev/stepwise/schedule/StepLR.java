@@ -56,6 +56,30 @@ record StepLR(long stepSize, double gamma, Map<String, @Nullable Object> argumen
 		return Chainable.scaled(optimizer, this.gamma);
 	}
 
+	/**
+	 * The decays on the way replayed, or beyond {@link Chainable#EXACT_STEPS} of them
+	 * PyTorch's closed form (a positive {@code step_size} only: with a negative one the
+	 * closed form's exponent is negative while the recursion decays).
+	 */
+	@Override
+	public long jumpCost(Progress progress, long steps) {
+		return (progress.lastEpoch() < 0) ? -1
+				: decayCost(progress, progress.lastEpoch() + steps, decays(progress, steps), this.stepSize > 0);
+	}
+
+	@Override
+	public Progress jump(Progress progress, Optimizer optimizer, long steps) {
+		double[] values = decayed(progress, optimizer, progress.lastEpoch() + steps, this.gamma,
+				decays(progress, steps), this.stepSize > 0);
+		return Chainable.jumped(progress, steps, values, optimizer);
+	}
+
+	/** The epochs in {@code (last_epoch, last_epoch + steps]} where the lr decays. */
+	private long decays(Progress progress, long steps) {
+		long period = (this.stepSize == Long.MIN_VALUE) ? Long.MAX_VALUE : Math.abs(this.stepSize);
+		return Math.floorDiv(progress.lastEpoch() + steps, period) - Math.floorDiv(progress.lastEpoch(), period);
+	}
+
 	@Override
 	public double[] closedFormLr(Progress progress) {
 		double factor = Py.pow(this.gamma, Py.floorDiv(progress.lastEpoch(), this.stepSize));

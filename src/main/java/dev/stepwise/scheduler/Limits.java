@@ -21,6 +21,15 @@ public final class Limits {
 	/** Children of one SequentialLR or ChainedScheduler. */
 	public static final int MAX_CHILDREN = Schedule.MAX_CHILDREN;
 
+	/**
+	 * Work units one registration or preview may cost: (param groups + 8) x (fast-forward
+	 * + (steps + 1) x scheduler weight), computed before any of the work.
+	 */
+	public static final long MAX_WORK = Schedule.MAX_WORK;
+
+	/** Scheduler objects (nested ones included) x param groups: the size of a state. */
+	public static final int MAX_STATE_SIZE = Schedule.MAX_STATE_SIZE;
+
 	/** Steps of one preview. */
 	public static final int MAX_PREVIEW_STEPS = 100_000;
 

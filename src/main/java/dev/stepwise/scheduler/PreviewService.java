@@ -32,7 +32,7 @@ public class PreviewService {
 	 * spec
 	 * @throws dev.stepwise.schedule.StepException when PyTorch refuses a step
 	 * @throws InvalidRequestException when the preview is too large or has more metrics
-	 * than steps
+	 * than steps (its cost, {@link Schedule#MAX_WORK}, the engine refuses)
 	 * @throws ComputeBusyException when the bulkhead has no room
 	 */
 	public void preview(PreviewCommand command, Consumer<ScheduleState> sink) {
@@ -45,7 +45,7 @@ public class PreviewService {
 		}
 		this.bulkhead.run(() -> {
 			Schedule schedule = Schedule.of(command.scheduler(), command.paramGroups());
-			ScheduleState first = schedule.start(Math.max(0, command.lastEpoch()));
+			ScheduleState first = schedule.startPreview(Math.max(0, command.lastEpoch()), command.steps());
 			run(schedule, first, command.steps(), command.metrics(), (state) -> {
 			});
 			run(schedule, first, command.steps(), command.metrics(), sink);

@@ -258,6 +258,27 @@ final class HostileRequests {
 		String child = "{\"type\": \"ConstantLR\"}";
 		register("65 children", "{\"type\": \"ChainedScheduler\", \"schedulers\": ["
 				+ String.join(", ", Collections.nCopies(65, child)) + "]}", 422);
+		String chained64 = "{\"type\": \"ChainedScheduler\", \"schedulers\": ["
+				+ String.join(", ", Collections.nCopies(64, child)) + "]}";
+		String groups1024 = IntStream.range(0, 1024)
+			.mapToObj((i) -> "{\"lr\": 0.1}")
+			.collect(Collectors.joining(", ", "[", "]"));
+		post(SCHEDULERS, "64 x 64 ConstantLR on 1,024 groups",
+				"{\"param_groups\": " + groups1024
+						+ ", \"scheduler\": {\"type\": \"ChainedScheduler\", \"schedulers\": ["
+						+ String.join(", ", Collections.nCopies(64, chained64)) + "]}}",
+				422);
+		post(PREVIEWS, "1,024 LambdaLR expressions fast-forwarded 100,000 steps",
+				"{\"param_groups\": " + groups1024 + ", \"scheduler\": {\"type\": \"LambdaLR\", \"lr_lambda\": "
+						+ IntStream.range(0, 1024)
+							.mapToObj((i) -> "\"1 / (epoch - " + (70_000 + i) + ")\"")
+							.collect(Collectors.joining(", ", "[", "]"))
+						+ "}, \"steps\": 1, \"last_epoch\": 100000}",
+				422);
+		post(PREVIEWS, "OneCycleLR on 1,024 groups, 100,000 steps past the values limit", "{\"param_groups\": "
+				+ groups1024
+				+ ", \"scheduler\": {\"type\": \"OneCycleLR\", \"max_lr\": 0.1, \"total_steps\": 200000}, \"steps\": 100000}",
+				422);
 		register("OneCycleLR of 10^20 steps",
 				"{\"type\": \"OneCycleLR\", \"max_lr\": 0.1, \"epochs\": 10000000000, \"steps_per_epoch\": 10000000000}",
 				422);

@@ -1,6 +1,7 @@
 package dev.stepwise.schedule;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -403,6 +404,18 @@ class ScheduleTest {
 
 	@Nested
 	class Validation {
+
+		@Test
+		void aStateLargerThanTheLimitIsRefusedBeforeAnyOfItIsBuilt() {
+			Map<String, Object> constant = Map.of("type", "ConstantLR");
+			Map<String, Object> chained = Map.of("type", "ChainedScheduler", "schedulers",
+					Collections.nCopies(63, constant));
+			List<ParamGroup> groups = Collections.nCopies(257, new ParamGroup(0.1, null));
+			assertThatExceptionOfType(InvalidScheduleException.class).isThrownBy(() -> Schedule.of(chained, groups))
+				.satisfies((ex) -> assertThat(ex.errors().get(0).message())
+					.isEqualTo("schedulers x param groups must not exceed 16384, got 64 x 257"));
+			assertThat(Schedule.of(chained, groups.subList(0, 256)).type()).isEqualTo("ChainedScheduler");
+		}
 
 		@Test
 		void namesTheFieldOfANestedMisspeltArgument() {

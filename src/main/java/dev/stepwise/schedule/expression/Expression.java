@@ -27,11 +27,14 @@ public final class Expression {
 
 	private final boolean usesVariable;
 
+	private final int size;
+
 	private Expression(String source, String variable, Parser.Tree tree) {
 		this.source = source;
 		this.variable = variable;
 		this.root = tree.root();
 		this.usesVariable = tree.usesVariable();
+		this.size = tree.size();
 	}
 
 	/**
@@ -80,6 +83,14 @@ public final class Expression {
 	 */
 	public boolean usesVariable() {
 		return this.usesVariable;
+	}
+
+	/**
+	 * The expression's size in tokens, a bound of its syntax tree's node count: what one
+	 * evaluation costs, roughly.
+	 */
+	public int size() {
+		return this.size;
 	}
 
 	/** The source text exactly as given to {@link #parse}. */

@@ -50,9 +50,11 @@ final class Parser {
 	}
 
 	/**
-	 * A parsed syntax tree, and whether the source mentions the variable anywhere.
+	 * A parsed syntax tree, whether the source mentions the variable anywhere, and its
+	 * size: the number of tokens, a bound of the tree's node count (every node comes from
+	 * a token of its own) that the cost model weighs an evaluation by.
 	 */
-	record Tree(Node root, boolean usesVariable) {
+	record Tree(Node root, boolean usesVariable, int size) {
 	}
 
 	/** Parses a source into an immutable, partly constant-folded syntax tree. */
@@ -82,7 +84,8 @@ final class Parser {
 			}
 			throw parser.unexpected(trailing, "an operator or the end of the expression");
 		}
-		return new Tree(root, parser.variableUsed);
+		// the tokens less the end marker
+		return new Tree(root, parser.variableUsed, parser.tokens.size() - 1);
 	}
 
 	/**

@@ -35,7 +35,13 @@ final class ApiDescription {
 			`%s`; a fast-forward (last_epoch) of at most %,d steps; epochs \
 			from 0 to 2^53; list size <= %d and page x size <= 2^31 - 1; history limit <= %d; preview steps <= %d with (steps + 1) x \
 			param groups <= %,d and at most one metric per step; list arguments such as milestones <= %,d \
-			entries; at most %d schedulers in one SequentialLR or ChainedScheduler.
+			entries; at most %d schedulers in one SequentialLR or ChainedScheduler, and schedulers (nested ones \
+			included) x param groups <= %,d. **Cost.** What a registration or preview computes is priced before \
+			any of it is done, in work units of about one scheduler step of one group: (param groups + 8) x \
+			(fast-forward + (steps + 1) x weight), the weight counting each scheduler and each token of its \
+			expressions, a fast-forward costing its stepped steps (types with a closed form jump for about 1). \
+			Above %,d units the request is 422 invalid-argument naming the limit and its cost. Previews are \
+			computed a few at a time; when every slot is taken and enough wait, a preview is 503 with Retry-After.
 
 			**Registration** is idempotent by id: an identical body (same param_groups, scheduler and last_epoch; \
 			key order, a missing vs null momentum and last_epoch -1 vs 0 do not matter; 1 and 1.0 do) answers 200 \
@@ -78,7 +84,8 @@ final class ApiDescription {
 	static String text() {
 		return String.format(Locale.ROOT, TEXT, problemTypes(), Limits.MAX_PARAM_GROUPS, Limits.ID_PATTERN,
 				Limits.MAX_FAST_FORWARD, Limits.MAX_PAGE_SIZE, Limits.MAX_HISTORY_LIMIT, Limits.MAX_PREVIEW_STEPS,
-				Limits.MAX_PREVIEW_VALUES, Limits.MAX_LIST_ENTRIES, Limits.MAX_CHILDREN);
+				Limits.MAX_PREVIEW_VALUES, Limits.MAX_LIST_ENTRIES, Limits.MAX_CHILDREN, Limits.MAX_STATE_SIZE,
+				Limits.MAX_WORK);
 	}
 
 }
