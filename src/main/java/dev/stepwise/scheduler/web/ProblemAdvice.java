@@ -14,6 +14,7 @@ import dev.stepwise.scheduler.EpochConflictException;
 import dev.stepwise.scheduler.InvalidRequestException;
 import dev.stepwise.scheduler.RegistrationConflictException;
 import dev.stepwise.scheduler.SchedulerNotFoundException;
+import dev.stepwise.scheduler.StepUnconfirmedException;
 import dev.stepwise.scheduler.web.RequestSizeFilter.PayloadTooLargeException;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.commons.logging.Log;
@@ -109,8 +110,17 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 			CannotCreateTransactionException.class })
 	ResponseEntity<Object> unavailable(Exception ex, NativeWebRequest request) {
 		log.warn("Database busy or unreachable: " + ex.getClass().getSimpleName());
-		ResponseEntity<Object> response = problem(ProblemType.SERVICE_UNAVAILABLE,
-				"The database is busy or unreachable; retry shortly.", List.of(), request);
+		return retryLater("The database is busy or unreachable; retry shortly.", request);
+	}
+
+	@ExceptionHandler
+	ResponseEntity<Object> stepUnconfirmed(StepUnconfirmedException ex, NativeWebRequest request) {
+		log.warn("Step not confirmed: " + ex.getMessage());
+		return retryLater(ex.getMessage(), request);
+	}
+
+	private ResponseEntity<Object> retryLater(@Nullable String detail, NativeWebRequest request) {
+		ResponseEntity<Object> response = problem(ProblemType.SERVICE_UNAVAILABLE, detail, List.of(), request);
 		return ResponseEntity.status(response.getStatusCode())
 			.headers(response.getHeaders())
 			.header(HttpHeaders.RETRY_AFTER, "1")

@@ -3,6 +3,7 @@ package dev.stepwise.scheduler.web;
 import java.net.URI;
 
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 
 /**
  * The stable problem types of the API, the one list of them: each with its status, its
@@ -41,6 +42,10 @@ enum ProblemType {
 	PAYLOAD_TOO_LARGE("payload-too-large", HttpStatus.CONTENT_TOO_LARGE, "Payload too large",
 			"the request body exceeds stepwise.max-request-size (1 MiB by default)"),
 
+	REQUEST_TIMEOUT("request-timeout", HttpStatus.REQUEST_TIMEOUT, "Request timeout",
+			"the request body did not arrive within stepwise.request-body-timeout (10 s by default); the connection"
+					+ " is closed"),
+
 	METHOD_NOT_ALLOWED("method-not-allowed", HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed",
 			"the resource does not support the HTTP method"),
 
@@ -51,7 +56,8 @@ enum ProblemType {
 			"the request body is not JSON"),
 
 	SERVICE_UNAVAILABLE("service-unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable",
-			"the database is busy or unreachable; retry after Retry-After seconds"),
+			"the database is busy or unreachable, or a step's commit was not confirmed in time; retry after"
+					+ " Retry-After seconds (a step with the same epoch)"),
 
 	INTERNAL_ERROR("internal-error", HttpStatus.INTERNAL_SERVER_ERROR, "Internal error", "a fault of the service");
 
@@ -95,6 +101,14 @@ enum ProblemType {
 	/** When the API answers it, in a few words. */
 	String meaning() {
 		return this.meaning;
+	}
+
+	/** A problem of this type. */
+	ProblemDetail problem(String detail) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(this.status, detail);
+		problem.setType(this.uri);
+		problem.setTitle(this.title);
+		return problem;
 	}
 
 	/** The type of a problem the framework raised with {@code status}. */

@@ -1,5 +1,6 @@
 package dev.stepwise.scheduler.store;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -93,8 +94,9 @@ class SchedulerCacheTests {
 	}
 
 	private static SchedulerCache cache(int capacity) {
-		return new SchedulerCache(new JsonCodec(JsonMapper.builder().build()), new StepwiseProperties("./data",
-				DataSize.ofMegabytes(1), capacity, new StepwiseProperties.Steps(32, 1)));
+		return new SchedulerCache(new JsonCodec(JsonMapper.builder().build()),
+				new StepwiseProperties("./data", DataSize.ofMegabytes(1), Duration.ofSeconds(10), capacity,
+						new StepwiseProperties.Steps(32, 1, Duration.ofSeconds(5))));
 	}
 
 }
