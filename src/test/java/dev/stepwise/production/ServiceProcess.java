@@ -51,11 +51,17 @@ final class ServiceProcess implements AutoCloseable {
 	 * @return the running service
 	 */
 	static ServiceProcess start(String name, Path dataDir, Database database) throws IOException, InterruptedException {
+		return start(name, dataDir, database, "-Xmx256m");
+	}
+
+	/** Starts the jar with a heap of {@code maxHeap} ({@code -Xmx256m}). */
+	static ServiceProcess start(String name, Path dataDir, Database database, String maxHeap)
+			throws IOException, InterruptedException {
 		Files.createDirectories(WORK);
 		Files.createDirectories(dataDir);
 		int port = freePort();
 		Path log = WORK.resolve(name + ".log");
-		List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-Xss512k", "-XX:+UseSerialGC",
+		List<String> command = new ArrayList<>(List.of(javaBinary(), maxHeap, "-Xss512k", "-XX:+UseSerialGC",
 				"-XX:TieredStopAtLevel=1", "-jar", jar().toString(), "--server.address=127.0.0.1",
 				"--server.port=" + port, "--stepwise.data-dir=" + dataDir.toAbsolutePath()));
 		command.addAll(database.args());
@@ -83,6 +89,14 @@ final class ServiceProcess implements AutoCloseable {
 	/** The process id of the service's JVM. */
 	long pid() {
 		return this.process.pid();
+	}
+
+	/**
+	 * Waits at most {@code timeout} for the JVM to exit; its exit status, or -1 if it
+	 * still runs.
+	 */
+	int awaitExit(Duration timeout) throws InterruptedException {
+		return this.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? this.process.exitValue() : -1;
 	}
 
 	/** Whether the JVM is still running. */
