@@ -45,7 +45,7 @@ def http(method, url, body=None):
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(url, data=data, method=method,
                                      headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=10) as response:
+    with urllib.request.urlopen(request, timeout=60) as response:
         return response.status, response.read()
 
 
@@ -129,6 +129,7 @@ def wrk(url, duration, connections):
 
 
 def main():
+    sys.stdout.reconfigure(line_buffering=True)
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--jar", default=None)
     parser.add_argument("--stalled", type=int, default=1000, help="stalled connections of each kind")
@@ -147,7 +148,10 @@ def main():
                                stdout=log, stderr=subprocess.STDOUT, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(240):
+        deadline = time.time() + 600
+        while True:
+            if service.poll() is not None or time.time() > deadline:
+                raise SystemExit(f"the service did not start; log: {log.name}")
             try:
                 if http("GET", base + "/actuator/health")[0] == 200:
                     break

@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.stepwise.scheduler.web.RequestSizeFilter.PayloadTooLargeException;
@@ -45,9 +46,9 @@ class AsyncBodyFilter extends OncePerRequestFilter {
 
 	private final JsonMapper jsonMapper;
 
-	AsyncBodyFilter(long timeoutMillis, JsonMapper jsonMapper) {
-		this.timeoutMillis = timeoutMillis;
+	AsyncBodyFilter(Duration timeout, JsonMapper jsonMapper) {
 		this.jsonMapper = jsonMapper;
+		this.timeoutMillis = timeout.toMillis();
 	}
 
 	@Override

@@ -3,14 +3,16 @@ package dev.stepwise.scheduler.web;
 import java.io.IOException;
 
 import dev.stepwise.system.FatalErrors;
+import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.Ordered;
-import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 import org.springframework.web.servlet.ModelAndView;
 
@@ -20,7 +22,7 @@ import org.springframework.web.servlet.ModelAndView;
  * the guard sees it first, as the first exception resolver, and, for what happens outside
  * Spring MVC, as the outermost filter.
  */
-class FatalErrorGuard extends OncePerRequestFilter implements HandlerExceptionResolver, Ordered {
+class FatalErrorGuard implements Filter, HandlerExceptionResolver, Ordered {
 
 	private final FatalErrors fatal;
 
@@ -29,18 +31,14 @@ class FatalErrorGuard extends OncePerRequestFilter implements HandlerExceptionRe
 	}
 
 	@Override
-	protected boolean shouldNotFilterAsyncDispatch() {
-		return false;
-	}
-
-	@Override
-	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-			throws ServletException, IOException {
+	public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+			throws IOException, ServletException {
 		try {
 			chain.doFilter(request, response);
 		}
 		catch (ServletException | IOException | RuntimeException | Error ex) {
-			this.fatal.check(ex, request.getMethod() + " " + request.getRequestURI());
+			this.fatal.check(ex, (request instanceof HttpServletRequest http)
+					? http.getMethod() + " " + http.getRequestURI() : "a request");
 			throw ex;
 		}
 	}

@@ -21,7 +21,7 @@ class SlowClientConfiguration {
 	@Bean
 	FilterRegistrationBean<AsyncBodyFilter> asyncBodyFilter(StepwiseProperties properties, JsonMapper jsonMapper) {
 		FilterRegistrationBean<AsyncBodyFilter> registration = new FilterRegistrationBean<>(
-				new AsyncBodyFilter(properties.requestBodyTimeout().toMillis(), jsonMapper));
+				new AsyncBodyFilter(properties.requestBodyTimeout(), jsonMapper));
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 11);
 		registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);
 		registration.addUrlPatterns("/api/*");

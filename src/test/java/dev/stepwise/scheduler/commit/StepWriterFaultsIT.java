@@ -1,11 +1,11 @@
 package dev.stepwise.scheduler.commit;
 
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import dev.stepwise.TestSchedulers;
 import dev.stepwise.scheduler.store.SchedulerCache;
 import dev.stepwise.scheduler.store.SchedulerRows;
 import dev.stepwise.scheduler.store.SchedulerStepRows;
@@ -113,16 +113,7 @@ class StepWriterFaultsIT {
 	}
 
 	private String register() {
-		String id = "faults-" + UUID.randomUUID();
-		this.client.post()
-			.uri("/api/v1/schedulers")
-			.contentType(MediaType.APPLICATION_JSON)
-			.body("{\"id\": \"" + id + "\", \"param_groups\": [{\"lr\": 0.1}],"
-					+ " \"scheduler\": {\"type\": \"StepLR\", \"step_size\": 2}}")
-			.exchange()
-			.expectStatus()
-			.isEqualTo(201);
-		return id;
+		return TestSchedulers.registerStepLR(this.client, "faults-");
 	}
 
 	private RestTestClient.ResponseSpec step(String id, int epoch) {

@@ -8,6 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 import dev.stepwise.scheduler.SchedulerPosition;
@@ -161,10 +162,7 @@ class StepWriterTests {
 
 	@Test
 	void aWriterThatDiesIsReplacedAndReadinessRefusesTrafficMeanwhile() throws Exception {
-		StepWriter writer = writer(4, false);
-		willAnswer((invocation) -> {
-			throw new LinkageError("injected");
-		}).willAnswer(this::settle).given(this.committer).commit(any());
+		StepWriter writer = failingWriter(new LinkageError("injected"), 1);
 		writer.start();
 		assertThatExceptionOfType(StepUnconfirmedException.class)
 			.isThrownBy(() -> writer.step("a", new StepCommand(null, null)));
@@ -180,10 +178,7 @@ class StepWriterTests {
 
 	@Test
 	void stepsGoOnInTheirOwnThreadsWhileNoWriterIsAlive() throws Exception {
-		StepWriter writer = writer(4, false);
-		willAnswer((invocation) -> {
-			throw new LinkageError("injected");
-		}).willAnswer(this::settle).given(this.committer).commit(any());
+		StepWriter writer = failingWriter(new LinkageError("injected"), 1);
 		writer.start();
 		assertThatExceptionOfType(StepUnconfirmedException.class)
 			.isThrownBy(() -> writer.step("a", new StepCommand(null, null)));
@@ -194,14 +189,7 @@ class StepWriterTests {
 
 	@Test
 	void writersDyingAgainAndAgainBreakLivenessUntilABatchCommits() throws Exception {
-		StepWriter writer = writer(4, false);
-		willAnswer((invocation) -> {
-			throw new LinkageError("injected");
-		}).willAnswer((invocation) -> {
-			throw new LinkageError("injected");
-		}).willAnswer((invocation) -> {
-			throw new LinkageError("injected");
-		}).willAnswer(this::settle).given(this.committer).commit(any());
+		StepWriter writer = failingWriter(new LinkageError("injected"), StepWriter.DEATHS_TO_BREAK);
 		writer.start();
 		for (int death = 1; death <= StepWriter.DEATHS_TO_BREAK; death++) {
 			awaitTrue(() -> writer.alive() == 1);
@@ -218,10 +206,7 @@ class StepWriterTests {
 
 	@Test
 	void anOutOfMemoryErrorInAWriterHaltsTheProcess() throws Exception {
-		StepWriter writer = writer(4, false);
-		willAnswer((invocation) -> {
-			throw new OutOfMemoryError("injected");
-		}).willAnswer(this::settle).given(this.committer).commit(any());
+		StepWriter writer = failingWriter(new OutOfMemoryError("injected"), 1);
 		writer.start();
 		assertThatExceptionOfType(StepUnconfirmedException.class)
 			.isThrownBy(() -> writer.step("a", new StepCommand(null, null)));
@@ -245,6 +230,19 @@ class StepWriterTests {
 			return settle(invocation);
 		}).given(this.committer).commit(any());
 		return newWriter(properties(batchSize, 1));
+	}
+
+	/** A writer whose first {@code times} commits throw {@code error}. */
+	private StepWriter failingWriter(Error error, int times) {
+		StepWriter writer = writer(4, false);
+		AtomicInteger thrown = new AtomicInteger();
+		willAnswer((invocation) -> {
+			if (thrown.getAndIncrement() < times) {
+				throw error;
+			}
+			return settle(invocation);
+		}).given(this.committer).commit(any());
+		return writer;
 	}
 
 	private Object settle(org.mockito.invocation.InvocationOnMock invocation) {

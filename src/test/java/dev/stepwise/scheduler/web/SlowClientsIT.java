@@ -15,8 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
+import dev.stepwise.TestSchedulers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +24,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTestClient;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -137,16 +136,7 @@ class SlowClientsIT {
 	}
 
 	private String register() {
-		String id = "slow-" + UUID.randomUUID();
-		this.client.post()
-			.uri("/api/v1/schedulers")
-			.contentType(MediaType.APPLICATION_JSON)
-			.body("{\"id\": \"" + id + "\", \"param_groups\": [{\"lr\": 0.1}],"
-					+ " \"scheduler\": {\"type\": \"StepLR\", \"step_size\": 2}}")
-			.exchange()
-			.expectStatus()
-			.isEqualTo(201);
-		return id;
+		return TestSchedulers.registerStepLR(this.client, "slow-");
 	}
 
 	private Socket open(String start) throws IOException {
