@@ -62,6 +62,7 @@ class Stallers:
         self.reopened = {"body": 0, "headers": 0}
         self.answers = {}
         self.failures = 0
+        self.errors = {}
         self.loop = asyncio.new_event_loop()
         self.stopping = False
         self.thread = threading.Thread(target=self._run, daemon=True)
@@ -71,7 +72,8 @@ class Stallers:
         deadline = time.time() + 120
         while min(self.open.values()) < self.count:
             if time.time() > deadline:
-                raise SystemExit(f"could not open the stalled connections: {self.open}")
+                raise SystemExit(f"could not open the stalled connections: {self.open},"
+                                 f" connect failures {self.failures}, {self.errors}")
             time.sleep(0.2)
 
     def stop(self):
@@ -94,8 +96,9 @@ class Stallers:
         while not self.stopping:
             try:
                 reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
-            except OSError:
+            except OSError as ex:
                 self.failures += 1
+                self.errors[type(ex).__name__] = str(ex)
                 await asyncio.sleep(0.1)
                 continue
             try:
@@ -141,7 +144,8 @@ def main():
     jar = args.jar or sorted(glob.glob("target/stepwise-*.jar"))[-1]
     port = free_port()
     data = tempfile.mkdtemp(prefix="stepwise-stalled-")
-    log = open(os.path.join(data, "service.log"), "w")
+    os.makedirs("bench/results", exist_ok=True)
+    log = open(f"bench/results/stalled-{time.strftime('%Y%m%d-%H%M%S')}.log", "w")
     env = dict(os.environ, MALLOC_ARENA_MAX="2", MALLOC_MMAP_THRESHOLD_="131072")
     service = subprocess.Popen(["java", *JAVA_OPTS, "-jar", jar, "--server.address=127.0.0.1",
                                 f"--server.port={port}", f"--stepwise.data-dir={data}"],
