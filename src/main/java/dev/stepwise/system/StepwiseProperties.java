@@ -12,13 +12,16 @@ import org.springframework.util.unit.DataSize;
  * @param dataDir the directory of the default H2 database file (used when
  * {@code STEPWISE_DATABASE_URL} is not set)
  * @param maxRequestSize the largest request body accepted; larger ones get 413
+ * @param requestBodyTimeout how long a request body may take to arrive in full; a slower
+ * one gets 408 and its connection is closed (the body is read without holding a thread)
  * @param scheduleCacheSize how many compiled schedules are kept in memory
  * @param steps how steps are committed
  * @param compute how many expensive computations (previews, fast-forwards) run and wait
  */
 @ConfigurationProperties("stepwise")
 public record StepwiseProperties(@DefaultValue("./data") String dataDir, @DefaultValue("1MB") DataSize maxRequestSize,
-		@DefaultValue("10000") int scheduleCacheSize, @DefaultValue Steps steps, @DefaultValue Compute compute) {
+		@DefaultValue("10s") Duration requestBodyTimeout, @DefaultValue("10000") int scheduleCacheSize,
+		@DefaultValue Steps steps, @DefaultValue Compute compute) {
 
 	/**
 	 * Group commit of steps, under {@code stepwise.steps.*}.
@@ -26,8 +29,11 @@ public record StepwiseProperties(@DefaultValue("./data") String dataDir, @Defaul
 	 * @param batchSize the most steps committed in one transaction
 	 * @param writers the threads that commit batches: one suits H2, whose commits do not
 	 * run in parallel; a few let PostgreSQL flush one batch while the next is taken
+	 * @param commitTimeout how long a step request waits for its commit before it is
+	 * answered 503 (the step may still be committed: a retry with its epoch is a replay)
 	 */
-	public record Steps(@DefaultValue("32") int batchSize, @DefaultValue("1") int writers) {
+	public record Steps(@DefaultValue("32") int batchSize, @DefaultValue("1") int writers,
+			@DefaultValue("5s") Duration commitTimeout) {
 
 	}
 

@@ -22,6 +22,17 @@ public class SystemConfiguration {
 	 * not a number ({@code "NaN"}, {@code "Infinity"} and {@code "-Infinity"} excepted),
 	 * and {@code ""} is nothing but a string.
 	 */
+	/**
+	 * Halts the process on an out-of-memory error wherever it surfaces; it also becomes
+	 * the default handler of every thread's uncaught errors (Tomcat's poller included).
+	 */
+	@Bean
+	FatalErrors fatalErrors() {
+		FatalErrors fatal = FatalErrors.halting();
+		Thread.setDefaultUncaughtExceptionHandler(fatal.uncaughtHandler());
+		return fatal;
+	}
+
 	@Bean
 	JsonMapperBuilderCustomizer strictJsonTypes() {
 		return (builder) -> builder

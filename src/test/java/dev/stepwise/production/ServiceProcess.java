@@ -96,6 +96,14 @@ final class ServiceProcess implements AutoCloseable {
 		return this.process.pid();
 	}
 
+	/**
+	 * Waits at most {@code timeout} for the JVM to exit; its exit status, or -1 if it
+	 * still runs.
+	 */
+	int awaitExit(Duration timeout) throws InterruptedException {
+		return this.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? this.process.exitValue() : -1;
+	}
+
 	/** Whether the JVM is still running. */
 	boolean isAlive() {
 		return this.process.isAlive();

@@ -1,16 +1,20 @@
 package dev.stepwise.scheduler.commit;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import dev.stepwise.scheduler.StepCommand;
 import dev.stepwise.scheduler.StepResult;
+import dev.stepwise.scheduler.StepUnconfirmedException;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A step request waiting for its batch to commit. The request's thread waits in
- * {@link #result()}; a writer settles it once the batch's transaction has committed (or
- * failed).
+ * {@link #result(Duration)}; a writer settles it once the batch's transaction has
+ * committed (or failed).
  */
 final class PendingStep {
 
@@ -53,22 +57,32 @@ final class PendingStep {
 	}
 
 	/**
-	 * Waits for the step to be committed.
+	 * Waits for the step to be committed, at most {@code timeout}.
 	 * @return the step's result
+	 * @throws StepUnconfirmedException when the commit did not end in time (it may still
+	 * be committed)
 	 * @throws RuntimeException the exception the step ended with
 	 */
-	StepResult result() {
+	StepResult result(Duration timeout) {
 		try {
-			return this.outcome.join();
+			return this.outcome.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
 		}
-		catch (CompletionException ex) {
+		catch (TimeoutException ex) {
+			throw new StepUnconfirmedException("The step was not committed within " + timeout.toMillis()
+					+ " ms; it may still be. Retry with the same epoch: a committed step is answered as a replay.", ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new StepUnconfirmedException("Interrupted while the step was committed.", ex);
+		}
+		catch (ExecutionException ex) {
 			if (ex.getCause() instanceof RuntimeException failure) {
 				throw failure;
 			}
 			if (ex.getCause() instanceof Error error) {
 				throw error;
 			}
-			throw ex;
+			throw new IllegalStateException(ex.getCause());
 		}
 	}
 

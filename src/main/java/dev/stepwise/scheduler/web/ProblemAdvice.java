@@ -15,6 +15,7 @@ import dev.stepwise.scheduler.EpochConflictException;
 import dev.stepwise.scheduler.InvalidRequestException;
 import dev.stepwise.scheduler.RegistrationConflictException;
 import dev.stepwise.scheduler.SchedulerNotFoundException;
+import dev.stepwise.scheduler.StepUnconfirmedException;
 import dev.stepwise.scheduler.web.RequestSizeFilter.PayloadTooLargeException;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.commons.logging.Log;
@@ -116,8 +117,15 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 		return unavailable(ex.getMessage(), Math.max(1, (ex.retryAfter().toMillis() + 999) / 1000), request);
 	}
 
+	@ExceptionHandler
+	ResponseEntity<Object> stepUnconfirmed(StepUnconfirmedException ex, NativeWebRequest request) {
+		log.warn("Step not confirmed: " + ex.getMessage());
+		return unavailable(ex.getMessage(), 1, request);
+	}
+
 	/** A 503 problem with {@code Retry-After}. */
-	private ResponseEntity<Object> unavailable(String detail, long retryAfterSeconds, NativeWebRequest request) {
+	private ResponseEntity<Object> unavailable(@Nullable String detail, long retryAfterSeconds,
+			NativeWebRequest request) {
 		ResponseEntity<Object> response = problem(ProblemType.SERVICE_UNAVAILABLE, detail, List.of(), request);
 		return ResponseEntity.status(response.getStatusCode())
 			.headers(response.getHeaders())

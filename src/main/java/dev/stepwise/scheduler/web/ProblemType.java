@@ -45,6 +45,10 @@ enum ProblemType {
 	PAYLOAD_TOO_LARGE("payload-too-large", HttpStatus.CONTENT_TOO_LARGE, "Payload too large",
 			"the request body exceeds stepwise.max-request-size (1 MiB by default)"),
 
+	REQUEST_TIMEOUT("request-timeout", HttpStatus.REQUEST_TIMEOUT, "Request timeout",
+			"the request body did not arrive within stepwise.request-body-timeout (10 s by default); the connection"
+					+ " is closed"),
+
 	METHOD_NOT_ALLOWED("method-not-allowed", HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed",
 			"the resource does not support the HTTP method"),
 
@@ -55,7 +59,8 @@ enum ProblemType {
 			"the request body is not JSON"),
 
 	SERVICE_UNAVAILABLE("service-unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable",
-			"the database is busy or unreachable, or every computation slot is taken; retry after Retry-After seconds"),
+			"the database is busy or unreachable, every computation slot is taken, or a step's commit was not"
+					+ " confirmed in time; retry after Retry-After seconds (a step with the same epoch)"),
 
 	INTERNAL_ERROR("internal-error", HttpStatus.INTERNAL_SERVER_ERROR, "Internal error", "a fault of the service");
 
@@ -110,6 +115,11 @@ enum ProblemType {
 		problem.setType(this.uri);
 		problem.setTitle(this.title);
 		return problem;
+	}
+
+	/** A problem of this type, with its own status. */
+	ProblemDetail problem(@Nullable String detail) {
+		return problem(this.status.value(), detail);
 	}
 
 	/** The type of a problem the framework raised with {@code status}. */

@@ -36,12 +36,7 @@ class RequestSizeFilter extends OncePerRequestFilter {
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		if (request.getContentLengthLong() > this.maxBytes) {
-			ProblemDetail problem = problem(this.maxBytes);
-			problem.setInstance(URI.create(request.getRequestURI()));
-			response.setStatus(ProblemType.PAYLOAD_TOO_LARGE.status().value());
-			response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-			response.setHeader("Connection", "close");
-			this.jsonMapper.writeValue(response.getOutputStream(), problem);
+			send(problem(this.maxBytes), request, response, this.jsonMapper);
 			return;
 		}
 		chain.doFilter(new LimitedRequest(request, this.maxBytes), response);
@@ -49,8 +44,20 @@ class RequestSizeFilter extends OncePerRequestFilter {
 
 	/** The problem answered for a body over {@code maxBytes}. */
 	static ProblemDetail problem(long maxBytes) {
-		ProblemType type = ProblemType.PAYLOAD_TOO_LARGE;
-		return type.problem(type.status().value(), "The request body exceeds " + maxBytes + " bytes.");
+		return ProblemType.PAYLOAD_TOO_LARGE.problem("The request body exceeds " + maxBytes + " bytes.");
+	}
+
+	/**
+	 * Answers {@code problem} before the body was read, and closes the connection: what
+	 * is left of the body is not worth reading.
+	 */
+	static void send(ProblemDetail problem, HttpServletRequest request, HttpServletResponse response,
+			JsonMapper jsonMapper) throws IOException {
+		problem.setInstance(URI.create(request.getRequestURI()));
+		response.setStatus(problem.getStatus());
+		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+		response.setHeader("Connection", "close");
+		jsonMapper.writeValue(response.getOutputStream(), problem);
 	}
 
 	/**

@@ -66,7 +66,7 @@ class TrainingController {
 			description = "Stepped (replayed: false) or answered from the history (replayed: true).")
 	@ProblemResponses({ ProblemType.MALFORMED_REQUEST, ProblemType.METRIC_REQUIRED, ProblemType.SCHEDULER_NOT_FOUND,
 			ProblemType.EPOCH_CONFLICT, ProblemType.STEP_REFUSED, ProblemType.INVALID_ARGUMENT,
-			ProblemType.SERVICE_UNAVAILABLE })
+			ProblemType.REQUEST_TIMEOUT, ProblemType.SERVICE_UNAVAILABLE })
 	StepResponse step(@PathVariable String id, @Valid @RequestBody(required = false) @Nullable StepRequest request) {
 		StepRequest body = (request != null) ? request : StepRequest.EMPTY;
 		return StepResponse.of(this.schedulers.step(id, body.toCommand()));

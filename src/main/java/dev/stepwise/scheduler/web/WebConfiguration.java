@@ -1,10 +1,12 @@
 package dev.stepwise.scheduler.web;
 
+import dev.stepwise.system.FatalErrors;
 import dev.stepwise.system.StepwiseProperties;
 import org.apache.catalina.Pipeline;
 import org.apache.catalina.Valve;
 import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.valves.ErrorReportValve;
+import jakarta.servlet.DispatcherType;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
@@ -15,11 +17,26 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 
 /**
- * The request-size limit of the API, checked before anything reads a body, and Tomcat's
- * error report as problems.
+ * The filters in front of the API (the fatal-error guard outermost, then the request-size
+ * limit, checked before anything reads a body; with a real server,
+ * {@link SlowClientConfiguration}'s body deadline), and Tomcat's error report as
+ * problems.
  */
 @Configuration(proxyBeanMethods = false)
 class WebConfiguration {
+
+	@Bean
+	FatalErrorGuard fatalErrorGuard(FatalErrors fatal) {
+		return new FatalErrorGuard(fatal);
+	}
+
+	@Bean
+	FilterRegistrationBean<FatalErrorGuard> fatalErrorGuardRegistration(FatalErrorGuard guard) {
+		FilterRegistrationBean<FatalErrorGuard> registration = new FilterRegistrationBean<>(guard);
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+		registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR);
+		return registration;
+	}
 
 	@Bean
 	FilterRegistrationBean<RequestSizeFilter> requestSizeFilter(StepwiseProperties properties, JsonMapper jsonMapper) {

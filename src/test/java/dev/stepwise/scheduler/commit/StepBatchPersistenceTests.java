@@ -1,5 +1,6 @@
 package dev.stepwise.scheduler.commit;
 
+import java.time.Duration;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.util.ArrayList;
@@ -215,13 +216,13 @@ class StepBatchPersistenceTests {
 
 	private static StepResult result(PendingStep step) {
 		assertThat(step.isSettled()).isTrue();
-		return step.result();
+		return step.result(Duration.ZERO);
 	}
 
 	private static RuntimeException failure(PendingStep step) {
 		assertThat(step.isSettled()).isTrue();
 		try {
-			step.result();
+			step.result(Duration.ZERO);
 		}
 		catch (RuntimeException ex) {
 			return ex;

@@ -1,5 +1,6 @@
 package dev.stepwise.scheduler.commit;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
 
@@ -48,8 +49,8 @@ class StepCommitterTests {
 			return List.of(ok("a"), PendingStep.Outcome.failed(new EpochConflictException("gap", 0, 1L)));
 		});
 		this.committer.commit(List.of(a, b));
-		assertThat(a.result().position().id()).isEqualTo("a");
-		assertThatExceptionOfType(EpochConflictException.class).isThrownBy(b::result);
+		assertThat(a.result(Duration.ZERO).position().id()).isEqualTo("a");
+		assertThatExceptionOfType(EpochConflictException.class).isThrownBy(() -> b.result(Duration.ZERO));
 		assertThat(this.transactions.commits).isEqualTo(1);
 	}
 
@@ -59,8 +60,8 @@ class StepCommitterTests {
 		PendingStep a = step("a");
 		given(this.batches.apply(any())).willReturn(List.of(ok("a"), ok("b")));
 		this.committer.commit(List.of(b, a));
-		assertThat(a.result().position().id()).isEqualTo("a");
-		assertThat(b.result().position().id()).isEqualTo("b");
+		assertThat(a.result(Duration.ZERO).position().id()).isEqualTo("a");
+		assertThat(b.result(Duration.ZERO).position().id()).isEqualTo("b");
 	}
 
 	@Test
@@ -71,8 +72,8 @@ class StepCommitterTests {
 			.willThrow(new DataIntegrityViolationException("duplicate"))
 			.willReturn(List.of(ok("b")));
 		this.committer.commit(List.of(a, b));
-		assertThatExceptionOfType(DataIntegrityViolationException.class).isThrownBy(a::result);
-		assertThat(b.result().position().id()).isEqualTo("b");
+		assertThatExceptionOfType(DataIntegrityViolationException.class).isThrownBy(() -> a.result(Duration.ZERO));
+		assertThat(b.result(Duration.ZERO).position().id()).isEqualTo("b");
 		then(this.batches).should(times(3)).apply(any());
 		assertThat(this.transactions.rollbacks).isEqualTo(2);
 		assertThat(this.transactions.commits).isEqualTo(1);
@@ -85,8 +86,8 @@ class StepCommitterTests {
 		this.transactions.failCommits = true;
 		given(this.batches.apply(any())).willReturn(List.of(ok("a"), ok("b")));
 		this.committer.commit(List.of(a, b));
-		assertThatExceptionOfType(TransactionSystemException.class).isThrownBy(a::result);
-		assertThatExceptionOfType(TransactionSystemException.class).isThrownBy(b::result);
+		assertThatExceptionOfType(TransactionSystemException.class).isThrownBy(() -> a.result(Duration.ZERO));
+		assertThatExceptionOfType(TransactionSystemException.class).isThrownBy(() -> b.result(Duration.ZERO));
 		then(this.batches).should(times(1)).apply(any());
 	}
 
@@ -96,12 +97,12 @@ class StepCommitterTests {
 		given(this.batches.apply(any())).willThrow(new CannotAcquireLockException("timeout"))
 			.willReturn(List.of(ok("a")));
 		this.committer.commit(List.of(lucky));
-		assertThat(lucky.result().position().id()).isEqualTo("a");
+		assertThat(lucky.result(Duration.ZERO).position().id()).isEqualTo("a");
 
 		PendingStep unlucky = step("b");
 		given(this.batches.apply(any())).willThrow(new CannotAcquireLockException("timeout"));
 		this.committer.commit(List.of(unlucky));
-		assertThatExceptionOfType(CannotAcquireLockException.class).isThrownBy(unlucky::result);
+		assertThatExceptionOfType(CannotAcquireLockException.class).isThrownBy(() -> unlucky.result(Duration.ZERO));
 		then(this.batches).should(times(5)).apply(any());
 	}
 

@@ -8,15 +8,21 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 import dev.stepwise.scheduler.SchedulerPosition;
 import dev.stepwise.scheduler.StepCommand;
 import dev.stepwise.scheduler.StepResult;
+import dev.stepwise.scheduler.StepUnconfirmedException;
+import dev.stepwise.system.FatalErrors;
 import dev.stepwise.system.StepwiseProperties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.LivenessState;
+import org.springframework.boot.availability.ReadinessState;
 import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,6 +52,12 @@ class StepWriterTests {
 	private final ExecutorService callers = Executors.newCachedThreadPool();
 
 	private StepWriter writer;
+
+	private final List<Integer> halts = new CopyOnWriteArrayList<>();
+
+	private final FatalErrors fatal = new FatalErrors(this.halts::add);
+
+	private final List<Object> events = new CopyOnWriteArrayList<>();
 
 	@AfterEach
 	void stop() {
@@ -120,9 +132,93 @@ class StepWriterTests {
 	}
 
 	@Test
+	void aStepWaitsForItsCommitAtMostTheTimeoutAndIsStillCommittedAfterwards() throws Exception {
+		writer(4, true);
+		StepWriter writer = newWriter(properties(4, 1, Duration.ofMillis(200)));
+		writer.start();
+		assertThatExceptionOfType(StepUnconfirmedException.class)
+			.isThrownBy(() -> writer.step("slow", new StepCommand(1.0, null)))
+			.withMessageContaining("Retry with the same epoch");
+		assertThat(this.firstCommitEntered.getCount()).isZero();
+		this.releaseFirstCommit.countDown();
+		awaitTrue(() -> this.batches.contains(List.of("slow")));
+	}
+
+	@Test
+	void aStepNotTakenByItsTimeoutIsNotCommittedLater() throws Exception {
+		writer(4, true);
+		StepWriter writer = newWriter(properties(4, 1, Duration.ofMillis(200)));
+		writer.start();
+		CompletableFuture<StepResult> first = submit(writer, "first");
+		assertThat(this.firstCommitEntered.await(10, TimeUnit.SECONDS)).isTrue();
+		assertThatExceptionOfType(StepUnconfirmedException.class)
+			.isThrownBy(() -> writer.step("behind", new StepCommand(null, null)));
+		assertThat(writer.queued()).isZero();
+		this.releaseFirstCommit.countDown();
+		assertThatExceptionOfType(Exception.class).isThrownBy(() -> first.get(10, TimeUnit.SECONDS));
+		assertThat(writer.step("next", new StepCommand(null, null))).isNotNull();
+		assertThat(this.batches).containsExactly(List.of("first"), List.of("next"));
+	}
+
+	@Test
+	void aWriterThatDiesIsReplacedAndReadinessRefusesTrafficMeanwhile() throws Exception {
+		StepWriter writer = failingWriter(new LinkageError("injected"), 1);
+		writer.start();
+		assertThatExceptionOfType(StepUnconfirmedException.class)
+			.isThrownBy(() -> writer.step("a", new StepCommand(null, null)));
+		awaitTrue(() -> writer.deaths() == 1);
+		assertThat(states()).startsWith(ReadinessState.REFUSING_TRAFFIC);
+		awaitTrue(() -> states().contains(ReadinessState.ACCEPTING_TRAFFIC));
+		assertThat(writer.alive()).isEqualTo(1);
+		assertThat(writer.step("b", new StepCommand(null, null)).position().id()).isEqualTo("b");
+		assertThat(this.committingThreads.get(this.committingThreads.size() - 1).getName()).isEqualTo("step-writer-1");
+		assertThat(states()).doesNotContain(LivenessState.BROKEN);
+		assertThat(this.halts).isEmpty();
+	}
+
+	@Test
+	void stepsGoOnInTheirOwnThreadsWhileNoWriterIsAlive() throws Exception {
+		StepWriter writer = failingWriter(new LinkageError("injected"), 1);
+		writer.start();
+		assertThatExceptionOfType(StepUnconfirmedException.class)
+			.isThrownBy(() -> writer.step("a", new StepCommand(null, null)));
+		awaitTrue(() -> writer.alive() == 0);
+		assertThat(writer.step("b", new StepCommand(null, null)).position().id()).isEqualTo("b");
+		assertThat(this.committingThreads).containsExactly(Thread.currentThread());
+	}
+
+	@Test
+	void writersDyingAgainAndAgainBreakLivenessUntilABatchCommits() throws Exception {
+		StepWriter writer = failingWriter(new LinkageError("injected"), StepWriter.DEATHS_TO_BREAK);
+		writer.start();
+		for (int death = 1; death <= StepWriter.DEATHS_TO_BREAK; death++) {
+			awaitTrue(() -> writer.alive() == 1);
+			assertThatExceptionOfType(StepUnconfirmedException.class)
+				.isThrownBy(() -> writer.step("a", new StepCommand(null, null)));
+			int deaths = death;
+			awaitTrue(() -> writer.deaths() == deaths);
+		}
+		awaitTrue(() -> states().contains(LivenessState.BROKEN));
+		awaitTrue(() -> writer.alive() == 1);
+		assertThat(writer.step("b", new StepCommand(null, null)).position().id()).isEqualTo("b");
+		awaitTrue(() -> states().get(states().size() - 1) == LivenessState.CORRECT);
+	}
+
+	@Test
+	void anOutOfMemoryErrorInAWriterHaltsTheProcess() throws Exception {
+		StepWriter writer = failingWriter(new OutOfMemoryError("injected"), 1);
+		writer.start();
+		assertThatExceptionOfType(StepUnconfirmedException.class)
+			.isThrownBy(() -> writer.step("a", new StepCommand(null, null)));
+		awaitTrue(() -> !this.halts.isEmpty());
+		assertThat(this.halts).allSatisfy((status) -> assertThat(status).isEqualTo(FatalErrors.STATUS));
+	}
+
+	@Test
 	void batchSizeAndWritersAreAtLeastOne() {
-		assertThatIllegalArgumentException().isThrownBy(() -> new StepWriter(this.committer, properties(0, 1)));
-		assertThatIllegalArgumentException().isThrownBy(() -> new StepWriter(this.committer, properties(1, 0)));
+		assertThatIllegalArgumentException().isThrownBy(() -> newWriter(properties(0, 1)));
+		assertThatIllegalArgumentException().isThrownBy(() -> newWriter(properties(1, 0)));
+		assertThatIllegalArgumentException().isThrownBy(() -> newWriter(properties(1, 1, Duration.ZERO)));
 	}
 
 	private StepWriter writer(int batchSize, boolean holdFirstCommit) {
@@ -133,8 +229,20 @@ class StepWriterTests {
 			}
 			return settle(invocation);
 		}).given(this.committer).commit(any());
-		this.writer = new StepWriter(this.committer, properties(batchSize, 1));
-		return this.writer;
+		return newWriter(properties(batchSize, 1));
+	}
+
+	/** A writer whose first {@code times} commits throw {@code error}. */
+	private StepWriter failingWriter(Error error, int times) {
+		StepWriter writer = writer(4, false);
+		AtomicInteger thrown = new AtomicInteger();
+		willAnswer((invocation) -> {
+			if (thrown.getAndIncrement() < times) {
+				throw error;
+			}
+			return settle(invocation);
+		}).given(this.committer).commit(any());
+		return writer;
 	}
 
 	private Object settle(org.mockito.invocation.InvocationOnMock invocation) {
@@ -161,9 +269,25 @@ class StepWriterTests {
 	}
 
 	private static StepwiseProperties properties(int batchSize, int writers) {
-		return new StepwiseProperties("./data", DataSize.ofMegabytes(1), 10,
-				new StepwiseProperties.Steps(batchSize, writers),
+		return properties(batchSize, writers, Duration.ofSeconds(10));
+	}
+
+	private static StepwiseProperties properties(int batchSize, int writers, Duration commitTimeout) {
+		return new StepwiseProperties("./data", DataSize.ofMegabytes(1), Duration.ofSeconds(10), 10,
+				new StepwiseProperties.Steps(batchSize, writers, commitTimeout),
 				new StepwiseProperties.Compute(1, 8, Duration.ofSeconds(2)));
+	}
+
+	private StepWriter newWriter(StepwiseProperties properties) {
+		this.writer = new StepWriter(this.committer, properties, this.fatal, this.events::add);
+		return this.writer;
+	}
+
+	private List<Object> states() {
+		return this.events.stream()
+			.filter(AvailabilityChangeEvent.class::isInstance)
+			.map((event) -> (Object) ((AvailabilityChangeEvent<?>) event).getState())
+			.toList();
 	}
 
 }

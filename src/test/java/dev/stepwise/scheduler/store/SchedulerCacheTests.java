@@ -1,7 +1,6 @@
 package dev.stepwise.scheduler.store;
 
 import java.time.Duration;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -96,7 +95,8 @@ class SchedulerCacheTests {
 
 	private static SchedulerCache cache(int capacity) {
 		return new SchedulerCache(new JsonCodec(JsonMapper.builder().build()),
-				new StepwiseProperties("./data", DataSize.ofMegabytes(1), capacity, new StepwiseProperties.Steps(32, 1),
+				new StepwiseProperties("./data", DataSize.ofMegabytes(1), Duration.ofSeconds(10), capacity,
+						new StepwiseProperties.Steps(32, 1, Duration.ofSeconds(5)),
 						new StepwiseProperties.Compute(1, 8, Duration.ofSeconds(2))));
 	}
 

@@ -1,0 +1,59 @@
+package dev.stepwise.production;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The jar, started with a bare {@code java -jar} (no {@code -XX:+ExitOnOutOfMemoryError})
+ * and a small heap, runs out of memory for real under previews of the largest size the
+ * API takes: the process must end, with status 3 and its log line, instead of going on
+ * half-dead.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class OutOfMemoryIT {
+
+	/** 99,999 steps of 20 groups: the 2,000,000 values a preview may have. */
+	private static final String LARGEST_PREVIEW = "{\"param_groups\": [" + "{\"lr\": 0.1},".repeat(19)
+			+ "{\"lr\": 0.1}], \"scheduler\": {\"type\": \"CosineAnnealingLR\", \"T_max\": 1000},"
+			+ " \"steps\": 99999}";
+
+	@Test
+	void anOutOfMemoryErrorEndsTheProcess() throws Exception {
+		Path data = ServiceProcess.WORK.resolve("oom-" + System.nanoTime());
+		try (ServiceProcess service = ServiceProcess.start("oom", data, Database.h2(), List.of("-Xmx96m"))) {
+			HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+			HttpRequest preview = HttpRequest.newBuilder(service.base().resolve(URI.create("/api/v1/previews")))
+				.header("Content-Type", "application/json")
+				.timeout(Duration.ofSeconds(60))
+				.POST(HttpRequest.BodyPublishers.ofString(LARGEST_PREVIEW))
+				.build();
+			int exit = -1;
+			for (int round = 0; round < 20 && exit < 0; round++) {
+				List<CompletableFuture<HttpResponse<Void>>> previews = new ArrayList<>();
+				for (int i = 0; i < 8; i++) {
+					previews.add(client.sendAsync(preview, HttpResponse.BodyHandlers.discarding()));
+				}
+				for (CompletableFuture<HttpResponse<Void>> response : previews) {
+					response.handle((answer, failure) -> answer).join();
+				}
+				exit = service.awaitExit(Duration.ofSeconds(1));
+			}
+			assertThat(exit).as("exit status; log:%n%s", service.logTail(40)).isEqualTo(3);
+			assertThat(service.logTail(200)).contains("halting with status 3");
+		}
+	}
+
+}
