@@ -26,6 +26,9 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$(pwd)
+# shellcheck source=bench/service.sh
+. "$ROOT/bench/service.sh"
+STOP_WAIT=60
 
 DURATION=30m
 INTERVAL=30s
@@ -59,15 +62,8 @@ seconds() {
 DURATION_S=$(seconds "$DURATION")
 INTERVAL_S=$(seconds "$INTERVAL")
 
-for tool in wrk curl python3 java; do
-	command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install wrk curl python3)" >&2; exit 1; }
-done
+need wrk curl python3 java
 
-log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
-
-RESULTS=$ROOT/bench/results
-mkdir -p "$RESULTS"
-TS=$(date -u +%Y%m%dT%H%M%SZ)
 OUT=$RESULTS/$TS-soak
 WORK=$(mktemp -d /tmp/stepwise-soak.XXXXXX)
 DATA=$WORK/data
@@ -75,15 +71,6 @@ DB=$DATA/stepwise.mv.db
 SERVICE_PID=""
 BASE=""
 
-stop_service() {
-	if [ -n "$SERVICE_PID" ] && kill -0 "$SERVICE_PID" 2>/dev/null; then
-		kill "$SERVICE_PID" 2>/dev/null || true
-		for _ in $(seq 1 60); do kill -0 "$SERVICE_PID" 2>/dev/null || break; sleep 1; done
-		kill -9 "$SERVICE_PID" 2>/dev/null || true
-		wait "$SERVICE_PID" 2>/dev/null || true
-	fi
-	SERVICE_PID=""
-}
 
 cleanup() {
 	set +e
@@ -93,9 +80,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
 
 # start_service LOGNAME: starts the jar on $DATA and waits until it is healthy; STARTUP is the seconds it took.
 STARTUP=0
@@ -110,16 +94,8 @@ start_service() {
 		>>"$OUT-$1.log" 2>&1 &
 	SERVICE_PID=$!
 	BASE=http://127.0.0.1:$port
-	for _ in $(seq 1 300); do
-		if curl -fsS -o /dev/null "$BASE/actuator/health" 2>/dev/null; then
-			STARTUP=$((SECONDS - started))
-			return
-		fi
-		kill -0 "$SERVICE_PID" 2>/dev/null || { log "service exited; see $OUT-$1.log"; exit 1; }
-		sleep 1
-	done
-	log "service not healthy after 300 s"
-	exit 1
+	await_healthy "$OUT-$1.log" 300
+	STARTUP=$((SECONDS - started))
 }
 
 mb() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
