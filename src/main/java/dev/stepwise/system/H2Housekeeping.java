@@ -45,7 +45,7 @@ class H2Housekeeping implements SmartLifecycle {
 	private static final int CHUNKS_FILL_TARGET = 80;
 
 	/** Moves chunks into holes while the file is used less than this (percent). */
-	private static final int FILE_FILL_TARGET = 80;
+	private static final int FILE_FILL_TARGET = 90;
 
 	/** Live bytes rewritten at most per pass. */
 	private static final int REWRITE_BYTES = 4 * 1024 * 1024;
@@ -54,7 +54,7 @@ class H2Housekeeping implements SmartLifecycle {
 	private static final long BUDGET_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
 
 	/** Chunk bytes moved at most per round. */
-	private static final long MOVE_BYTES = 16 * 1024 * 1024;
+	private static final long MOVE_BYTES = 64 * 1024 * 1024;
 
 	private static final long STATS_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
