@@ -28,6 +28,8 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$(pwd)
+# shellcheck source=bench/service.sh
+. "$ROOT/bench/service.sh"
 
 DBS=both
 SCALE=0
@@ -53,15 +55,8 @@ while [ $# -gt 0 ]; do
 done
 case "$DBS" in h2) DBS=(h2) ;; postgres) DBS=(postgres) ;; both) DBS=(h2 postgres) ;; *) echo "--db h2|postgres|both" >&2; exit 2 ;; esac
 
-for tool in wrk jcmd curl python3; do
-	command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install wrk curl python3; jcmd comes with the JDK)" >&2; exit 1; }
-done
+need wrk jcmd curl python3
 
-log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
-
-RESULTS=$ROOT/bench/results
-mkdir -p "$RESULTS"
-TS=$(date -u +%Y%m%dT%H%M%SZ)
 MODE_NAME=$([ "$SCALE" = 1 ] && echo scale || echo small)
 SUMMARY=$RESULTS/$TS-$MODE_NAME-summary.md
 WORK=$(mktemp -d /tmp/stepwise-bench.XXXXXX)
@@ -85,9 +80,6 @@ as_postgres() {
 	if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
 
 # ---------------------------------------------------------------------------------------------
 # PostgreSQL
@@ -147,27 +139,10 @@ start_service() {
 		--stepwise.data-dir="$data" "${args[@]}" >"$RESULTS/$TS-$MODE_NAME-$db-service.log" 2>&1 &
 	SERVICE_PID=$!
 	BASE=http://127.0.0.1:$port
-	for i in $(seq 1 180); do
-		if curl -fsS -o /dev/null "$BASE/actuator/health" 2>/dev/null; then
-			log "service up on $BASE (pid $SERVICE_PID, $db, JAVA_OPTS: $JAVA_OPTS)"
-			return
-		fi
-		kill -0 "$SERVICE_PID" 2>/dev/null || { log "service exited; see $RESULTS/$TS-$MODE_NAME-$db-service.log"; exit 1; }
-		sleep 1
-	done
-	log "service not healthy after 180 s"
-	exit 1
+	await_healthy "$RESULTS/$TS-$MODE_NAME-$db-service.log" 180
+	log "service up on $BASE (pid $SERVICE_PID, $db, JAVA_OPTS: $JAVA_OPTS)"
 }
 
-stop_service() {
-	if [ -n "$SERVICE_PID" ] && kill -0 "$SERVICE_PID" 2>/dev/null; then
-		kill "$SERVICE_PID" 2>/dev/null || true
-		for _ in $(seq 1 30); do kill -0 "$SERVICE_PID" 2>/dev/null || break; sleep 1; done
-		kill -9 "$SERVICE_PID" 2>/dev/null || true
-		wait "$SERVICE_PID" 2>/dev/null || true
-	fi
-	SERVICE_PID=""
-}
 
 rss_mb() {
 	echo $(($(ps -o rss= -p "$SERVICE_PID" | tr -d ' ') / 1024))

@@ -1,6 +1,7 @@
 /**
  * Cross-cutting configuration: the {@code stepwise.*} properties, how strictly JSON is
- * read, and the durability setting of the embedded H2 database.
+ * read, and the embedded H2 database's durability setting, housekeeping and storage
+ * failures.
  */
 @NullMarked
 package dev.stepwise.system;

@@ -3,6 +3,7 @@ package dev.stepwise.production;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -31,7 +32,12 @@ final class Api {
 	/**
 	 * An answer: status, and the body as JSON (a missing node when empty or not JSON).
 	 */
-	record Response(int status, JsonNode json, String body) {
+	record Response(int status, JsonNode json, String body, HttpHeaders headers) {
+
+		/** The first value of a header, or "" when there is none. */
+		String header(String name) {
+			return this.headers.firstValue(name).orElse("");
+		}
 
 		boolean isServerError() {
 			return this.status >= 500;
@@ -78,7 +84,7 @@ final class Api {
 		catch (RuntimeException ex) {
 			json = JSON.missingNode();
 		}
-		return new Response(response.statusCode(), json, response.body());
+		return new Response(response.statusCode(), json, response.body(), response.headers());
 	}
 
 	/** The {@code param_groups} of a state as values. */

@@ -25,6 +25,7 @@ import tools.jackson.core.JacksonException;
 
 import org.springframework.beans.TypeMismatchException;
 import org.springframework.dao.ConcurrencyFailureException;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
@@ -106,7 +107,7 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 	}
 
 	@ExceptionHandler({ ConcurrencyFailureException.class, TransientDataAccessException.class,
-			CannotCreateTransactionException.class })
+			DataAccessResourceFailureException.class, CannotCreateTransactionException.class })
 	ResponseEntity<Object> unavailable(Exception ex, NativeWebRequest request) {
 		log.warn("Database busy or unreachable: " + ex.getClass().getSimpleName());
 		return unavailable("The database is busy or unreachable; retry shortly.", 1, request);

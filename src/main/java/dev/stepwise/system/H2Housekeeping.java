@@ -1,0 +1,187 @@
+package dev.stepwise.system;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.h2.engine.Session;
+import org.h2.engine.SessionLocal;
+import org.h2.jdbc.JdbcConnection;
+import org.h2.mvstore.FileStore;
+import org.h2.mvstore.MVStore;
+import org.h2.mvstore.RandomAccessStore;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Keeps the embedded H2 file as small as the data it holds, as H2 itself does only when
+ * commits are delayed. Each commit writes a new chunk of copy-on-write pages, and a chunk
+ * is freed only once none of its pages is live. H2's background thread, which rewrites
+ * the few live pages of old chunks and moves chunks into the holes, runs only with
+ * {@code WRITE_DELAY > 0}; {@link H2DurableCommits} sets 0, so without this the file
+ * grows by every byte a commit writes. Once a second this rewrites the live pages of the
+ * emptiest chunks (for at most 300 ms), commits them, and moves chunks down so the file
+ * can shrink. It also retains dead chunks for one second instead of H2's 45: the file
+ * never holds more than a second of writes beyond its data. Does nothing on other
+ * databases or on an H2 server.
+ */
+@Component
+class H2Housekeeping implements SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(H2Housekeeping.class);
+
+	/** Dead chunks are kept this long (H2's default is 45 s). Not 0: see H2 #2752. */
+	static final int RETENTION_MILLIS = 1000;
+
+	/** Rewrites live pages while the chunks hold less live data than this (percent). */
+	private static final int CHUNKS_FILL_TARGET = 80;
+
+	/** Moves chunks into holes while the file is used less than this (percent). */
+	private static final int FILE_FILL_TARGET = 90;
+
+	/** Live bytes rewritten at most per pass. */
+	private static final int REWRITE_BYTES = 4 * 1024 * 1024;
+
+	/** Passes of rewriting go on in a round for at most this long. */
+	private static final long BUDGET_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
+
+	/** Chunk bytes moved at most per round. */
+	private static final long MOVE_BYTES = 64 * 1024 * 1024;
+
+	private static final long STATS_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+	private final DataSource dataSource;
+
+	private @Nullable ScheduledExecutorService executor;
+
+	private long lastStats = System.nanoTime() - STATS_EVERY_NANOS;
+
+	private boolean failing;
+
+	H2Housekeeping(DataSource dataSource) {
+		this.dataSource = dataSource;
+	}
+
+	@Override
+	public synchronized void start() {
+		if (this.executor == null) {
+			this.executor = Executors.newSingleThreadScheduledExecutor((task) -> {
+				Thread thread = new Thread(task, "h2-housekeeping");
+				thread.setDaemon(true);
+				return thread;
+			});
+			this.executor.scheduleWithFixedDelay(this::tidy, 1, 1, TimeUnit.SECONDS);
+		}
+	}
+
+	@Override
+	public synchronized void stop() {
+		if (this.executor != null) {
+			this.executor.shutdownNow();
+			try {
+				this.executor.awaitTermination(10, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			this.executor = null;
+		}
+	}
+
+	@Override
+	public synchronized boolean isRunning() {
+		return this.executor != null;
+	}
+
+	/** One round; runs on the housekeeping thread. */
+	void tidy() {
+		try (Connection connection = this.dataSource.getConnection()) {
+			MVStore store = embeddedStore(connection);
+			if (store == null) {
+				logger.debug("Not an embedded H2 database: no housekeeping");
+				stopLater();
+				return;
+			}
+			tidy(store);
+			this.failing = false;
+		}
+		catch (SQLException | RuntimeException ex) {
+			// The database may be closed (a full disk): the next round tries again.
+			if (!this.failing) {
+				logger.warn("H2 housekeeping failed; retrying every second", ex);
+			}
+			this.failing = true;
+		}
+	}
+
+	private void tidy(MVStore store) {
+		FileStore<?> file = store.getFileStore();
+		if (file == null || file.isReadOnly() || store.isClosed()) {
+			return;
+		}
+		if (store.getRetentionTime() != RETENTION_MILLIS) {
+			store.setRetentionTime(RETENTION_MILLIS);
+		}
+		// H2 waits only 10 ms for the store's lock, which steps' commits hold most of the
+		// time under load: try again until the round's budget is spent. Rewritten pages
+		// are
+		// written by the commit; whole dead chunks are freed once a second old.
+		long until = System.nanoTime() + BUDGET_NANOS;
+		while (file.getChunksFillRate() < CHUNKS_FILL_TARGET && System.nanoTime() - until < 0) {
+			if (store.compact(CHUNKS_FILL_TARGET, REWRITE_BYTES)) {
+				store.commit();
+			}
+			else {
+				sleep(5);
+			}
+		}
+		if (file instanceof RandomAccessStore randomAccess && randomAccess.getFillRate() < FILE_FILL_TARGET) {
+			randomAccess.compactMoveChunks(FILE_FILL_TARGET, MOVE_BYTES, store);
+		}
+		if (logger.isDebugEnabled() && System.nanoTime() - this.lastStats >= STATS_EVERY_NANOS) {
+			this.lastStats = System.nanoTime();
+			long size = file.size();
+			long live = size * file.getFillRate() / 100 * file.getChunksFillRate() / 100;
+			logger.debug("H2 file " + size + " bytes, live " + live + " bytes (file " + file.getFillRate()
+					+ "% used, chunks " + file.getChunksFillRate() + "% live)");
+		}
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted", ex);
+		}
+	}
+
+	/** The MVStore behind an embedded H2 connection, or null for anything else. */
+	static @Nullable MVStore embeddedStore(Connection connection) throws SQLException {
+		if (!connection.isWrapperFor(JdbcConnection.class)) {
+			return null;
+		}
+		Session session = connection.unwrap(JdbcConnection.class).getSession();
+		if (!(session instanceof SessionLocal local) || !local.getDatabase().isPersistent()) {
+			return null;
+		}
+		return local.getDatabase().getStore().getMvStore();
+	}
+
+	private void stopLater() {
+		ScheduledExecutorService executor = this.executor;
+		if (executor != null) {
+			executor.shutdown();
+		}
+	}
+
+}
