@@ -18,32 +18,42 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The jar, started with a bare {@code java -jar} (no {@code -XX:+ExitOnOutOfMemoryError})
- * and a small heap, runs out of memory for real under previews of the largest size the
- * API takes: the process must end, with status 3 and its log line, instead of going on
- * half-dead.
+ * and a small heap, runs out of memory for real under concurrent registrations of the
+ * largest size the API takes: the process must end, with status 3 and its log line,
+ * instead of going on half-dead.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class OutOfMemoryIT {
 
-	/** 99,999 steps of 20 groups: the 2,000,000 values a preview may have. */
-	private static final String LARGEST_PREVIEW = "{\"param_groups\": [" + "{\"lr\": 0.1},".repeat(19)
-			+ "{\"lr\": 0.1}], \"scheduler\": {\"type\": \"CosineAnnealingLR\", \"T_max\": 1000},"
-			+ " \"steps\": 99999}";
+	/**
+	 * A registration of 1,024 groups with an lr_lambda of about 900 characters each:
+	 * about 1 MB of JSON, parsed into a million expression nodes. Registrations are not
+	 * admitted through the compute bulkhead, so enough of them at once exhaust a small
+	 * heap.
+	 */
+	private static final String LARGEST_REGISTRATION = largestRegistration();
+
+	private static String largestRegistration() {
+		String expression = "\"" + "epoch * 0.5 + ".repeat(64) + "1\"";
+		return "{\"param_groups\": [" + "{\"lr\": 0.1},".repeat(1023)
+				+ "{\"lr\": 0.1}], \"scheduler\": {\"type\": \"LambdaLR\", \"lr_lambda\": ["
+				+ (expression + ",").repeat(1023) + expression + "]}}";
+	}
 
 	@Test
 	void anOutOfMemoryErrorEndsTheProcess() throws Exception {
 		Path data = ServiceProcess.WORK.resolve("oom-" + System.nanoTime());
 		try (ServiceProcess service = ServiceProcess.start("oom", data, Database.h2(), List.of("-Xmx96m"))) {
 			HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-			HttpRequest preview = HttpRequest.newBuilder(service.base().resolve(URI.create("/api/v1/previews")))
+			HttpRequest preview = HttpRequest.newBuilder(service.base().resolve(URI.create("/api/v1/schedulers")))
 				.header("Content-Type", "application/json")
 				.timeout(Duration.ofSeconds(60))
-				.POST(HttpRequest.BodyPublishers.ofString(LARGEST_PREVIEW))
+				.POST(HttpRequest.BodyPublishers.ofString(LARGEST_REGISTRATION))
 				.build();
 			int exit = -1;
 			for (int round = 0; round < 20 && exit < 0; round++) {
 				List<CompletableFuture<HttpResponse<Void>>> previews = new ArrayList<>();
-				for (int i = 0; i < 8; i++) {
+				for (int i = 0; i < 16; i++) {
 					previews.add(client.sendAsync(preview, HttpResponse.BodyHandlers.discarding()));
 				}
 				for (CompletableFuture<HttpResponse<Void>> response : previews) {
