@@ -66,8 +66,11 @@ class H2Housekeeping implements SmartLifecycle {
 
 	private boolean failing;
 
-	H2Housekeeping(DataSource dataSource) {
+	private final FatalErrors fatal;
+
+	H2Housekeeping(DataSource dataSource, FatalErrors fatal) {
 		this.dataSource = dataSource;
+		this.fatal = fatal;
 	}
 
 	@Override
@@ -118,6 +121,13 @@ class H2Housekeeping implements SmartLifecycle {
 			if (!this.failing) {
 				logger.warn("H2 housekeeping failed; retrying every second", ex);
 			}
+			this.failing = true;
+		}
+		catch (Error ex) {
+			// a scheduled task that throws is never run again, and silently: halt on a
+			// fatal error, otherwise say so and go on with the next round
+			this.fatal.check(ex, "h2-housekeeping");
+			logger.error("H2 housekeeping failed; retrying every second", ex);
 			this.failing = true;
 		}
 	}
