@@ -16,7 +16,7 @@ public class H2ConnectionEviction implements SQLExceptionOverride {
 
 	@java.lang.Override
 	public SQLExceptionOverride.Override adjudicate(SQLException ex) {
-		if (H2StorageFailures.isStorageFailure(ex)) {
+		if (StorageFailures.isH2StorageFailure(ex)) {
 			return SQLExceptionOverride.Override.MUST_EVICT;
 		}
 		return SQLExceptionOverride.Override.CONTINUE_EVICT;

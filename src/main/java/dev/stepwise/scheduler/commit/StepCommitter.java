@@ -16,8 +16,11 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.dao.ConcurrencyFailureException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionSystemException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -25,9 +28,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  * and answers them only once that commit is done. Rows are locked in the order of the
  * scheduler ids, so that batches of several writers or replicas cannot deadlock. When the
  * database fails a batch before its commit, each step is taken again on its own, so one
- * step's trouble is not its neighbours'. When the commit itself fails, whether it took
- * effect is unknown, and every step of the batch fails rather than risk taking one twice
- * (a client retries with its epoch, and gets the recorded step).
+ * step's trouble is not its neighbours'; but a database that cannot write (a full disk),
+ * restarts or is out of reach is every step's trouble, and fails every step of the batch
+ * at once (a 503; nothing was committed, even when the rollback failed too). When the
+ * commit itself fails, whether it took effect is unknown, and every step of the batch
+ * fails rather than risk taking one twice (a client retries with its epoch, and gets the
+ * recorded step).
  */
 @Component
 class StepCommitter {
@@ -70,6 +76,10 @@ class StepCommitter {
 			return;
 		}
 		catch (BeforeCommit ex) {
+			if (isUnavailable(ex.getCause())) {
+				fail(ordered, ex.getCause());
+				return;
+			}
 			logger.debug("A batch of " + ordered.size() + " steps failed before its commit; taking them one by one",
 					ex.getCause());
 		}
@@ -101,20 +111,39 @@ class StepCommitter {
 	}
 
 	private List<PendingStep.Outcome> run(List<PendingStep> steps) {
-		return Objects.requireNonNull(this.transaction.execute((status) -> {
-			try {
-				return this.batches.apply(steps);
+		try {
+			return Objects.requireNonNull(this.transaction.execute((status) -> {
+				try {
+					return this.batches.apply(steps);
+				}
+				catch (RuntimeException ex) {
+					throw new BeforeCommit(ex);
+				}
+			}));
+		}
+		catch (TransactionSystemException ex) {
+			// the rollback after a failed statement failed too (the connection is gone):
+			// nothing was committed all the same
+			if (ex.getApplicationException() instanceof BeforeCommit failed) {
+				throw failed;
 			}
-			catch (RuntimeException ex) {
-				throw new BeforeCommit(ex);
-			}
-		}));
+			throw ex;
+		}
 	}
 
 	private static void settle(List<PendingStep> steps, List<PendingStep.Outcome> outcomes) {
 		for (int i = 0; i < steps.size(); i++) {
 			steps.get(i).settle(outcomes.get(i));
 		}
+	}
+
+	/**
+	 * Whether the database cannot write, restarts or is out of reach: the trouble of
+	 * every step, not of one.
+	 */
+	private static boolean isUnavailable(RuntimeException failure) {
+		return failure instanceof TransientDataAccessResourceException
+				|| failure instanceof DataAccessResourceFailureException;
 	}
 
 	static void fail(List<PendingStep> steps, Throwable failure) {

@@ -12,7 +12,9 @@ import dev.stepwise.scheduler.StepResult;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.dao.CannotAcquireLockException;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.TransactionSystemException;
 import org.springframework.transaction.support.AbstractPlatformTransactionManager;
@@ -24,12 +26,14 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.BDDMockito.then;
+import static org.mockito.BDDMockito.willThrow;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.times;
 
 /**
  * When the steps of a batch are answered, and what is retried: nothing before the commit,
- * each step alone after a failure inside the transaction, nothing after a failed commit.
+ * each step alone after a failure inside the transaction (unless the database is
+ * unavailable: then none), nothing after a failed commit.
  */
 class StepCommitterTests {
 
@@ -92,6 +96,46 @@ class StepCommitterTests {
 	}
 
 	@Test
+	void failsEveryStepAtOnceWhenTheDatabaseIsUnavailableBeforeTheCommit() {
+		PendingStep a = step("a");
+		PendingStep b = step("b");
+		TransientDataAccessResourceException full = new TransientDataAccessResourceException("disk full");
+		given(this.batches.apply(any())).willThrow(full);
+		this.committer.commit(List.of(a, b));
+		assertThatExceptionOfType(TransientDataAccessResourceException.class).isThrownBy(() -> a.result(Duration.ZERO))
+			.isSameAs(full);
+		assertThatExceptionOfType(TransientDataAccessResourceException.class).isThrownBy(() -> b.result(Duration.ZERO))
+			.isSameAs(full);
+		then(this.batches).should(times(1)).apply(any());
+		assertThat(this.transactions.rollbacks).isEqualTo(1);
+	}
+
+	@Test
+	void aRollbackThatFailsAfterAStatementFailedStillCountsAsNothingCommitted() {
+		PendingStep a = step("a");
+		PendingStep b = step("b");
+		this.transactions.failRollbacks = true;
+		DataAccessResourceFailureException lost = new DataAccessResourceFailureException("connection lost");
+		given(this.batches.apply(any())).willThrow(lost);
+		this.committer.commit(List.of(a, b));
+		assertThatExceptionOfType(DataAccessResourceFailureException.class).isThrownBy(() -> a.result(Duration.ZERO))
+			.isSameAs(lost);
+		assertThatExceptionOfType(DataAccessResourceFailureException.class).isThrownBy(() -> b.result(Duration.ZERO))
+			.isSameAs(lost);
+
+		// any other failure: each step is taken alone
+		PendingStep c = step("c");
+		PendingStep d = step("d");
+		willThrow(new DataIntegrityViolationException("duplicate")).willReturn(List.of(ok("c")))
+			.willReturn(List.of(ok("d")))
+			.given(this.batches)
+			.apply(any());
+		this.committer.commit(List.of(c, d));
+		assertThat(c.result(Duration.ZERO).position().id()).isEqualTo("c");
+		assertThat(d.result(Duration.ZERO).position().id()).isEqualTo("d");
+	}
+
+	@Test
 	void retriesAStepOnAConcurrencyFailureThreeTimesAtMost() {
 		PendingStep lucky = step("a");
 		given(this.batches.apply(any())).willThrow(new CannotAcquireLockException("timeout"))
@@ -123,6 +167,8 @@ class StepCommitterTests {
 
 		private boolean failCommits;
 
+		private boolean failRollbacks;
+
 		@Override
 		protected Object doGetTransaction() {
 			return new Object();
@@ -142,6 +188,9 @@ class StepCommitterTests {
 
 		@Override
 		protected void doRollback(DefaultTransactionStatus status) {
+			if (this.failRollbacks) {
+				throw new TransactionSystemException("rollback failed");
+			}
 			this.rollbacks++;
 		}
 

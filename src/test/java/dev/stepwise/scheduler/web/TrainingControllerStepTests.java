@@ -13,6 +13,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.http.HttpStatus;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
@@ -109,6 +111,23 @@ class TrainingControllerStepTests {
 		assertProblem(result, 409, "epoch-conflict");
 		assertThat(result).bodyJson().extractingPath("$.expected_epoch").isEqualTo(42);
 		assertThat(result).bodyJson().extractingPath("$.last_epoch").isEqualTo(41);
+	}
+
+	/**
+	 * What a storage failure of a batch of steps ends in (a full disk, a database
+	 * restarting or out of reach): 503 with Retry-After, and nothing of the failure.
+	 */
+	@Test
+	void aDatabaseThatCannotWriteOrIsGoneIs503WithRetryAfter() {
+		given(this.steps.step(eq("run-1"), any())).willThrow(
+				new TransientDataAccessResourceException("Step failed: could not extend file: No space left on device"),
+				new DataAccessResourceFailureException("terminating connection due to administrator command"));
+		for (int i = 0; i < 2; i++) {
+			MvcTestResult result = step("{\"epoch\": 42}");
+			assertProblem(result, 503, "service-unavailable");
+			assertThat(result).hasHeader("Retry-After", "1");
+			assertThat(result).bodyText().doesNotContain("No space").doesNotContain("terminating");
+		}
 	}
 
 	@Test
