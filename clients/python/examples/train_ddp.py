@@ -7,7 +7,10 @@ scheduled by a Stepwise service through RemoteLRScheduler.
 
 Every rank builds the same RemoteLRScheduler and calls step(): they post the same epoch and get
 the same values back. Rank 0 writes a checkpoint after every epoch; running the same command
-again resumes from it, and the service goes back to the checkpoint's epoch.
+again resumes from it, and the service goes back to the checkpoint's epoch (the checkpoint holds the
+service's state document, so it also restores on a wiped or another deployment). Without a
+checkpoint the run starts from scratch: rank 0 sets the schedule back to epoch 0 before anyone
+steps, so a job that crashed before its first checkpoint does not continue the old schedule.
 """
 
 from __future__ import annotations
@@ -80,7 +83,7 @@ def train(rank: int, args: argparse.Namespace) -> None:
     total_steps = args.epochs * args.steps_per_epoch
     scheduler = RemoteLRScheduler(
         optimizer,
-        StepwiseClient(args.url, retries=args.retries),
+        StepwiseClient(args.url, retry_deadline=args.retry_deadline),
         args.run_id,
         schedule_spec(args.schedule, total_steps, args.warmup),
     )
@@ -92,7 +95,11 @@ def train(rank: int, args: argparse.Namespace) -> None:
         optimizer.load_state_dict(state["optimizer"])
         scheduler.load_state_dict(state["scheduler"])
         first_epoch = state["epoch"]
-    dist.barrier()  # every rank has resumed the schedule before any rank steps it
+    elif rank == 0 and scheduler.last_epoch > 0:
+        scheduler.start_over()  # an earlier attempt of this run stepped it, and left no checkpoint
+    dist.barrier()  # every rank has resumed (or restarted) the schedule before any rank steps it
+    if first_epoch == 0:
+        scheduler.sync()  # the other ranks read the schedule rank 0 may have set back
     log: TextIO | None = None
     if args.lr_log_dir:
         log = open(Path(args.lr_log_dir) / f"rank{rank}.jsonl", "a", buffering=1)
@@ -156,7 +163,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=8, help="warmup steps (cosine)")
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--lr", type=float, default=0.05)
-    parser.add_argument("--retries", type=int, default=8)
+    parser.add_argument("--retry-deadline", type=float, default=300.0, help="seconds to ride out a service outage")
     parser.add_argument("--checkpoint-dir", default="checkpoints")
     parser.add_argument("--lr-log-dir", help="write each rank's lrs per optimizer step here")
     parser.add_argument(

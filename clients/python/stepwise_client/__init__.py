@@ -1,7 +1,35 @@
-"""Python client of Stepwise, the learning-rate schedule server."""
+"""Python client of Stepwise, the learning-rate schedule server.
 
-from .client import StepwiseClient, StepwiseError
-from .scheduler import RemoteLRScheduler
+`StepwiseClient` (standard library only) speaks the HTTP API. `RemoteLRScheduler` is a
+`torch.optim.lr_scheduler` scheduler whose values come from the service; it is imported on first
+use, so ``import stepwise_client`` never imports torch.
+"""
 
-__all__ = ["StepwiseClient", "StepwiseError", "RemoteLRScheduler"]
-__version__ = "0.1.0"
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ._version import __version__
+from .client import StepwiseClient, StepwiseError, StepwiseUnavailableError
+
+if TYPE_CHECKING:
+    from .scheduler import RemoteLRScheduler, RemoteReduceLROnPlateau
+
+__all__ = [
+    "RemoteLRScheduler",
+    "RemoteReduceLROnPlateau",
+    "StepwiseClient",
+    "StepwiseError",
+    "StepwiseUnavailableError",
+    "__version__",
+]
+
+_LAZY = {"RemoteLRScheduler", "RemoteReduceLROnPlateau"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from . import scheduler
+
+        return getattr(scheduler, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import email.utils
 import http.client
 import json
 import random
@@ -10,13 +11,28 @@ import time
 import urllib.parse
 import uuid
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
+
+from .types import (
+    History,
+    Preview,
+    SchedulerList,
+    SchedulerResource,
+    State,
+    StateDocument,
+    StepResult,
+)
 
 JSON = dict[str, Any]
 
 # Errors after which a request that is not idempotent (a step without an epoch) certainly did
 # not reach the service, so resending it cannot apply it twice.
 _UNSENT = (ConnectionRefusedError,)
+# Answers that mean "not now": retried until the deadline. 502 and 504 are what a proxy in front of
+# a restarting service answers; 503 is the service's own (database busy, commit not confirmed).
+_RETRY_STATUSES = frozenset({429, 502, 503, 504})
+
+DEFAULT_RETRY_DEADLINE = 300.0
 
 
 class StepwiseError(Exception):
@@ -47,25 +63,58 @@ class StepwiseError(Exception):
         return cls(status, body.get("title") or reason, body.get("detail"), body.get("errors"), body.get("type"), body)
 
 
+class StepwiseUnavailableError(ConnectionError):
+    """The service did not answer (connection errors, 429, 502, 503, 504) until the retry deadline.
+
+    `last_error` is the last connection error or `StepwiseError`; `attempts` how often the
+    request was sent; `elapsed` the seconds spent. It is a `ConnectionError` (an `OSError`).
+    """
+
+    def __init__(self, method: str, url: str, attempts: int, elapsed: float, last_error: BaseException) -> None:
+        self.method = method
+        self.url = url
+        self.attempts = attempts
+        self.elapsed = elapsed
+        self.last_error = last_error
+        super().__init__(
+            f"Stepwise service unavailable: {method} {url} failed {attempts} time(s) over {elapsed:.1f} s, "
+            f"the last time with {type(last_error).__name__}: {last_error} "
+            "(StepwiseClient(retry_deadline=seconds) waits longer)"
+        )
+
+
 class StepwiseClient:
     """One method per call of the Stepwise HTTP API.
 
-    Connections are kept alive (one per thread). Connection errors, timeouts, 429 and 5xx are
-    retried up to `retries` times with exponential backoff and jitter (a 429's or 503's
-    `Retry-After` is honoured, capped at `max_backoff`). Retrying is safe because registration
+    Connections are kept alive (one per thread). By default the client rides through a service
+    restart: connection errors, timeouts, 429, 502, 503 and 504 are retried with exponential
+    backoff and jitter (a `Retry-After` is honoured) until `retry_deadline` seconds (5 minutes)
+    have passed since the request was first sent; then `StepwiseUnavailableError` is raised.
+    `retries`, when given, also caps the number of retries. Retrying is safe because registration
     carries an id and steps carry their epoch: the service answers a repeated one from its record.
     """
 
     def __init__(
-        self, base_url: str, timeout: float = 10.0, retries: int = 8, backoff: float = 0.05, max_backoff: float = 5.0
+        self,
+        base_url: str,
+        timeout: float = 10.0,
+        retry_deadline: float = DEFAULT_RETRY_DEADLINE,
+        retries: int | None = None,
+        backoff: float = 0.05,
+        max_backoff: float = 1.0,
     ) -> None:
         url = urllib.parse.urlsplit(base_url)
         if url.scheme not in ("http", "https") or not url.hostname:
             raise ValueError(f"base_url must be an http(s) URL, got {base_url!r}")
+        if retry_deadline < 0 or (retries is not None and retries < 0):
+            raise ValueError("retry_deadline and retries must not be negative")
         self._connection_class = http.client.HTTPSConnection if url.scheme == "https" else http.client.HTTPConnection
         self._netloc = url.netloc
         self._prefix = url.path.rstrip("/") + "/api/v1"
+        self.base_url = base_url.rstrip("/")
+        self._origin = f"{url.scheme}://{url.netloc}"
         self.timeout = timeout
+        self.retry_deadline = retry_deadline
         self.retries = retries
         self.backoff = backoff
         self.max_backoff = max_backoff
@@ -79,16 +128,16 @@ class StepwiseClient:
         scheduler: Mapping[str, Any],
         id: str | None = None,
         last_epoch: int | None = None,
-    ) -> JSON:
+    ) -> SchedulerResource:
         """POST /schedulers. 201 (created) and 200 (already registered, identical) both return
         the resource; a different schedule under that id raises StepwiseError(409)."""
         # An id chosen here makes a retried registration idempotent.
         body: JSON = {"id": id or str(uuid.uuid4()), "param_groups": list(param_groups), "scheduler": dict(scheduler)}
         if last_epoch is not None:
             body["last_epoch"] = last_epoch
-        return self._call("POST", "/schedulers", body)
+        return cast(SchedulerResource, self._call("POST", "/schedulers", body))
 
-    def step(self, scheduler_id: str, epoch: float | None = None, metric: float | None = None) -> JSON:
+    def step(self, scheduler_id: str, epoch: float | None = None, metric: float | None = None) -> StepResult:
         """POST /schedulers/{id}/steps: the state after `epoch`, with `replayed`. Without an
         epoch the step is retried only when it certainly did not reach the service."""
         body: JSON = {}
@@ -96,45 +145,54 @@ class StepwiseClient:
             body["epoch"] = epoch
         if metric is not None:
             body["metric"] = metric
-        return self._call("POST", self._path(scheduler_id, "steps"), body, idempotent=epoch is not None)
+        return cast(
+            StepResult, self._call("POST", self._path(scheduler_id, "steps"), body, idempotent=epoch is not None)
+        )
 
-    def get_lr(self, scheduler_id: str) -> JSON:
+    def get_lr(self, scheduler_id: str) -> State:
         """GET /schedulers/{id}/lr: the current state."""
-        return self._call("GET", self._path(scheduler_id, "lr"))
+        return cast(State, self._call("GET", self._path(scheduler_id, "lr")))
 
-    def get_scheduler(self, scheduler_id: str) -> JSON:
+    def get_scheduler(self, scheduler_id: str) -> SchedulerResource:
         """GET /schedulers/{id}: the resource (state, normalised spec, timestamps)."""
-        return self._call("GET", self._path(scheduler_id))
+        return cast(SchedulerResource, self._call("GET", self._path(scheduler_id)))
 
-    def list_schedulers(self, page: int | None = None, size: int | None = None) -> JSON:
+    def list_schedulers(self, page: int | None = None, size: int | None = None) -> SchedulerList:
         """GET /schedulers: one page, newest first."""
-        return self._call("GET", "/schedulers", query={"page": page, "size": size})
+        return cast(SchedulerList, self._call("GET", "/schedulers", query={"page": page, "size": size}))
 
     def delete_scheduler(self, scheduler_id: str) -> None:
         """DELETE /schedulers/{id} (and its history)."""
         self._call("DELETE", self._path(scheduler_id))
 
     def history(
-        self, scheduler_id: str, from_epoch: int | None = None, to_epoch: int | None = None, limit: int | None = None
-    ) -> JSON:
+        self,
+        scheduler_id: str,
+        from_epoch: float | None = None,
+        to_epoch: float | None = None,
+        limit: int | None = None,
+    ) -> History:
         """GET /schedulers/{id}/history: `items` in epoch order and `next_from_epoch`."""
-        return self._call(
-            "GET",
-            self._path(scheduler_id, "history"),
-            query={"from_epoch": from_epoch, "to_epoch": to_epoch, "limit": limit},
+        return cast(
+            History,
+            self._call(
+                "GET",
+                self._path(scheduler_id, "history"),
+                query={"from_epoch": from_epoch, "to_epoch": to_epoch, "limit": limit},
+            ),
         )
 
-    def resume(self, scheduler_id: str, last_epoch: int) -> JSON:
+    def resume(self, scheduler_id: str, last_epoch: int) -> State:
         """POST /schedulers/{id}/resume: back to the state recorded at `last_epoch`."""
-        return self._call("POST", self._path(scheduler_id, "resume"), {"last_epoch": last_epoch})
+        return cast(State, self._call("POST", self._path(scheduler_id, "resume"), {"last_epoch": last_epoch}))
 
-    def get_state(self, scheduler_id: str) -> JSON:
+    def get_state(self, scheduler_id: str) -> StateDocument:
         """GET /schedulers/{id}/state: the full internal state (PyTorch state_dict keys)."""
-        return self._call("GET", self._path(scheduler_id, "state"))
+        return cast(StateDocument, self._call("GET", self._path(scheduler_id, "state")))
 
-    def put_state(self, scheduler_id: str, state: Mapping[str, Any]) -> JSON:
+    def put_state(self, scheduler_id: str, state: Mapping[str, Any]) -> State:
         """PUT /schedulers/{id}/state: replace the whole state."""
-        return self._call("PUT", self._path(scheduler_id, "state"), dict(state))
+        return cast(State, self._call("PUT", self._path(scheduler_id, "state"), dict(state)))
 
     def preview(
         self,
@@ -142,12 +200,12 @@ class StepwiseClient:
         scheduler: Mapping[str, Any],
         steps: int,
         metrics: Sequence[float] | None = None,
-    ) -> JSON:
+    ) -> Preview:
         """POST /previews: `states` after registration and each step, nothing stored."""
         body: JSON = {"param_groups": list(param_groups), "scheduler": dict(scheduler), "steps": steps}
         if metrics is not None:
             body["metrics"] = list(metrics)
-        return self._call("POST", "/previews", body)
+        return cast(Preview, self._call("POST", "/previews", body))
 
     def close(self) -> None:
         """Close this thread's connection (others close when their thread ends)."""
@@ -178,33 +236,42 @@ class StepwiseClient:
                 path += "?" + urllib.parse.urlencode(pairs)
         # json.dumps writes NaN/Infinity as bare tokens, as the API accepts for a metric.
         payload = None if body is None else json.dumps(body).encode()
+        started = time.monotonic()
         attempt = 0
         while True:
+            retry_after: str | None = None
             try:
                 status, reason, headers, data = self._send(method, self._prefix + path, payload)
             except (OSError, http.client.HTTPException) as exc:  # refused, reset, timeout, ...
                 self._drop_connection()
-                if attempt >= self.retries or not (idempotent or isinstance(exc, _UNSENT)):
-                    raise
-                delay = self._backoff(attempt)
+                if not (idempotent or isinstance(exc, _UNSENT)):
+                    raise  # the service may have taken it: resending could apply it twice
+                error: BaseException = exc
             else:
                 if 200 <= status < 300:
                     return data
                 error = StepwiseError.from_response(status, reason, data)
-                retryable = status == 429 or (status >= 500 and idempotent)
-                if attempt >= self.retries or not retryable:
+                # A 429 was refused before any work; the others may hide an applied request.
+                if status not in _RETRY_STATUSES or not (idempotent or status == 429):
                     raise error
-                delay = self._backoff(attempt, headers.get("Retry-After"))
-            time.sleep(delay)
+                retry_after = headers.get("Retry-After")
+            elapsed = time.monotonic() - started
+            remaining = self.retry_deadline - elapsed
+            if remaining <= 0 or (self.retries is not None and attempt >= self.retries):
+                url = self._origin + self._prefix + path
+                raise StepwiseUnavailableError(method, url, attempt + 1, elapsed, error) from error
+            time.sleep(min(self._delay(attempt, retry_after), remaining))
             attempt += 1
 
-    def _backoff(self, attempt: int, retry_after: str | None = None) -> float:
-        try:
-            return min(self.max_backoff, max(0.0, float(retry_after)))  # type: ignore[arg-type]
-        except (TypeError, ValueError):  # absent, or an HTTP date: fall back to our own backoff
-            pass
-        # Jitter keeps the ranks of a job from retrying in lockstep.
-        return min(self.max_backoff, self.backoff * 2**attempt) * random.uniform(0.5, 1.0)
+    def _delay(self, attempt: int, retry_after: str | None = None) -> float:
+        """The pause before retry `attempt`: the service's Retry-After when it sent one, else
+        exponential backoff (`backoff` x 2^attempt, capped at `max_backoff`) with jitter, which
+        keeps the ranks of a job from retrying in lockstep."""
+        wait = _parse_retry_after(retry_after)
+        if wait is not None:
+            return wait
+        cap: float = min(self.max_backoff, self.backoff * 2.0**attempt)
+        return cap * random.uniform(0.5, 1.0)
 
     def _send(self, method: str, path: str, payload: bytes | None) -> tuple[int, str, http.client.HTTPMessage, Any]:
         conn = getattr(self._local, "conn", None)
@@ -231,3 +298,21 @@ class StepwiseClient:
         self._local.conn = None
         if conn is not None:
             conn.close()
+
+
+def _parse_retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header: delay-seconds or an HTTP date; None when absent or invalid."""
+    if value is None:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when is None:
+        return None
+    return max(0.0, float(when.timestamp()) - time.time())

@@ -145,8 +145,24 @@ def service() -> Iterator[Service]:
 
 @pytest.fixture
 def client(service: Service) -> Iterator[StepwiseClient]:
-    with StepwiseClient(service.base_url, timeout=30, retries=4) as c:
+    with StepwiseClient(service.base_url, timeout=30, retry_deadline=60) as c:
         yield c
+
+
+@pytest.fixture(scope="session")
+def spare_service(service: Service) -> Iterator[Service]:
+    """A second service process on a fresh data dir: another deployment, for checkpoint moves."""
+    if not service.restartable:
+        pytest.skip("STEPWISE_URL is set: the tests cannot start a second service")
+    assert service.jar is not None
+    svc = Service(jar=service.jar)
+    svc.start()
+    try:
+        svc.wait_ready()
+        yield svc
+    finally:
+        svc.stop()
+        shutil.rmtree(svc.workdir, ignore_errors=True)
 
 
 @pytest.fixture

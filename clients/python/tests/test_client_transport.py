@@ -1,5 +1,5 @@
 """StepwiseClient's transport against a scripted stdlib http.server stub: keep-alive, retries
-and backoff, problem responses, request bodies. (No service needed.)"""
+until a deadline and backoff, problem responses, request bodies. (No service needed.)"""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 
 import stepwise_client.client as client_module
 from helpers import free_port
-from stepwise_client import StepwiseClient, StepwiseError
+from stepwise_client import StepwiseClient, StepwiseError, StepwiseUnavailableError
 
 STATE = {"id": "s", "last_epoch": 1, "param_groups": [{"lr": 0.1, "momentum": None}], "replayed": False}
 PROBLEM = {
@@ -91,9 +91,17 @@ def stub_with(request) -> Iterator:
 
 @pytest.fixture
 def sleeps(monkeypatch) -> list[float]:
-    """Backoff delays the client asked for (not slept, so the tests stay fast)."""
+    """Backoff delays the client asked for: not slept, but a fake clock advances by them, so that
+    the retry deadline passes without the tests waiting for it."""
     delays: list[float] = []
-    monkeypatch.setattr(client_module.time, "sleep", delays.append)
+    now = [1000.0]
+
+    def sleep(seconds: float) -> None:
+        delays.append(seconds)
+        now[0] += seconds
+
+    monkeypatch.setattr(client_module.time, "sleep", sleep)
+    monkeypatch.setattr(client_module.time, "monotonic", lambda: now[0])
     return delays
 
 
@@ -106,22 +114,51 @@ def test_keeps_the_connection_alive(stub_with) -> None:
     assert len({r["peer"] for r in stub.requests}) == 1
 
 
-def test_retries_5xx_and_429_with_the_same_request(stub_with, sleeps) -> None:
-    stub = stub_with((503, {}, {}), (429, {"Retry-After": "0"}, {}), (500, {}, {}), OK)
-    assert StepwiseClient(stub.url, retries=3).step("s", epoch=7, metric=0.5) == STATE
-    assert [json.loads(r["body"]) for r in stub.requests] == [{"epoch": 7, "metric": 0.5}] * 4
-    assert len(sleeps) == 3 and sleeps[1] == 0.0  # Retry-After: 0 is honoured
+def test_retries_503_502_504_and_429_with_the_same_request(stub_with, sleeps) -> None:
+    stub = stub_with((503, {}, {}), (429, {"Retry-After": "0"}, {}), (502, {}, {}), (504, {}, {}), OK)
+    assert StepwiseClient(stub.url).step("s", epoch=7, metric=0.5) == STATE
+    assert [json.loads(r["body"]) for r in stub.requests] == [{"epoch": 7, "metric": 0.5}] * 5
+    assert len(sleeps) == 4 and sleeps[1] == 0.0  # Retry-After: 0 is honoured
 
 
-def test_backoff_doubles_up_to_its_cap_then_gives_up(stub_with, sleeps) -> None:
+def test_backoff_doubles_up_to_its_cap(stub_with, sleeps) -> None:
     stub = stub_with((503, {}, {"title": "Service Unavailable", "status": 503}))
     client = StepwiseClient(stub.url, retries=5, backoff=0.1, max_backoff=0.5)
-    with pytest.raises(StepwiseError) as raised:
+    with pytest.raises(StepwiseUnavailableError) as raised:
         client.get_lr("s")
-    assert raised.value.status == 503 and raised.value.title == "Service Unavailable"
-    assert len(stub.requests) == 6
+    assert isinstance(raised.value.last_error, StepwiseError) and raised.value.last_error.status == 503
+    assert len(stub.requests) == 6 and raised.value.attempts == 6
     caps = [0.1, 0.2, 0.4, 0.5, 0.5]
     assert all(cap / 2 <= delay <= cap for delay, cap in zip(sleeps, caps)), sleeps
+
+
+def test_by_default_retries_for_five_minutes_then_says_so(stub_with, sleeps) -> None:
+    stub = stub_with((503, {}, {"title": "Service Unavailable", "status": 503}))
+    with pytest.raises(StepwiseUnavailableError) as raised:
+        StepwiseClient(stub.url).step("s", epoch=3)
+    error = raised.value
+    assert error.elapsed == pytest.approx(300.0) and sum(sleeps) == pytest.approx(300.0)
+    assert max(sleeps) <= 1.0  # max_backoff: back within a second of the service
+    assert len(stub.requests) == error.attempts > 250
+    assert "POST" in str(error) and "/api/v1/schedulers/s/steps" in str(error) and "retry_deadline" in str(error)
+    assert isinstance(error, ConnectionError)
+
+
+def test_retry_after_is_honoured_beyond_the_backoff_cap_but_not_the_deadline(stub_with, sleeps) -> None:
+    stub = stub_with((503, {"Retry-After": "7"}, {}), (429, {"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"}, {}), OK)
+    StepwiseClient(stub.url).get_lr("s")
+    assert sleeps == [7.0, 0.0]  # a date in the past: at once
+    stub = stub_with((503, {"Retry-After": "50"}, {}))
+    with pytest.raises(StepwiseUnavailableError):
+        StepwiseClient(stub.url, retry_deadline=20).get_lr("s")
+    assert sleeps[2:] == [20.0]
+
+
+def test_a_500_is_a_fault_not_a_restart_and_raises_at_once(stub_with, sleeps) -> None:
+    stub = stub_with((500, {}, {"title": "Internal Server Error", "status": 500}), OK)
+    with pytest.raises(StepwiseError) as raised:
+        StepwiseClient(stub.url).get_lr("s")
+    assert raised.value.status == 500 and len(stub.requests) == 1 and not sleeps
 
 
 @pytest.mark.parametrize("status", [400, 404, 409, 422])
@@ -149,7 +186,7 @@ def test_waits_for_a_service_that_is_not_up_yet() -> None:
     timer = threading.Timer(0.3, lambda: stubs.append(Stub([OK], port=port)))
     timer.start()
     try:
-        client = StepwiseClient(f"http://127.0.0.1:{port}", retries=20, backoff=0.02, max_backoff=0.1)
+        client = StepwiseClient(f"http://127.0.0.1:{port}", backoff=0.02, max_backoff=0.1)
         assert client.step("s", epoch=1) == STATE
     finally:
         timer.join()
@@ -157,11 +194,12 @@ def test_waits_for_a_service_that_is_not_up_yet() -> None:
             stub.close()
 
 
-def test_connection_refused_until_retries_run_out(sleeps) -> None:
-    client = StepwiseClient(f"http://127.0.0.1:{free_port()}", retries=3)
-    with pytest.raises(ConnectionRefusedError):
+def test_connection_refused_until_the_deadline(sleeps) -> None:
+    client = StepwiseClient(f"http://127.0.0.1:{free_port()}", retry_deadline=30)
+    with pytest.raises(StepwiseUnavailableError) as raised:
         client.get_lr("s")
-    assert len(sleeps) == 3
+    assert isinstance(raised.value.last_error, ConnectionRefusedError)
+    assert sum(sleeps) == pytest.approx(30.0)
 
 
 def test_a_dropped_step_is_resent_only_when_it_carries_its_epoch(stub_with, sleeps) -> None:
@@ -175,7 +213,7 @@ def test_a_dropped_step_is_resent_only_when_it_carries_its_epoch(stub_with, slee
         StepwiseClient(stub.url).step("s", metric=1.0)  # the service may have taken it
     assert len(stub.requests) == 1
 
-    stub = stub_with((500, {}, {}), OK)
+    stub = stub_with((503, {}, {}), OK)  # "commit not confirmed": it may have been taken
     with pytest.raises(StepwiseError):
         StepwiseClient(stub.url).step("s")
     assert len(stub.requests) == 1

@@ -12,44 +12,9 @@ from typing import Any
 import pytest
 import torch
 
+import stepwise_client
+from fake_client import FakeClient
 from stepwise_client import RemoteLRScheduler
-
-
-class FakeClient:
-    """Answers like the service for a schedule lr = initial_lr * 0.5**epoch, momentum - 0.1*epoch."""
-
-    def __init__(self, registered_epoch: int = 0) -> None:
-        self.calls: list[tuple] = []
-        self.groups: list[dict[str, Any]] = []
-        self.epoch = registered_epoch
-
-    def state(self) -> dict[str, Any]:
-        return {
-            "id": "run",
-            "last_epoch": self.epoch,
-            "param_groups": [
-                {
-                    "lr": g["lr"] * 0.5**self.epoch,
-                    "momentum": None if g.get("momentum") is None else g["momentum"] - 0.1 * self.epoch,
-                }
-                for g in self.groups
-            ],
-        }
-
-    def register(self, param_groups, scheduler, id=None, last_epoch=None):
-        self.calls.append(("register", param_groups, scheduler, id))
-        self.groups = self.groups or param_groups  # the first registration stays
-        return self.state()
-
-    def step(self, scheduler_id, epoch=None, metric=None):
-        self.calls.append(("step", scheduler_id, epoch, metric))
-        self.epoch = epoch
-        return self.state()
-
-    def resume(self, scheduler_id, last_epoch):
-        self.calls.append(("resume", scheduler_id, last_epoch))
-        self.epoch = last_epoch
-        return self.state()
 
 
 def params() -> list[dict[str, Any]]:
@@ -97,9 +62,8 @@ def test_step_posts_the_next_epoch_and_writes_lr_and_momentum() -> None:
     client = FakeClient()
     scheduler = RemoteLRScheduler(optimizer, client, "run", SPEC)
     scheduler.step()
-    scheduler.step(torch.tensor(0.25))  # a tensor metric is sent as a float
-    assert client.calls[1:] == [("step", "run", 1, None), ("step", "run", 2, 0.25)]
-    assert isinstance(client.calls[2][3], float)
+    scheduler.step(2)  # torch's (deprecated) step(epoch): posted as the epoch
+    assert client.calls[1:] == [("step", "run", 1, None), ("step", "run", 2, None)]
     assert scheduler.last_epoch == 2
     assert scheduler.get_last_lr() == [0.1 * 0.25, 0.01 * 0.25]
     assert [g["lr"] for g in optimizer.param_groups] == scheduler.get_last_lr()
@@ -123,13 +87,23 @@ def test_state_dict_survives_torch_save_and_resumes_the_service() -> None:
     buffer = io.BytesIO()
     torch.save({"scheduler": scheduler.state_dict()}, buffer)
     saved = scheduler.state_dict()
-    assert saved == {"scheduler_id": "run", "last_epoch": 4, "scheduler": SPEC}
+    assert saved == {
+        "format": 2,
+        "client_version": stepwise_client.__version__,
+        "scheduler_id": "run",
+        "last_epoch": 4,
+        "position": 4.0,
+        "scheduler": SPEC,
+        "param_groups": [{"lr": 0.1, "momentum": 0.9}, {"lr": 0.01, "momentum": 0.9}],
+        "state": {"type": "ExponentialLR", "last_epoch": 4, "gamma": 0.5},
+        "_step_count": 5,
+    }
     scheduler.step()
 
     fresh = RemoteLRScheduler(torch.optim.SGD(params(), lr=0.1, momentum=0.9), client, "run", SPEC)
     buffer.seek(0)
     fresh.load_state_dict(torch.load(buffer)["scheduler"])
-    assert client.calls[-1] == ("resume", "run", 4)
+    assert client.calls[-2:] == [("resume", "run", 4), ("get_state", "run")]  # same document: no PUT
     assert fresh.last_epoch == 4
     assert [g["lr"] for g in fresh.optimizer.param_groups] == [0.1 / 16, 0.01 / 16]
     with pytest.raises(ValueError):
@@ -147,3 +121,28 @@ def test_a_param_group_count_mismatch_is_an_error() -> None:
 def test_importing_the_client_does_not_import_torch() -> None:
     code = "import sys, stepwise_client; assert 'torch' not in sys.modules, 'torch imported'"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[1])
+
+
+NO_TORCH = """
+import sys
+sys.modules["torch"] = None  # import torch now raises ImportError
+sys.path.insert(0, "tests")
+from fake_client import FakeClient
+from stepwise_client import RemoteLRScheduler, RemoteReduceLROnPlateau, StepwiseClient
+
+class Optimizer:  # anything with param_groups
+    param_groups = [{"lr": 0.1, "momentum": 0.9}]
+
+client = FakeClient()
+scheduler = RemoteLRScheduler(Optimizer(), client, "run", {"type": "ExponentialLR", "gamma": 0.5})
+scheduler.step()
+assert (scheduler.last_epoch, scheduler._step_count, scheduler.get_last_lr()) == (1, 2, [0.05]), scheduler.__dict__
+assert Optimizer.param_groups[0]["lr"] == 0.05
+plateau = RemoteLRScheduler(Optimizer(), client, "p", {"type": "ReduceLROnPlateau"})
+assert type(plateau) is RemoteReduceLROnPlateau
+StepwiseClient("http://127.0.0.1:1")
+"""
+
+
+def test_without_torch_the_client_and_a_duck_typed_scheduler_work() -> None:
+    subprocess.run([sys.executable, "-c", NO_TORCH], check=True, cwd=Path(__file__).resolve().parents[1])

@@ -18,6 +18,8 @@ import pytest
 
 from helpers import close, torch_lrs
 
+pytestmark = pytest.mark.slow
+
 CLIENT_ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = CLIENT_ROOT / "examples" / "train_ddp.py"
 EPOCHS, STEPS_PER_EPOCH, WARMUP = 5, 6, 6
@@ -135,15 +137,21 @@ def test_ranks_see_identical_lrs_and_service_counts_optimizer_steps(client, fini
         assert close(record["lr"][0], want[record["iteration"]][0]), record
 
 
-@pytest.mark.parametrize("schedule", ["cosine", "plateau"])
+@pytest.mark.parametrize(
+    "schedule, kill_at",
+    [
+        ("cosine", 2 * STEPS_PER_EPOCH + STEPS_PER_EPOCH // 2),  # mid-epoch, after two checkpoints
+        ("plateau", 2 * STEPS_PER_EPOCH + STEPS_PER_EPOCH // 2),
+        ("cosine", STEPS_PER_EPOCH // 2),  # before the first checkpoint: the rerun starts from scratch
+    ],
+    ids=["cosine", "plateau", "cosine-no-checkpoint"],
+)
 def test_run_killed_mid_training_resumes_with_uninterrupted_lrs(
-    schedule: str, service, client, finished_run, new_id, tmp_path
+    schedule: str, kill_at: int, service, client, finished_run, new_id, tmp_path
 ) -> None:
     reference = finished_run(schedule)
     run_id = new_id(f"killed-{schedule}")
     killed = Run(service.base_url, run_id, schedule, tmp_path, "killed", step_delay=0.03)
-    # Kill mid-epoch, after at least two checkpoints.
-    kill_at = 2 * STEPS_PER_EPOCH + STEPS_PER_EPOCH // 2
     deadline = time.monotonic() + RUN_TIMEOUT
     while max((r["iteration"] for r in killed.log(0)), default=-1) < kill_at:
         assert killed.process.poll() is None, killed.output.read_text()[-3000:]
