@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import dev.stepwise.system.StepwiseProperties;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -34,6 +35,7 @@ public class MemoryBudget {
 
 	private long reserved;
 
+	@Autowired
 	MemoryBudget(StepwiseProperties properties) {
 		this(budget(properties.compute().memoryBudget().toBytes(), Runtime.getRuntime().maxMemory()));
 	}

@@ -12,6 +12,7 @@ import dev.stepwise.schedule.ScheduleState;
 import dev.stepwise.scheduler.MemoryEstimate;
 import dev.stepwise.system.StepwiseProperties;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -38,6 +39,7 @@ public class SchedulerCache {
 
 	private final JsonCodec json;
 
+	@Autowired
 	SchedulerCache(JsonCodec json, StepwiseProperties properties) {
 		this(json, properties.scheduleCacheSize(), Runtime.getRuntime().maxMemory());
 	}
