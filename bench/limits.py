@@ -10,6 +10,8 @@
         measured and subtracted.
     python3 bench/limits.py previews BASE SECONDS CONCURRENCY
         Keeps CONCURRENCY maximal previews in flight for SECONDS; prints the count of each status.
+        A client answered 503 waits the Retry-After (2 s) before it sends again, as the Python
+        client does.
     python3 bench/limits.py canary BASE COUNT
         Registers COUNT small schedulers lim-0 .. lim-(COUNT-1) for wrk's GET lr.
 """
@@ -55,6 +57,9 @@ KINDS = {
     # the largest state document: a ChainedScheduler of 15 on 1,024 groups, PUT back (see put_state)
     "put-state-chained-15x1024": ("PUT", None, None),
 }
+
+# what a client does after a 503: wait for its Retry-After (the service's max-wait, 2 s)
+RETRY_AFTER = 2.0
 
 local = threading.local()
 
@@ -161,7 +166,7 @@ def previews(base, seconds, concurrency):
                 if status == 200:
                     walls.append(time.perf_counter() - t)
             if status == 503:
-                time.sleep(0.05)
+                time.sleep(RETRY_AFTER)
 
     threads = [threading.Thread(target=loop) for _ in range(concurrency)]
     for t in threads:

@@ -9,7 +9,7 @@
 #       (jvm.gc.memory.allocated between full collections, minus an idle interval; bench/limits.py)
 #   bench/limits.sh previews [--duration 30s] [--previews 32]
 #       wrk -t2 -c16 GET .../lr over 100 schedulers for --duration, alone and then while 32 clients
-#       keep a maximal preview in flight each (a 503 is counted, and retried after 50 ms)
+#       keep a maximal preview in flight each (a 503 is counted, and retried after its Retry-After)
 #   --no-build   use the jar in target/
 # Results go to bench/results/ (gitignored) and are printed.
 set -euo pipefail
