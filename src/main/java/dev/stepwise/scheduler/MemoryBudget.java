@@ -17,13 +17,13 @@ import org.springframework.stereotype.Component;
  * collections, not room.
  * <p>
  * By default a quarter of the maximum heap ({@code stepwise.compute.memory-budget}). The
- * rest holds what the service keeps anyway: about 60 MB live after a full collection with
- * the image's flags (Spring, Hibernate, H2's page cache, Tomcat), the compiled schedules
- * and parsed states it caches (an eighth and a sixteenth of the heap,
- * {@code SchedulerCache}), and the young garbage of the requests being computed (a
- * maximal registration allocates about 45 MB). At the image's 224 MB that is 56 MB: a
- * maximal LambdaLR registration (about 18 MB estimated) three at a time; at 96 MB it is
- * 24 MB, one at a time.
+ * rest holds what the service keeps anyway: 40 MB live after a full collection with the
+ * image's flags and 1,000 schedulers registered and read (Spring, Hibernate, H2, Tomcat;
+ * {@code jcmd GC.heap_info}, 2026-11-26), the compiled schedules and parsed states it
+ * caches (an eighth and a sixteenth of the heap, {@code SchedulerCache}), and the young
+ * garbage of the requests being computed (a maximal registration allocates about 45 MB).
+ * At the image's 224 MB that is 56 MB: a maximal LambdaLR registration (about 18 MB
+ * estimated) three at a time; at 96 MB it is 24 MB, one at a time.
  */
 @Component
 public class MemoryBudget {
