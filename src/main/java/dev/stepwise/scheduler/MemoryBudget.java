@@ -21,9 +21,10 @@ import org.springframework.stereotype.Component;
  * image's flags and 1,000 schedulers registered and read (Spring, Hibernate, H2, Tomcat;
  * {@code jcmd GC.heap_info}, 2026-11-26), the compiled schedules and parsed states it
  * caches (an eighth and a sixteenth of the heap, {@code SchedulerCache}), and the young
- * garbage of the requests being computed (a maximal registration allocates about 45 MB).
- * At the image's 224 MB that is 56 MB: a maximal LambdaLR registration (about 18 MB
- * estimated) three at a time; at 96 MB it is 24 MB, one at a time.
+ * garbage of the requests being computed (a maximal LambdaLR registration allocates about
+ * 45 MB in the engine, 100 MB in all). At the image's 224 MB that is 56 MB: a maximal
+ * LambdaLR registration (about 18 MB estimated) three at a time; at 96 MB it is 24 MB,
+ * one at a time.
  */
 @Component
 public class MemoryBudget {
