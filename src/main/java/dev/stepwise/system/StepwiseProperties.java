@@ -3,6 +3,7 @@ package dev.stepwise.system;
 import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
@@ -44,11 +45,27 @@ public record StepwiseProperties(@DefaultValue("./data") String dataDir, @Defaul
 	 * one), which leaves a core to the steps and reads
 	 * @param maxWaiting how many more may wait for a slot; beyond that a request is
 	 * refused at once with 503
-	 * @param maxWait how long one waits for a slot before it is refused with 503 (also
-	 * the {@code Retry-After} of the refusal)
+	 * @param maxWait how long one waits for a slot (or for room in the memory budget)
+	 * before it is refused with 503 (also the {@code Retry-After} of the refusal)
+	 * @param memoryBudget the heap that the requests being computed (and large request
+	 * bodies being read and parsed) may hold at once, by their estimates; 0 means a
+	 * quarter of the maximum heap ({@code dev.stepwise.scheduler.MemoryBudget} says why)
 	 */
-	public record Compute(@DefaultValue("0") int concurrency, @DefaultValue("8") int maxWaiting,
-			@DefaultValue("2s") Duration maxWait) {
+	public record Compute(int concurrency, int maxWaiting, Duration maxWait, DataSize memoryBudget) {
+
+		@ConstructorBinding
+		public Compute(@DefaultValue("0") int concurrency, @DefaultValue("8") int maxWaiting,
+				@DefaultValue("2s") Duration maxWait, @DefaultValue("0") DataSize memoryBudget) {
+			this.concurrency = concurrency;
+			this.maxWaiting = maxWaiting;
+			this.maxWait = maxWait;
+			this.memoryBudget = memoryBudget;
+		}
+
+		/** The defaults' memory budget: a quarter of the maximum heap. */
+		public Compute(int concurrency, int maxWaiting, Duration maxWait) {
+			this(concurrency, maxWaiting, maxWait, DataSize.ofBytes(0));
+		}
 
 	}
 

@@ -58,7 +58,8 @@ class SchedulerController {
 	@ApiResponse(responseCode = "201", description = "Registered; Location names the new scheduler.")
 	@ApiResponse(responseCode = "200", description = "Already registered with an identical body.")
 	@ProblemResponses({ ProblemType.MALFORMED_REQUEST, ProblemType.REGISTRATION_CONFLICT, ProblemType.STEP_REFUSED,
-			ProblemType.PAYLOAD_TOO_LARGE, ProblemType.INVALID_ARGUMENT, ProblemType.SERVICE_UNAVAILABLE })
+			ProblemType.PAYLOAD_TOO_LARGE, ProblemType.INVALID_ARGUMENT, ProblemType.MEMORY_LIMIT_EXCEEDED,
+			ProblemType.SERVICE_UNAVAILABLE })
 	ResponseEntity<SchedulerResponse> register(@Valid @RequestBody RegisterRequest request) {
 		RegistrationResult result = this.schedulers.register(request.toRegistration());
 		SchedulerResponse body = SchedulerResponse.of(result.scheduler());

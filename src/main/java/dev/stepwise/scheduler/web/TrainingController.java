@@ -167,7 +167,8 @@ class TrainingController {
 			requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
 					content = @Content(schema = @Schema(type = "object", additionalPropertiesSchema = Object.class))))
 	@ApiResponse(responseCode = "200", description = "The restored state.")
-	@ProblemResponses({ ProblemType.MALFORMED_REQUEST, ProblemType.SCHEDULER_NOT_FOUND, ProblemType.INVALID_STATE })
+	@ProblemResponses({ ProblemType.MALFORMED_REQUEST, ProblemType.SCHEDULER_NOT_FOUND, ProblemType.INVALID_STATE,
+			ProblemType.MEMORY_LIMIT_EXCEEDED, ProblemType.SERVICE_UNAVAILABLE })
 	StateResponse replaceState(@PathVariable String id, @RequestBody Map<String, Object> document) {
 		return StateResponse.of(this.schedulers.replaceState(id, SpecJson.stateDocument(document)));
 	}
