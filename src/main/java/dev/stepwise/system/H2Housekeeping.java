@@ -49,10 +49,10 @@ class H2Housekeeping implements SmartLifecycle {
 	private static final int CHUNKS_FILL_TARGET = 80;
 
 	/** Moves chunks into holes while the file is used less than this (percent). */
-	private static final int FILE_FILL_TARGET = 80;
+	private static final int FILE_FILL_TARGET = 90;
 
 	/** Live bytes rewritten at most per pass, holding the store's lock. */
-	private static final int REWRITE_BYTES = 1024 * 1024;
+	private static final int REWRITE_BYTES = 4 * 1024 * 1024;
 
 	/**
 	 * Passes of rewriting go on in a round for at most this long. Each holds the store's
@@ -62,7 +62,7 @@ class H2Housekeeping implements SmartLifecycle {
 	private static final long BUDGET_NANOS = TimeUnit.MILLISECONDS.toNanos(60);
 
 	/** Chunk bytes moved at most per round. */
-	private static final long MOVE_BYTES = 8 * 1024 * 1024;
+	private static final long MOVE_BYTES = 16 * 1024 * 1024;
 
 	private static final long STATS_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -73,6 +73,14 @@ class H2Housekeeping implements SmartLifecycle {
 	private long lastStats = System.nanoTime() - STATS_EVERY_NANOS;
 
 	private boolean failing;
+
+	/**
+	 * Rewriting passes tried, and those that had the lock and rewrote, since the last
+	 * stats.
+	 */
+	private int passes;
+
+	private int rewrites;
 
 	private final FatalErrors fatal;
 
@@ -153,7 +161,9 @@ class H2Housekeeping implements SmartLifecycle {
 		// are written by the commit; whole dead chunks are freed once a second old.
 		long until = System.nanoTime() + BUDGET_NANOS;
 		while (file.getChunksFillRate() < CHUNKS_FILL_TARGET && System.nanoTime() - until < 0) {
+			this.passes++;
 			if (store.compact(CHUNKS_FILL_TARGET, REWRITE_BYTES)) {
+				this.rewrites++;
 				store.commit();
 			}
 			else {
@@ -168,7 +178,10 @@ class H2Housekeeping implements SmartLifecycle {
 			long size = file.size();
 			long live = size * file.getFillRate() / 100 * file.getChunksFillRate() / 100;
 			logger.debug("H2 file " + size + " bytes, live " + live + " bytes (file " + file.getFillRate()
-					+ "% used, chunks " + file.getChunksFillRate() + "% live)");
+					+ "% used, chunks " + file.getChunksFillRate() + "% live); " + this.rewrites + " of " + this.passes
+					+ " rewriting passes had the lock");
+			this.passes = 0;
+			this.rewrites = 0;
 		}
 	}
 
