@@ -32,12 +32,12 @@ EXPRESSION = "epoch * 0.5 + " * 64 + "1"
 
 def maximal_preview():
     return {"param_groups": GROUPS_1024,
-            "scheduler": {"type": "OneCycleLR", "max_lr": 0.1, "total_steps": 100000}, "steps": 1952}
+            "scheduler": {"type": "OneCycleLR", "max_lr": 0.1, "total_steps": 100000}, "steps": 255}
 
 
 KINDS = {
-    # the largest preview the limits allow: 1,953 x 1,024 = 2M values, streamed
-    "preview-onecycle-1024x1952": ("POST", "/api/v1/previews", maximal_preview),
+    # the largest preview the limits allow: 256 x 1,024 = 262,144 values, streamed
+    "preview-onecycle-1024x255": ("POST", "/api/v1/previews", maximal_preview),
     # a fast-forward in closed form on the most groups, at the largest last_epoch
     "register-ff-onecycle-1024@9999999": ("POST", "/api/v1/schedulers", lambda: {
         "param_groups": GROUPS_1024, "last_epoch": 9_999_999,

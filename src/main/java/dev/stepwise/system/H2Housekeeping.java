@@ -54,6 +54,9 @@ class H2Housekeeping implements SmartLifecycle {
 	/** Live bytes rewritten at most per pass, holding the store's lock. */
 	private static final int REWRITE_BYTES = 4 * 1024 * 1024;
 
+	/** Live bytes rewritten at most per pass while nothing else commits. */
+	private static final int IDLE_REWRITE_BYTES = 32 * 1024 * 1024;
+
 	/**
 	 * Passes of rewriting go on in a round for at most this long. Each holds the store's
 	 * lock, and every step's commit waits for it: 300 ms once a second kept the file as
@@ -61,7 +64,7 @@ class H2Housekeeping implements SmartLifecycle {
 	 */
 	private static final long BUDGET_NANOS = TimeUnit.MILLISECONDS.toNanos(60);
 
-	/** Chunk bytes moved at most per round. */
+	/** Chunk bytes moved at most per round, only while nothing else commits. */
 	private static final long MOVE_BYTES = 16 * 1024 * 1024;
 
 	private static final long STATS_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
@@ -81,6 +84,9 @@ class H2Housekeeping implements SmartLifecycle {
 	private int passes;
 
 	private int rewrites;
+
+	/** The store's version at the end of the last round: commits since then mean load. */
+	private long lastVersion;
 
 	private final FatalErrors fatal;
 
@@ -156,13 +162,18 @@ class H2Housekeeping implements SmartLifecycle {
 		if (store.getRetentionTime() != RETENTION_MILLIS) {
 			store.setRetentionTime(RETENTION_MILLIS);
 		}
+		// Nothing committed since the last round: no step waits for the lock, so passes
+		// may be larger (a chunk with more live bytes than a pass takes is never
+		// rewritten) and chunks may move (which holds the lock for hundreds of ms; under
+		// load new chunks fill the holes, so the file does not grow meanwhile).
+		boolean idle = store.getCurrentVersion() == this.lastVersion;
 		// H2 waits only 10 ms for the store's lock, which steps' commits hold most of the
 		// time under load: try again until the round's budget is spent. Rewritten pages
 		// are written by the commit; whole dead chunks are freed once a second old.
 		long until = System.nanoTime() + BUDGET_NANOS;
 		while (file.getChunksFillRate() < CHUNKS_FILL_TARGET && System.nanoTime() - until < 0) {
 			this.passes++;
-			if (store.compact(CHUNKS_FILL_TARGET, REWRITE_BYTES)) {
+			if (store.compact(CHUNKS_FILL_TARGET, idle ? IDLE_REWRITE_BYTES : REWRITE_BYTES)) {
 				this.rewrites++;
 				store.commit();
 			}
@@ -170,9 +181,10 @@ class H2Housekeeping implements SmartLifecycle {
 				sleep(5);
 			}
 		}
-		if (file instanceof RandomAccessStore randomAccess && randomAccess.getFillRate() < FILE_FILL_TARGET) {
+		if (idle && file instanceof RandomAccessStore randomAccess && randomAccess.getFillRate() < FILE_FILL_TARGET) {
 			randomAccess.compactMoveChunks(FILE_FILL_TARGET, MOVE_BYTES, store);
 		}
+		this.lastVersion = store.getCurrentVersion();
 		if (logger.isDebugEnabled() && System.nanoTime() - this.lastStats >= STATS_EVERY_NANOS) {
 			this.lastStats = System.nanoTime();
 			long size = file.size();

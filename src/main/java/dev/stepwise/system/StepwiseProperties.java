@@ -13,8 +13,10 @@ import org.springframework.util.unit.DataSize;
  * @param dataDir the directory of the default H2 database file (used when
  * {@code STEPWISE_DATABASE_URL} is not set)
  * @param maxRequestSize the largest request body accepted; larger ones get 413
- * @param requestBodyTimeout how long a request body may take to arrive in full; a slower
- * one gets 408 and its connection is closed (the body is read without holding a thread)
+ * @param requestBodyTimeout how long a request body may take to arrive in full (plus up
+ * to a quarter of it, at random, so that stalled bodies do not all expire at once); a
+ * slower one gets 408 and its connection is closed (the body is read without holding a
+ * thread)
  * @param scheduleCacheSize how many compiled schedules are kept in memory
  * @param steps how steps are committed
  * @param compute how many expensive computations (previews, fast-forwards) run and wait

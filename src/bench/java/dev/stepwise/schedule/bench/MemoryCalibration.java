@@ -69,9 +69,9 @@ public final class MemoryCalibration {
 						"{\"param_groups\": " + plainGroups1024 + ", \"scheduler\": " + chained + "}", 0, 0),
 				new Case("chained-63x256", "{\"param_groups\": " + groups256 + ", \"scheduler\": " + chained64 + "}", 0,
 						0),
-				new Case("preview-onecycle-1024x1952", "{\"param_groups\": " + groups1024
+				new Case("preview-onecycle-1024x255", "{\"param_groups\": " + groups1024
 						+ ", \"scheduler\": {\"type\": \"OneCycleLR\", \"max_lr\": 0.1, \"total_steps\": 1000000}}", 0,
-						1952),
+						255),
 				new Case("small-steplr-2", "{\"param_groups\": [{\"lr\": 0.1}, {\"lr\": 0.01}]"
 						+ ", \"scheduler\": {\"type\": \"StepLR\", \"step_size\": 3}}", 0, 0));
 	}

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.stepwise.scheduler.ComputeBusyException;
@@ -101,10 +102,19 @@ class AsyncBodyFilter extends OncePerRequestFilter {
 			}
 		}
 		AsyncContext async = request.startAsync();
-		async.setTimeout(this.timeoutMillis);
+		async.setTimeout(deadlineMillis());
 		BodyReader reader = new BodyReader(request, response, async, request.getInputStream(), reservation);
 		async.addListener(reader);
 		reader.input.setReadListener(reader);
+	}
+
+	/**
+	 * The timeout plus up to a quarter of it, at random: bodies that stalled together (a
+	 * flood of slow clients) then expire over a few seconds, not all at once, and their
+	 * answers and reconnections do not queue every normal request behind them.
+	 */
+	private long deadlineMillis() {
+		return this.timeoutMillis + ThreadLocalRandom.current().nextLong(this.timeoutMillis / 4 + 1);
 	}
 
 	/**
@@ -223,7 +233,7 @@ class AsyncBodyFilter extends OncePerRequestFilter {
 		@Override
 		public void onTimeout(AsyncEvent event) {
 			answer(ProblemType.REQUEST_TIMEOUT
-				.problem("The request body did not arrive within " + AsyncBodyFilter.this.timeoutMillis + " ms."));
+				.problem("The request body did not arrive within " + this.async.getTimeout() + " ms."));
 		}
 
 		@Override
