@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
-from .client import StepwiseClient, StepwiseError, StepwiseUnavailableError
+from .client import StaleAttemptError, StepwiseClient, StepwiseError, StepwiseUnavailableError
 
 if TYPE_CHECKING:
     from .scheduler import RemoteLRScheduler, RemoteReduceLROnPlateau
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 __all__ = [
     "RemoteLRScheduler",
     "RemoteReduceLROnPlateau",
+    "StaleAttemptError",
     "StepwiseClient",
     "StepwiseError",
     "StepwiseUnavailableError",

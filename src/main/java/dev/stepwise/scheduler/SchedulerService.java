@@ -29,9 +29,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * one) and puts the scheduler at the schedule's start, keeping the history; the attempt
  * starts with its first step (from the start: the superseded history after it is cut), or
  * its first resume or state document (from the checkpoint). Requests of a superseded
- * attempt are refused ({@link StaleAttemptException}); a second restore of the same epoch
- * by one attempt (its other ranks) changes nothing. Requests without an attempt are not
- * checked.
+ * attempt are refused ({@link StaleAttemptException}); a second resume of the epoch the
+ * attempt restored last, or a state document of that epoch that holds its recorded state,
+ * changes nothing (its other ranks load the same checkpoint). Requests without an attempt
+ * are not checked.
  */
 @Service
 public class SchedulerService {
@@ -222,9 +223,20 @@ public class SchedulerService {
 	 */
 	private static Optional<SchedulerPosition> restoredAgain(SchedulerStore.Locked scheduler, long epoch,
 			@Nullable String attempt) {
+		return restoredAgain(scheduler, epoch, attempt, null);
+	}
+
+	/**
+	 * The recorded state of {@code epoch} when {@code attempt} restored that epoch last
+	 * and recorded it as {@code document} (unless {@code null}).
+	 */
+	private static Optional<SchedulerPosition> restoredAgain(SchedulerStore.Locked scheduler, long epoch,
+			@Nullable String attempt, @Nullable Snapshot document) {
 		return scheduler.restoredBy(attempt)
 			.filter((restored) -> restored == epoch)
 			.flatMap((restored) -> scheduler.endOfEpoch(epoch))
+			.filter((recorded) -> document == null || (recorded.stateJson().equals(document.stateJson())
+					&& recorded.paramGroupsJson().equals(document.paramGroupsJson())))
 			.map(scheduler::positionOf);
 	}
 
@@ -248,8 +260,9 @@ public class SchedulerService {
 	/**
 	 * Replaces the scheduler's whole state by a document of {@link #stateDocument}, for
 	 * {@code attempt} (or without one); the history is cut at its {@code last_epoch},
-	 * where the new state is recorded. A second document of the epoch the attempt last
-	 * restored answers its recorded state and changes nothing.
+	 * where the new state is recorded. A document of the epoch the attempt last restored
+	 * that holds the state recorded for it (another rank's copy of the checkpoint)
+	 * answers it and changes nothing.
 	 * @throws dev.stepwise.schedule.InvalidStateException when the document does not fit
 	 * the scheduler, holds a value no step could reach, or changes a hyperparameter
 	 * @throws StaleAttemptException when {@code attempt} is not the current attempt
@@ -260,12 +273,12 @@ public class SchedulerService {
 		scheduler.checkAttempt(attempt);
 		Schedule schedule = scheduler.schedule();
 		ScheduleState state = schedule.restore(document);
-		Optional<SchedulerPosition> again = restoredAgain(scheduler, state.lastEpoch(), attempt);
+		Snapshot snapshot = this.store.snapshot(schedule, state, state.lastEpoch());
+		Optional<SchedulerPosition> again = restoredAgain(scheduler, state.lastEpoch(), attempt, snapshot);
 		if (again.isPresent()) {
 			return again.get();
 		}
-		SchedulerPosition position = scheduler.replaceWith(this.store.snapshot(schedule, state, state.lastEpoch()),
-				attempt);
+		SchedulerPosition position = scheduler.replaceWith(snapshot, attempt);
 		scheduler.restored(AttemptRecord.BY_STATE, state.lastEpoch(), attempt);
 		return position;
 	}

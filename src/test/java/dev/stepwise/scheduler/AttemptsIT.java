@@ -167,6 +167,11 @@ class AttemptsIT {
 		assertThat(lastEpoch(json(get("/schedulers/" + id + "/lr"), 200))).isEqualTo(5);
 		assertThat(json(step(id, "job/1", 5), 200).path("replayed").asBoolean()).isTrue();
 		assertZombieRefused(id, "job/0", "job/1", 5);
+		// another state of that epoch is no copy of the checkpoint: it is restored
+		JsonNode other = json(putState(id, "job/1", checkpoint.replace("0.25", "0.375")), 200);
+		assertThat(lastEpoch(other)).isEqualTo(4);
+		assertThat(lr(other)).isEqualTo(0.375);
+		assertThat(lastEpoch(json(get("/schedulers/" + id + "/lr"), 200))).isEqualTo(4);
 		JsonNode attempt = json(get("/schedulers/" + id + "/attempts"), 200).path("items").path(1);
 		assertThat(attempt.path("started_by").asString()).isEqualTo("state");
 		assertThat(attempt.path("start_epoch").asLong()).isEqualTo(4);

@@ -76,9 +76,9 @@ final class ApiDescription {
 			recorded again as the attempt's), whichever rank posts it, once: the other ranks' posts of that epoch \
 			are replays; a resume, which may return to any recorded epoch until then (the superseded attempts' \
 			history included); a state PUT. (3) Once the attempt restored an epoch (resume or state PUT), a resume \
-			or state PUT of that same epoch by the attempt answers the state recorded for it and changes nothing \
-			(every rank loads the checkpoint, maybe after another rank stepped on); another epoch is restored as \
-			usual. (4) Steps, resumes and state PUTs of any other attempt than the current one, and registrations \
+			of that same epoch by the attempt, or a state PUT of it whose document is the state recorded for it, \
+			answers the recorded state and changes nothing (every rank loads the checkpoint, maybe after another \
+			rank stepped on); another epoch, or another state, is restored as usual. (4) Steps, resumes and state PUTs of any other attempt than the current one, and registrations \
 			of an attempt that was superseded, are 409 `stale-attempt` (`attempt` names the current one): a \
 			zombie rank of an earlier attempt can neither move nor reset the schedule. (5) Each history record \
 			names the attempt that took it (`attempt`); GET .../attempts lists the attempts, how and where each \

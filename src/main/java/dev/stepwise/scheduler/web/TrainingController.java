@@ -187,7 +187,8 @@ class TrainingController {
 					+ " invalid-state naming the field path (state.last_epoch, state._schedulers[1].T_cur, ...). With"
 					+ " ?attempt=: any other attempt than the current one is 409 stale-attempt; the document starts"
 					+ " the attempt if it had not started; once the attempt restored an epoch (resume or state PUT), a"
-					+ " document of that epoch answers its recorded state and changes nothing.",
+					+ " document of that epoch holding the state recorded for it answers that state and changes"
+					+ " nothing.",
 			requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
 					content = @Content(schema = @Schema(type = "object", additionalPropertiesSchema = Object.class))))
 	@ApiResponse(responseCode = "200", description = "The restored state.")
