@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
+from .attempts import attempt_from_environment
 from .client import StaleAttemptError, StepwiseClient, StepwiseError, StepwiseUnavailableError
 
 if TYPE_CHECKING:
@@ -23,6 +24,7 @@ __all__ = [
     "StepwiseError",
     "StepwiseUnavailableError",
     "__version__",
+    "attempt_from_environment",
 ]
 
 _LAZY = {"RemoteLRScheduler", "RemoteReduceLROnPlateau"}
