@@ -253,9 +253,7 @@ class _Remote:
                 registration = state_dict.get("param_groups")
                 if registration is None:
                     raise
-                self.client.register(
-                    registration, state_dict["scheduler"], id=self.scheduler_id, attempt=self.attempt
-                )
+                self.client.register(registration, state_dict["scheduler"], id=self.scheduler_id, attempt=self.attempt)
         if state is None:
             state = self.client.put_state(self.scheduler_id, document, attempt=self.attempt)  # type: ignore[arg-type]
         self._apply(state)
