@@ -63,9 +63,12 @@ public final class Schedule {
 
 	private final ScheduleState initial;
 
-	private Schedule(LrScheduler scheduler, ScheduleState initial) {
+	private final int stateSize;
+
+	private Schedule(LrScheduler scheduler, ScheduleState initial, int stateSize) {
 		this.scheduler = scheduler;
 		this.initial = initial;
+		this.stateSize = stateSize;
 	}
 
 	/**
@@ -104,7 +107,7 @@ public final class Schedule {
 		for (int i = 0; i < report.length; i++) {
 			report[i] = groups.get(i).momentum() != null || scheduler.cyclesMomentum();
 		}
-		return new Schedule(scheduler, new ScheduleState(0, optimizer.freeze(), root, report));
+		return new Schedule(scheduler, new ScheduleState(0, optimizer.freeze(), root, report), (int) size);
 	}
 
 	/**
@@ -149,6 +152,19 @@ public final class Schedule {
 			momentum[i] = (given != null) ? given : 0.0;
 		}
 		return GroupArrays.registered(lr, momentum);
+	}
+
+	/**
+	 * The size of its states: scheduler objects (nested ones included) times param
+	 * groups, at most {@link #MAX_STATE_SIZE}.
+	 */
+	public int stateSize() {
+		return this.stateSize;
+	}
+
+	/** The param groups it was built on. */
+	public int groups() {
+		return this.initial.groups().size();
 	}
 
 	/** The scheduler type, e.g. {@code OneCycleLR} or {@code cosine}. */

@@ -24,9 +24,10 @@ public class PreviewService {
 	}
 
 	/**
-	 * Hands the states after registration and after each step to the sink, in order. The
-	 * schedule is run twice through the bulkhead: once to find whatever PyTorch would
-	 * refuse before a single state is handed out (so a refusal is an error answer, not a
+	 * Hands the states after registration and after each step to the sink, in order. A
+	 * preview always takes a compute slot and reserves its {@link MemoryEstimate}. The
+	 * schedule is run twice in the bulkhead: once to find whatever PyTorch would refuse
+	 * before a single state is handed out (so a refusal is an error answer, not a
 	 * truncated one), then for the sink.
 	 * @throws dev.stepwise.schedule.InvalidScheduleException when the engine refuses the
 	 * spec
@@ -34,6 +35,7 @@ public class PreviewService {
 	 * @throws InvalidRequestException when the preview is too large or has more metrics
 	 * than steps (its cost, {@link Schedule#MAX_WORK}, the engine refuses)
 	 * @throws ComputeBusyException when the bulkhead has no room
+	 * @throws ComputeTooLargeException when its memory estimate exceeds the whole budget
 	 */
 	public void preview(PreviewCommand command, Consumer<ScheduleState> sink) {
 		if ((long) (command.steps() + 1) * command.paramGroups().size() > Limits.MAX_PREVIEW_VALUES) {
@@ -43,12 +45,15 @@ public class PreviewService {
 		if (command.metrics().size() > command.steps()) {
 			throw new InvalidRequestException("metrics", "at most one metric per step");
 		}
-		this.bulkhead.run(() -> {
+		long bytes = MemoryEstimate.computation(command.scheduler(), command.paramGroups().size(),
+				command.metrics().size());
+		this.bulkhead.call(bytes, () -> {
 			Schedule schedule = Schedule.of(command.scheduler(), command.paramGroups());
 			ScheduleState first = schedule.startPreview(Math.max(0, command.lastEpoch()), command.steps());
 			run(schedule, first, command.steps(), command.metrics(), (state) -> {
 			});
 			run(schedule, first, command.steps(), command.metrics(), sink);
+			return null;
 		});
 	}
 

@@ -43,10 +43,14 @@ public class SchedulerService {
 
 	private final TransactionTemplate transaction;
 
-	SchedulerService(SchedulerStore store, StepWriter steps, TransactionTemplate transaction) {
+	private final ComputeBulkhead bulkhead;
+
+	SchedulerService(SchedulerStore store, StepWriter steps, TransactionTemplate transaction,
+			ComputeBulkhead bulkhead) {
 		this.store = store;
 		this.steps = steps;
 		this.transaction = transaction;
+		this.bulkhead = bulkhead;
 	}
 
 	/**
@@ -56,21 +60,34 @@ public class SchedulerService {
 	 * spec
 	 * @throws RegistrationConflictException when the id is registered with a different
 	 * body
+	 * @throws ComputeBusyException when the {@link ComputeBulkhead} has no room for it:
+	 * every registration reserves its {@link MemoryEstimate}, a large one (or an
+	 * expensive fast-forward) also takes a compute slot
+	 * @throws ComputeTooLargeException when its memory estimate exceeds the whole budget
 	 */
 	public RegistrationResult register(Registration registration) {
+		long bytes = MemoryEstimate.computation(registration.scheduler(), registration.paramGroups().size(), 0);
+		return this.bulkhead.hold(bytes, () -> (bytes > MemoryEstimate.LIGHT_BYTES)
+				? this.bulkhead.slot(() -> registered(registration)) : registered(registration));
+	}
+
+	private RegistrationResult registered(Registration registration) {
 		Schedule schedule = Schedule.of(registration.scheduler(), registration.paramGroups());
 		long lastEpoch = Math.max(0, registration.lastEpoch());
 		Registered registered = this.store.registered(schedule, registration, lastEpoch);
 		String id = (registration.id() != null) ? registration.id() : UUID.randomUUID().toString();
 		String attempt = registration.attempt();
 		if (attempt != null) {
-			return registerAttempt(id, registered, schedule, schedule.start(lastEpoch), attempt);
+			ScheduleState start = (schedule.cost(lastEpoch, 0) > MemoryEstimate.LIGHT_WORK)
+					? this.bulkhead.slot(() -> schedule.start(lastEpoch)) : schedule.start(lastEpoch);
+			return registerAttempt(id, registered, schedule, start, attempt);
 		}
 		Optional<RegistrationResult> found = (registration.id() != null) ? existing(id, registered) : Optional.empty();
 		if (found.isPresent()) {
 			return found.get();
 		}
-		ScheduleState state = schedule.start(lastEpoch);
+		ScheduleState state = (schedule.cost(lastEpoch, 0) > MemoryEstimate.LIGHT_WORK)
+				? this.bulkhead.slot(() -> schedule.start(lastEpoch)) : schedule.start(lastEpoch);
 		try {
 			return Objects.requireNonNull(this.transaction.execute((status) -> existing(id, registered)
 				.orElseGet(() -> new RegistrationResult(this.store.create(id, registered, schedule, state), true))));
@@ -181,7 +198,8 @@ public class SchedulerService {
 
 	/**
 	 * Returns the scheduler to the state it had at the end of epoch {@code lastEpoch} and
-	 * discards the later history.
+	 * discards the later history. Nothing is computed (the recorded documents are
+	 * copied), so it is not admitted through the {@link ComputeBulkhead}.
 	 * @throws EpochConflictException when that epoch is ahead or no longer recorded
 	 */
 	@Transactional
@@ -251,8 +269,10 @@ public class SchedulerService {
 	 * history is cut at its {@code last_epoch}, where the new state is recorded.
 	 * @throws dev.stepwise.schedule.InvalidStateException when the document does not fit
 	 * the scheduler, holds a value no step could reach, or changes a hyperparameter
+	 * @throws ComputeBusyException when the memory budget has no room for it (restoring
+	 * reads the document once, in time linear in its size, so it takes no compute slot)
+	 * @throws ComputeTooLargeException when its memory estimate exceeds the whole budget
 	 */
-	@Transactional
 	public SchedulerPosition replaceState(String id, Map<String, Object> document) {
 		return replaceState(id, document, null);
 	}
@@ -266,21 +286,25 @@ public class SchedulerService {
 	 * @throws dev.stepwise.schedule.InvalidStateException when the document does not fit
 	 * the scheduler, holds a value no step could reach, or changes a hyperparameter
 	 * @throws StaleAttemptException when {@code attempt} is not the current attempt
+	 * @throws ComputeBusyException when the memory budget has no room for it
+	 * @throws ComputeTooLargeException when its memory estimate exceeds the whole budget
 	 */
-	@Transactional
 	public SchedulerPosition replaceState(String id, Map<String, Object> document, @Nullable String attempt) {
-		SchedulerStore.Locked scheduler = this.store.lock(id);
-		scheduler.checkAttempt(attempt);
-		Schedule schedule = scheduler.schedule();
-		ScheduleState state = schedule.restore(document);
-		Snapshot snapshot = this.store.snapshot(schedule, state, state.lastEpoch());
-		Optional<SchedulerPosition> again = restoredAgain(scheduler, state.lastEpoch(), attempt, snapshot);
-		if (again.isPresent()) {
-			return again.get();
-		}
-		SchedulerPosition position = scheduler.replaceWith(snapshot, attempt);
-		scheduler.restored(AttemptRecord.BY_STATE, state.lastEpoch(), attempt);
-		return position;
+		long bytes = MemoryEstimate.stateDocument(document);
+		return this.bulkhead.hold(bytes, () -> Objects.requireNonNull(this.transaction.execute((status) -> {
+			SchedulerStore.Locked scheduler = this.store.lock(id);
+			scheduler.checkAttempt(attempt);
+			Schedule schedule = scheduler.schedule();
+			ScheduleState state = schedule.restore(document);
+			Snapshot snapshot = this.store.snapshot(schedule, state, state.lastEpoch());
+			Optional<SchedulerPosition> again = restoredAgain(scheduler, state.lastEpoch(), attempt, snapshot);
+			if (again.isPresent()) {
+				return again.get();
+			}
+			SchedulerPosition position = scheduler.replaceWith(snapshot, attempt);
+			scheduler.restored(AttemptRecord.BY_STATE, state.lastEpoch(), attempt);
+			return position;
+		})));
 	}
 
 	/** The training attempts the scheduler adopted, in the order of their adoption. */

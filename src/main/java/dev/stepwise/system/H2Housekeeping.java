@@ -49,10 +49,13 @@ class H2Housekeeping implements SmartLifecycle {
 	private static final int CHUNKS_FILL_TARGET = 80;
 
 	/** Moves chunks into holes while the file is used less than this (percent). */
-	private static final int FILE_FILL_TARGET = 80;
+	private static final int FILE_FILL_TARGET = 90;
 
 	/** Live bytes rewritten at most per pass, holding the store's lock. */
-	private static final int REWRITE_BYTES = 1024 * 1024;
+	private static final int REWRITE_BYTES = 4 * 1024 * 1024;
+
+	/** Live bytes rewritten at most per pass while nothing else commits. */
+	private static final int IDLE_REWRITE_BYTES = 32 * 1024 * 1024;
 
 	/**
 	 * Passes of rewriting go on in a round for at most this long. Each holds the store's
@@ -61,8 +64,8 @@ class H2Housekeeping implements SmartLifecycle {
 	 */
 	private static final long BUDGET_NANOS = TimeUnit.MILLISECONDS.toNanos(60);
 
-	/** Chunk bytes moved at most per round. */
-	private static final long MOVE_BYTES = 8 * 1024 * 1024;
+	/** Chunk bytes moved at most per round, only while nothing else commits. */
+	private static final long MOVE_BYTES = 16 * 1024 * 1024;
 
 	private static final long STATS_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -73,6 +76,17 @@ class H2Housekeeping implements SmartLifecycle {
 	private long lastStats = System.nanoTime() - STATS_EVERY_NANOS;
 
 	private boolean failing;
+
+	/**
+	 * Rewriting passes tried, and those that had the lock and rewrote, since the last
+	 * stats.
+	 */
+	private int passes;
+
+	private int rewrites;
+
+	/** The store's version at the end of the last round: commits since then mean load. */
+	private long lastVersion;
 
 	private final FatalErrors fatal;
 
@@ -148,27 +162,38 @@ class H2Housekeeping implements SmartLifecycle {
 		if (store.getRetentionTime() != RETENTION_MILLIS) {
 			store.setRetentionTime(RETENTION_MILLIS);
 		}
+		// Nothing committed since the last round: no step waits for the lock, so passes
+		// may be larger (a chunk with more live bytes than a pass takes is never
+		// rewritten) and chunks may move (which holds the lock for hundreds of ms; under
+		// load new chunks fill the holes, so the file does not grow meanwhile).
+		boolean idle = store.getCurrentVersion() == this.lastVersion;
 		// H2 waits only 10 ms for the store's lock, which steps' commits hold most of the
 		// time under load: try again until the round's budget is spent. Rewritten pages
 		// are written by the commit; whole dead chunks are freed once a second old.
 		long until = System.nanoTime() + BUDGET_NANOS;
 		while (file.getChunksFillRate() < CHUNKS_FILL_TARGET && System.nanoTime() - until < 0) {
-			if (store.compact(CHUNKS_FILL_TARGET, REWRITE_BYTES)) {
+			this.passes++;
+			if (store.compact(CHUNKS_FILL_TARGET, idle ? IDLE_REWRITE_BYTES : REWRITE_BYTES)) {
+				this.rewrites++;
 				store.commit();
 			}
 			else {
 				sleep(5);
 			}
 		}
-		if (file instanceof RandomAccessStore randomAccess && randomAccess.getFillRate() < FILE_FILL_TARGET) {
+		if (idle && file instanceof RandomAccessStore randomAccess && randomAccess.getFillRate() < FILE_FILL_TARGET) {
 			randomAccess.compactMoveChunks(FILE_FILL_TARGET, MOVE_BYTES, store);
 		}
+		this.lastVersion = store.getCurrentVersion();
 		if (logger.isDebugEnabled() && System.nanoTime() - this.lastStats >= STATS_EVERY_NANOS) {
 			this.lastStats = System.nanoTime();
 			long size = file.size();
 			long live = size * file.getFillRate() / 100 * file.getChunksFillRate() / 100;
 			logger.debug("H2 file " + size + " bytes, live " + live + " bytes (file " + file.getFillRate()
-					+ "% used, chunks " + file.getChunksFillRate() + "% live)");
+					+ "% used, chunks " + file.getChunksFillRate() + "% live); " + this.rewrites + " of " + this.passes
+					+ " rewriting passes had the lock");
+			this.passes = 0;
+			this.rewrites = 0;
 		}
 	}
 

@@ -21,6 +21,7 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import dev.stepwise.OnEveryDatabase;
+import dev.stepwise.scheduler.Limits;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
@@ -187,7 +188,7 @@ class HostileRequestsIT {
 			.header("Content-Type", "application/json")
 			.POST(HttpRequest.BodyPublishers.ofString("{\"param_groups\": " + groups
 					+ ", \"scheduler\": {\"type\": \"OneCycleLR\", \"max_lr\": 0.1, \"total_steps\": 100000},"
-					+ " \"steps\": 1952}"))
+					+ " \"steps\": " + (Limits.MAX_PREVIEW_VALUES / 1024 - 1) + "}"))
 			.build();
 		ExecutorService pool = Executors.newFixedThreadPool(32);
 		try {

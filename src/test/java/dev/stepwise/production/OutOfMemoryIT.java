@@ -21,15 +21,21 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and a small heap, runs out of memory for real under concurrent registrations of the
  * largest size the API takes: the process must end, with status 3 and its log line,
  * instead of going on half-dead.
+ * <p>
+ * With its defaults the service admits no more than its memory budget (a quarter of the
+ * heap) and a few computations at once, so these registrations end in 201, 503 or 422
+ * ({@code MemoryAdmissionIT}). To still prove that a real OutOfMemoryError halts the
+ * process, this one is configured as no one should: a budget of 4 GB on a 96 MB heap, 64
+ * computation slots and 64 waiting, so that admission lets through what the heap cannot
+ * hold.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class OutOfMemoryIT {
 
 	/**
 	 * A registration of 1,024 groups with an lr_lambda of about 900 characters each:
-	 * about 1 MB of JSON, parsed into a million expression nodes. Registrations are not
-	 * admitted through the compute bulkhead, so enough of them at once exhaust a small
-	 * heap.
+	 * about 1 MB of JSON, compiled into about 7 MB of expression nodes. Sixteen at once,
+	 * all admitted, exhaust a small heap.
 	 */
 	private static final String LARGEST_REGISTRATION = largestRegistration();
 
@@ -43,7 +49,9 @@ class OutOfMemoryIT {
 	@Test
 	void anOutOfMemoryErrorEndsTheProcess() throws Exception {
 		Path data = ServiceProcess.WORK.resolve("oom-" + System.nanoTime());
-		try (ServiceProcess service = ServiceProcess.start("oom", data, Database.h2(), List.of("-Xmx96m"))) {
+		try (ServiceProcess service = ServiceProcess.start("oom", data, Database.h2(),
+				List.of("-Xmx96m", "-Dstepwise.compute.memory-budget=4GB", "-Dstepwise.compute.concurrency=64",
+						"-Dstepwise.compute.max-waiting=64"))) {
 			HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 			HttpRequest preview = HttpRequest.newBuilder(service.base().resolve(URI.create("/api/v1/schedulers")))
 				.header("Content-Type", "application/json")

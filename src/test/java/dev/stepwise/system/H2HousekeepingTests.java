@@ -57,7 +57,8 @@ class H2HousekeepingTests {
 		MVStoreTool.compact(copy.toString(), false);
 		long data = Files.size(copy);
 		assertThat(grown).as("the file before any round").isGreaterThan(5 * data);
-		assertThat(tidied).as("the file after the rounds, against the data %d", data).isLessThan(2 * data);
+		// twice the data, plus a few of the 4 KB blocks that chunks are written in
+		assertThat(tidied).as("the file after the rounds, against the data %d", data).isLessThan(2 * data + 128 * 1024);
 		assertThat(this.halts).isEmpty();
 	}
 

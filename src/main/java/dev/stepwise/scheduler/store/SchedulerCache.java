@@ -3,13 +3,16 @@ package dev.stepwise.scheduler.store;
 import java.time.Instant;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.stepwise.schedule.Schedule;
 import dev.stepwise.schedule.ScheduleState;
+import dev.stepwise.scheduler.MemoryEstimate;
 import dev.stepwise.system.StepwiseProperties;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -17,7 +20,11 @@ import org.springframework.stereotype.Component;
  * compiled {@link Schedule} of each registration (compiling parses and validates the
  * spec) and the parsed current state of each scheduler (parsing a state document costs
  * more than the step). Both are bounded by {@code stepwise.schedule-cache-size} entries
- * (Caffeine evicts the least useful, on the writing thread).
+ * and by bytes, an eighth of the maximum heap for schedules and a sixteenth for states
+ * (by their {@link MemoryEstimate}; an entry weighs at least its share of the bytes, so
+ * the entries stay within the count): a registration may compile to megabytes (1,024
+ * lr_lambda expressions), and a cache bounded by entries only would keep thousands of
+ * them. Caffeine evicts the least useful, on the writing thread.
  * <p>
  * Neither can be stale with several replicas: a registration's spec never changes and a
  * deleted and re-registered id gets another key, and a state serves only a step that read
@@ -26,17 +33,35 @@ import org.springframework.stereotype.Component;
 @Component
 public class SchedulerCache {
 
-	private final Cache<ScheduleKey, Schedule> schedules;
+	private final Cache<ScheduleKey, Compiled> schedules;
 
 	private final Cache<Long, ParsedState> states;
 
 	private final JsonCodec json;
 
+	@Autowired
 	SchedulerCache(JsonCodec json, StepwiseProperties properties) {
+		this(json, properties.scheduleCacheSize(), Runtime.getRuntime().maxMemory());
+	}
+
+	SchedulerCache(JsonCodec json, int entries, long maxHeap) {
 		this.json = json;
-		int size = Math.max(1, properties.scheduleCacheSize());
-		this.schedules = Caffeine.newBuilder().maximumSize(size).executor(Runnable::run).build();
-		this.states = Caffeine.newBuilder().maximumSize(size).executor(Runnable::run).build();
+		int size = Math.max(1, entries);
+		this.schedules = weighed(size, maxHeap / 8, Compiled::bytes);
+		this.states = weighed(size, maxHeap / 16, ParsedState::bytes);
+	}
+
+	/**
+	 * A cache of at most {@code entries} and about {@code bytes}: each entry weighs its
+	 * bytes, at least {@code bytes / entries}.
+	 */
+	private static <K, V> Cache<K, V> weighed(int entries, long bytes, ToLongFunction<V> size) {
+		long least = Math.max(1, bytes / entries);
+		return Caffeine.newBuilder()
+			.maximumWeight(bytes)
+			.<K, V>weigher((key, value) -> (int) Math.min(Integer.MAX_VALUE, Math.max(least, size.applyAsLong(value))))
+			.executor(Runnable::run)
+			.build();
 	}
 
 	/** The schedule of a stored scheduler, compiled on first use. */
@@ -50,12 +75,13 @@ public class SchedulerCache {
 	 * the columns {@code source} reads.
 	 */
 	public Schedule schedule(long pk, Instant createdAt, Supplier<Source> source) {
-		return this.schedules.get(new ScheduleKey(pk, createdAt), (key) -> compile(source.get()));
+		return this.schedules.get(new ScheduleKey(pk, createdAt), (key) -> compile(source.get())).schedule();
 	}
 
 	/** Remembers the schedule just built for a new registration. */
 	void putSchedule(SchedulerEntity scheduler, Schedule schedule) {
-		this.schedules.put(new ScheduleKey(scheduler.getId(), scheduler.getCreatedAt()), schedule);
+		this.schedules.put(new ScheduleKey(scheduler.getId(), scheduler.getCreatedAt()),
+				Compiled.of(schedule, scheduler.getRequestJson()));
 	}
 
 	/**
@@ -77,11 +103,12 @@ public class SchedulerCache {
 		this.states.put(pk, new ParsedState(stateJson, state));
 	}
 
-	private Schedule compile(Source columns) {
+	private Compiled compile(Source columns) {
 		Map<String, Object> request = this.json.readDocument(columns.requestJson());
 		@SuppressWarnings("unchecked")
 		Map<String, Object> spec = (Map<String, Object>) request.get("scheduler");
-		return Schedule.of(spec, this.json.readParamGroups(columns.initialParamGroupsJson()));
+		return Compiled.of(Schedule.of(spec, this.json.readParamGroups(columns.initialParamGroupsJson())),
+				columns.requestJson());
 	}
 
 	/**
@@ -97,6 +124,20 @@ public class SchedulerCache {
 	}
 
 	private record ParsedState(String stateJson, ScheduleState state) {
+
+		long bytes() {
+			return MemoryEstimate.parsedState(this.stateJson.length());
+		}
+
+	}
+
+	private record Compiled(Schedule schedule, long bytes) {
+
+		static Compiled of(Schedule schedule, String requestJson) {
+			return new Compiled(schedule,
+					MemoryEstimate.compiledSchedule(requestJson.length(), schedule.groups(), schedule.stateSize()));
+		}
+
 	}
 
 }

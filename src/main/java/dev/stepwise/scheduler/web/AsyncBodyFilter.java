@@ -7,8 +7,13 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.stepwise.scheduler.ComputeBusyException;
+import dev.stepwise.scheduler.ComputeTooLargeException;
+import dev.stepwise.scheduler.MemoryBudget;
+import dev.stepwise.scheduler.MemoryEstimate;
 import dev.stepwise.scheduler.web.RequestSizeFilter.PayloadTooLargeException;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
@@ -23,8 +28,10 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -35,6 +42,14 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * connection is closed. Once the body is in, the request is dispatched again (an async
  * dispatch) with the body in memory; it is small, since {@link RequestSizeFilter}, before
  * this filter, bounds it.
+ * <p>
+ * A body larger than {@link MemoryEstimate#SMALL_BODY} holds memory in the
+ * {@link MemoryBudget} from its first byte to the end of its request: its buffer while it
+ * arrives, then what parsing it will take (up to 20 bytes per byte of JSON, see
+ * {@link MemoryEstimate#parsedBody}). Without room it is answered at once, before it is
+ * read: 503 with {@code Retry-After}, or 422 {@code memory-limit-exceeded} when it could
+ * never fit. Thousands of connections sending large bodies slowly thus cannot fill the
+ * heap, and a steps's or read's small body never waits for the budget.
  */
 class AsyncBodyFilter extends OncePerRequestFilter {
 
@@ -46,9 +61,12 @@ class AsyncBodyFilter extends OncePerRequestFilter {
 
 	private final JsonMapper jsonMapper;
 
-	AsyncBodyFilter(Duration timeout, JsonMapper jsonMapper) {
+	private final MemoryBudget budget;
+
+	AsyncBodyFilter(Duration timeout, JsonMapper jsonMapper, MemoryBudget budget) {
 		this.jsonMapper = jsonMapper;
 		this.timeoutMillis = timeout.toMillis();
+		this.budget = budget;
 	}
 
 	@Override
@@ -71,11 +89,55 @@ class AsyncBodyFilter extends OncePerRequestFilter {
 			chain.doFilter(request, response);
 			return;
 		}
+		long length = request.getContentLengthLong();
+		MemoryBudget.@Nullable Reservation reservation = null;
+		if (length < 0 || length > MemoryEstimate.SMALL_BODY) {
+			try {
+				reservation = this.budget.reserve(
+						MemoryEstimate.bufferedBody((length < 0) ? MemoryEstimate.SMALL_BODY : length), Duration.ZERO);
+			}
+			catch (ComputeBusyException | ComputeTooLargeException ex) {
+				RequestSizeFilter.send(refusal(ex, response), request, response, this.jsonMapper);
+				return;
+			}
+		}
 		AsyncContext async = request.startAsync();
-		async.setTimeout(this.timeoutMillis);
-		BodyReader reader = new BodyReader(request, response, async, request.getInputStream());
+		async.setTimeout(deadlineMillis());
+		BodyReader reader = new BodyReader(request, response, async, request.getInputStream(), reservation);
 		async.addListener(reader);
 		reader.input.setReadListener(reader);
+	}
+
+	/**
+	 * The timeout plus up to a quarter of it, at random: bodies that stalled together (a
+	 * flood of slow clients) then expire over a few seconds, not all at once, and their
+	 * answers and reconnections do not queue every normal request behind them.
+	 */
+	private long deadlineMillis() {
+		return this.timeoutMillis + ThreadLocalRandom.current().nextLong(this.timeoutMillis / 4 + 1);
+	}
+
+	/**
+	 * The problem for a body the budget has no room for, with {@code Retry-After} when a
+	 * retry may find some.
+	 */
+	private static ProblemDetail refusal(RuntimeException ex, HttpServletResponse response) {
+		if (ex instanceof ComputeTooLargeException tooLarge) {
+			return ProblemAdvice.tooLarge(ProblemType.MEMORY_LIMIT_EXCEEDED.problem(tooLarge.getMessage()), tooLarge);
+		}
+		response.setHeader(HttpHeaders.RETRY_AFTER, "1");
+		return ProblemType.SERVICE_UNAVAILABLE.problem(ex.getMessage());
+	}
+
+	/** The structural characters of a JSON text, each of which may become an object. */
+	static long jsonTokens(byte[] body) {
+		long tokens = 0;
+		for (byte b : body) {
+			if (b == '{' || b == '[' || b == ',' || b == ':') {
+				tokens++;
+			}
+		}
+		return tokens;
 	}
 
 	private static boolean hasBody(HttpServletRequest request) {
@@ -102,12 +164,15 @@ class AsyncBodyFilter extends OncePerRequestFilter {
 
 		private final AtomicBoolean done = new AtomicBoolean();
 
+		private final MemoryBudget.@Nullable Reservation reservation;
+
 		BodyReader(HttpServletRequest request, HttpServletResponse response, AsyncContext async,
-				ServletInputStream input) {
+				ServletInputStream input, MemoryBudget.@Nullable Reservation reservation) {
 			this.request = request;
 			this.response = response;
 			this.async = async;
 			this.input = input;
+			this.reservation = reservation;
 			long length = request.getContentLengthLong();
 			this.body = new ByteArrayOutputStream((length > 0) ? (int) Math.min(length, 64 * 1024) : 256);
 		}
@@ -121,17 +186,38 @@ class AsyncBodyFilter extends OncePerRequestFilter {
 						return;
 					}
 					this.body.write(this.buffer, 0, n);
+					if (this.reservation != null) {
+						this.reservation.growTo(MemoryEstimate.bufferedBody(this.body.size()));
+					}
 				}
 			}
 			catch (PayloadTooLargeException ex) {
 				answer(RequestSizeFilter.problem(ex.maxBytes()));
 			}
+			catch (ComputeBusyException | ComputeTooLargeException ex) {
+				answer(refusal(ex, this.response));
+			}
 		}
 
 		@Override
 		public void onAllDataRead() {
+			if (this.done.get()) {
+				return;
+			}
+			byte[] bytes = this.body.toByteArray();
+			if (this.reservation != null) {
+				try {
+					// held until the request completes: its parse, and what it builds
+					// from it
+					this.reservation.growTo(MemoryEstimate.parsedBody(bytes.length, jsonTokens(bytes)));
+				}
+				catch (ComputeBusyException | ComputeTooLargeException ex) {
+					answer(refusal(ex, this.response));
+					return;
+				}
+			}
 			if (this.done.compareAndSet(false, true)) {
-				this.request.setAttribute(BODY, this.body.toByteArray());
+				this.request.setAttribute(BODY, bytes);
 				this.async.dispatch();
 			}
 		}
@@ -147,7 +233,7 @@ class AsyncBodyFilter extends OncePerRequestFilter {
 		@Override
 		public void onTimeout(AsyncEvent event) {
 			answer(ProblemType.REQUEST_TIMEOUT
-				.problem("The request body did not arrive within " + AsyncBodyFilter.this.timeoutMillis + " ms."));
+				.problem("The request body did not arrive within " + this.async.getTimeout() + " ms."));
 		}
 
 		@Override
@@ -157,6 +243,9 @@ class AsyncBodyFilter extends OncePerRequestFilter {
 
 		@Override
 		public void onComplete(AsyncEvent event) {
+			if (this.reservation != null) {
+				this.reservation.close();
+			}
 		}
 
 		@Override

@@ -101,6 +101,10 @@ class OpenApiConfiguration {
 			.description("stale-attempt: the scheduler's current attempt (null when it has none)."));
 		problem.addProperty("expected_epoch",
 				new IntegerSchema().format("int64").description("epoch-conflict of a gap: the epoch expected next."));
+		problem.addProperty("estimate_bytes", new IntegerSchema().format("int64")
+			.description("memory-limit-exceeded: the memory the request would hold, estimated."));
+		problem.addProperty("limit_bytes",
+				new IntegerSchema().format("int64").description("memory-limit-exceeded: the memory budget."));
 		return problem;
 	}
 

@@ -50,7 +50,8 @@ class PreviewController {
 			content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
 					schema = @Schema(implementation = PreviewResponse.class)))
 	@ProblemResponses({ ProblemType.MALFORMED_REQUEST, ProblemType.METRIC_REQUIRED, ProblemType.STEP_REFUSED,
-			ProblemType.PAYLOAD_TOO_LARGE, ProblemType.INVALID_ARGUMENT, ProblemType.SERVICE_UNAVAILABLE })
+			ProblemType.PAYLOAD_TOO_LARGE, ProblemType.INVALID_ARGUMENT, ProblemType.MEMORY_LIMIT_EXCEEDED,
+			ProblemType.SERVICE_UNAVAILABLE })
 	void preview(@Valid @RequestBody PreviewRequest request, HttpServletResponse response) throws IOException {
 		PreviewCommand command = request.toCommand();
 		response.setContentType(MediaType.APPLICATION_JSON_VALUE);

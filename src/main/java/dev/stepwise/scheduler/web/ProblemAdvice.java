@@ -11,6 +11,7 @@ import dev.stepwise.schedule.InvalidScheduleException;
 import dev.stepwise.schedule.InvalidStateException;
 import dev.stepwise.schedule.StepException;
 import dev.stepwise.scheduler.ComputeBusyException;
+import dev.stepwise.scheduler.ComputeTooLargeException;
 import dev.stepwise.scheduler.EpochConflictException;
 import dev.stepwise.scheduler.InvalidRequestException;
 import dev.stepwise.scheduler.RegistrationConflictException;
@@ -127,6 +128,23 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 	@ExceptionHandler
 	ResponseEntity<Object> computeBusy(ComputeBusyException ex, NativeWebRequest request) {
 		return unavailable(ex.getMessage(), Math.max(1, (ex.retryAfter().toMillis() + 999) / 1000), request);
+	}
+
+	@ExceptionHandler
+	ResponseEntity<Object> computeTooLarge(ComputeTooLargeException ex, NativeWebRequest request) {
+		ResponseEntity<Object> response = problem(ProblemType.MEMORY_LIMIT_EXCEEDED, ex.getMessage(), List.of(),
+				request);
+		if (response.getBody() instanceof ProblemDetail problem) {
+			tooLarge(problem, ex);
+		}
+		return response;
+	}
+
+	/** Names the estimate and the limit of a refusal for memory. */
+	static ProblemDetail tooLarge(ProblemDetail problem, ComputeTooLargeException ex) {
+		problem.setProperty("estimate_bytes", ex.estimate());
+		problem.setProperty("limit_bytes", ex.limit());
+		return problem;
 	}
 
 	@ExceptionHandler

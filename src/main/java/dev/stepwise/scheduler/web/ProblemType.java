@@ -28,6 +28,10 @@ enum ProblemType {
 	INVALID_STATE("invalid-state", HttpStatus.UNPROCESSABLE_CONTENT, "Invalid state document",
 			"a state document that does not fit the scheduler"),
 
+	MEMORY_LIMIT_EXCEEDED("memory-limit-exceeded", HttpStatus.UNPROCESSABLE_CONTENT, "Memory limit exceeded",
+			"the memory the request would hold while it is read and computed (estimate_bytes) exceeds"
+					+ " stepwise.compute.memory-budget (limit_bytes), so it could never be admitted"),
+
 	SCHEDULER_NOT_FOUND("scheduler-not-found", HttpStatus.NOT_FOUND, "Scheduler not found", "no scheduler has this id"),
 
 	NOT_FOUND("not-found", HttpStatus.NOT_FOUND, "Not found", "no such resource"),
@@ -64,8 +68,8 @@ enum ProblemType {
 			"the request body is not JSON"),
 
 	SERVICE_UNAVAILABLE("service-unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable",
-			"the database is busy or unreachable, every computation slot is taken, or a step's commit was not"
-					+ " confirmed in time; retry after Retry-After seconds (a step with the same epoch)"),
+			"the database is busy or unreachable, every computation slot or the memory budget is taken, or a"
+					+ " step's commit was not confirmed in time; retry after Retry-After seconds (a step with the same epoch)"),
 
 	INTERNAL_ERROR("internal-error", HttpStatus.INTERNAL_SERVER_ERROR, "Internal error", "a fault of the service");
 
@@ -131,7 +135,7 @@ enum ProblemType {
 	static ProblemType forStatus(int status) {
 		for (ProblemType type : values()) {
 			if (type.status.value() == status && type != SCHEDULER_NOT_FOUND && type != METRIC_REQUIRED
-					&& type != INVALID_STATE) {
+					&& type != INVALID_STATE && type != MEMORY_LIMIT_EXCEEDED) {
 				return type;
 			}
 		}

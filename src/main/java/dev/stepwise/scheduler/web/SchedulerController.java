@@ -62,7 +62,7 @@ class SchedulerController {
 	@ApiResponse(responseCode = "200", description = "Already registered with an identical body.")
 	@ProblemResponses({ ProblemType.MALFORMED_REQUEST, ProblemType.REGISTRATION_CONFLICT, ProblemType.STALE_ATTEMPT,
 			ProblemType.STEP_REFUSED, ProblemType.PAYLOAD_TOO_LARGE, ProblemType.INVALID_ARGUMENT,
-			ProblemType.SERVICE_UNAVAILABLE })
+			ProblemType.MEMORY_LIMIT_EXCEEDED, ProblemType.SERVICE_UNAVAILABLE })
 	ResponseEntity<SchedulerResponse> register(@Valid @RequestBody RegisterRequest request) {
 		RegistrationResult result = this.schedulers.register(request.toRegistration());
 		SchedulerResponse body = SchedulerResponse.of(result.scheduler());

@@ -1,5 +1,6 @@
 package dev.stepwise.scheduler.web;
 
+import dev.stepwise.scheduler.MemoryBudget;
 import dev.stepwise.system.StepwiseProperties;
 import jakarta.servlet.DispatcherType;
 import tools.jackson.databind.json.JsonMapper;
@@ -19,9 +20,10 @@ import org.springframework.core.Ordered;
 class SlowClientConfiguration {
 
 	@Bean
-	FilterRegistrationBean<AsyncBodyFilter> asyncBodyFilter(StepwiseProperties properties, JsonMapper jsonMapper) {
+	FilterRegistrationBean<AsyncBodyFilter> asyncBodyFilter(StepwiseProperties properties, JsonMapper jsonMapper,
+			MemoryBudget budget) {
 		FilterRegistrationBean<AsyncBodyFilter> registration = new FilterRegistrationBean<>(
-				new AsyncBodyFilter(properties.requestBodyTimeout(), jsonMapper));
+				new AsyncBodyFilter(properties.requestBodyTimeout(), jsonMapper, budget));
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 11);
 		registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);
 		registration.addUrlPatterns("/api/*");

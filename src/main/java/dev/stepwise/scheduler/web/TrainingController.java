@@ -193,7 +193,8 @@ class TrainingController {
 					content = @Content(schema = @Schema(type = "object", additionalPropertiesSchema = Object.class))))
 	@ApiResponse(responseCode = "200", description = "The restored state.")
 	@ProblemResponses({ ProblemType.MALFORMED_REQUEST, ProblemType.SCHEDULER_NOT_FOUND, ProblemType.STALE_ATTEMPT,
-			ProblemType.INVALID_ARGUMENT, ProblemType.INVALID_STATE })
+			ProblemType.INVALID_ARGUMENT, ProblemType.INVALID_STATE, ProblemType.MEMORY_LIMIT_EXCEEDED,
+			ProblemType.SERVICE_UNAVAILABLE })
 	StateResponse replaceState(@PathVariable String id, @RequestBody Map<String, Object> document,
 			@Parameter(description = "The training attempt (as in the other requests); absent: not checked.",
 					example = "resnet50-run17-job42/1") @RequestParam(name = "attempt",

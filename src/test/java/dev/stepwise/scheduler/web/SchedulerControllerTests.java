@@ -1,11 +1,14 @@
 package dev.stepwise.scheduler.web;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
 import dev.stepwise.schedule.FieldError;
 import dev.stepwise.schedule.InvalidScheduleException;
 import dev.stepwise.schedule.ParamGroup;
+import dev.stepwise.scheduler.ComputeBusyException;
+import dev.stepwise.scheduler.ComputeTooLargeException;
 import dev.stepwise.scheduler.Registration;
 import dev.stepwise.scheduler.RegistrationConflictException;
 import dev.stepwise.scheduler.RegistrationResult;
@@ -84,6 +87,28 @@ class SchedulerControllerTests {
 	void registerOfAnIdenticalBodyAnswers200() {
 		given(this.schedulers.register(any())).willReturn(new RegistrationResult(details(), false));
 		assertThat(register(VALID)).hasStatus(HttpStatus.OK).doesNotContainHeader("Location");
+	}
+
+	@Test
+	void registrationBeyondTheMemoryBudgetIs422NamingEstimateAndLimit() {
+		given(this.schedulers.register(any())).willThrow(new ComputeTooLargeException(30_000_000, 25_000_000));
+		MvcTestResult result = register(VALID);
+		assertProblem(result, 422, "memory-limit-exceeded");
+		assertThat(result).bodyJson().extractingPath("$.estimate_bytes").isEqualTo(30_000_000);
+		assertThat(result).bodyJson().extractingPath("$.limit_bytes").isEqualTo(25_000_000);
+		assertThat(result).bodyJson()
+			.extractingPath("$.detail")
+			.asString()
+			.contains("30000000 bytes", "limit of 25000000 bytes");
+	}
+
+	@Test
+	void registrationWithoutRoomInTheBudgetIs503WithRetryAfter() {
+		given(this.schedulers.register(any()))
+			.willThrow(new ComputeBusyException("no room in the memory budget", Duration.ofSeconds(2)));
+		MvcTestResult result = register(VALID);
+		assertProblem(result, 503, "service-unavailable");
+		assertThat(result).headers().hasValue("Retry-After", "2");
 	}
 
 	@Test
