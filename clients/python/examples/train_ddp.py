@@ -5,12 +5,20 @@ scheduled by a Stepwise service through RemoteLRScheduler.
     PYTHONPATH=clients/python python3 clients/python/examples/train_ddp.py \
         --url http://127.0.0.1:8080 --schedule cosine --checkpoint-dir /tmp/ckpt
 
+or under torchrun, which restarts the workers when one fails (each restart is a new attempt):
+
+    PYTHONPATH=clients/python torchrun --standalone --nproc-per-node 2 --max-restarts 3 \
+        clients/python/examples/train_ddp.py --url http://127.0.0.1:8080 --checkpoint-dir /tmp/ckpt
+
 Every rank builds the same RemoteLRScheduler and calls step(): they post the same epoch and get
-the same values back. Rank 0 writes a checkpoint after every epoch; running the same command
-again resumes from it, and the service goes back to the checkpoint's epoch (the checkpoint holds the
-service's state document, so it also restores on a wiped or another deployment). Without a
-checkpoint the run starts from scratch: rank 0 sets the schedule back to epoch 0 before anyone
-steps, so a job that crashed before its first checkpoint does not continue the old schedule.
+the same values back. Each launch is a training attempt, shared by its ranks: under torchrun the
+client takes it from TORCHELASTIC_RUN_ID and TORCHELASTIC_RESTART_COUNT, otherwise this script
+makes one per invocation (--attempt to choose it). Rank 0 writes a checkpoint after every epoch;
+a new attempt that finds one resumes from it, and the service goes back to the checkpoint's epoch
+(the checkpoint holds the service's state document, so it also restores on a wiped or another
+deployment). Without a checkpoint the new attempt starts the schedule from scratch at epoch 0, so
+a job that crashed before its first checkpoint does not continue the old schedule; and a rank of
+the crashed attempt that still runs is refused by the service (StaleAttemptError).
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ import json
 import os
 import socket
 import time
+import uuid
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -74,9 +83,12 @@ def save_atomically(obj: Any, path: Path) -> None:
 def train(rank: int, args: argparse.Namespace) -> None:
     torch.set_num_threads(1)
     torch.manual_seed(0)
-    dist.init_process_group(
-        "gloo", init_method=f"tcp://127.0.0.1:{args.master_port}", rank=rank, world_size=args.world_size
-    )
+    if args.master_port is None:  # launched by torchrun (or alike): MASTER_ADDR, MASTER_PORT, RANK, WORLD_SIZE
+        dist.init_process_group("gloo", init_method="env://", rank=rank, world_size=args.world_size)
+    else:
+        dist.init_process_group(
+            "gloo", init_method=f"tcp://127.0.0.1:{args.master_port}", rank=rank, world_size=args.world_size
+        )
     model = nn.Sequential(nn.Linear(FEATURES, 32), nn.Tanh(), nn.Linear(32, 1))
     ddp = nn.parallel.DistributedDataParallel(model)
     optimizer = torch.optim.SGD(model.parameters(), lr=args.lr, momentum=0.9)
@@ -86,7 +98,10 @@ def train(rank: int, args: argparse.Namespace) -> None:
         StepwiseClient(args.url, retry_deadline=args.retry_deadline),
         args.run_id,
         schedule_spec(args.schedule, total_steps, args.warmup),
+        attempt=args.attempt,  # None under torchrun: the client takes torchrun's run id and restart count
     )
+    # A new attempt stands at epoch 0 (a fresh start) unless it loads a checkpoint: every rank loads
+    # the same one, the first restore moves the schedule there, the others change nothing.
     checkpoint = Path(args.checkpoint_dir) / "last.pt"
     first_epoch = 0
     if checkpoint.exists():
@@ -95,11 +110,6 @@ def train(rank: int, args: argparse.Namespace) -> None:
         optimizer.load_state_dict(state["optimizer"])
         scheduler.load_state_dict(state["scheduler"])
         first_epoch = state["epoch"]
-    elif rank == 0 and scheduler.last_epoch > 0:
-        scheduler.start_over()  # an earlier attempt of this run stepped it, and left no checkpoint
-    dist.barrier()  # every rank has resumed (or restarted) the schedule before any rank steps it
-    if first_epoch == 0:
-        scheduler.sync()  # the other ranks read the schedule rank 0 may have set back
     log: TextIO | None = None
     if args.lr_log_dir:
         log = open(Path(args.lr_log_dir) / f"rank{rank}.jsonl", "a", buffering=1)
@@ -156,6 +166,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", default=os.environ.get("STEPWISE_URL", "http://127.0.0.1:8080"))
     parser.add_argument("--run-id", default="train-ddp-example", help="the scheduler's id")
+    parser.add_argument(
+        "--attempt",
+        help="the training attempt (default: torchrun's TORCHELASTIC_RUN_ID/TORCHELASTIC_RESTART_COUNT, "
+        "else a new one per invocation)",
+    )
     parser.add_argument("--schedule", choices=("cosine", "plateau"), default="cosine")
     parser.add_argument("--world-size", type=int, default=2)
     parser.add_argument("--epochs", type=int, default=6)
@@ -170,6 +185,14 @@ def main() -> None:
         "--step-delay", type=float, default=0.0, help="seconds to sleep after each step (to watch or interrupt a run)"
     )
     args = parser.parse_args()
+    if "RANK" in os.environ and "WORLD_SIZE" in os.environ:
+        # torchrun started this process as one rank (env:// rendezvous)
+        args.master_port = None
+        args.world_size = int(os.environ["WORLD_SIZE"])
+        train(int(os.environ["RANK"]), args)
+        return
+    if args.attempt is None and "TORCHELASTIC_RUN_ID" not in os.environ:
+        args.attempt = f"{args.run_id}-{uuid.uuid4().hex[:12]}/0"  # this invocation, shared by its ranks
     args.master_port = free_port()
     mp.spawn(train, args=(args,), nprocs=args.world_size)
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
-from .client import StepwiseClient, StepwiseError, StepwiseUnavailableError
+from .attempts import attempt_from_environment
+from .client import StaleAttemptError, StepwiseClient, StepwiseError, StepwiseUnavailableError
 
 if TYPE_CHECKING:
     from .scheduler import RemoteLRScheduler, RemoteReduceLROnPlateau
@@ -18,10 +19,12 @@ if TYPE_CHECKING:
 __all__ = [
     "RemoteLRScheduler",
     "RemoteReduceLROnPlateau",
+    "StaleAttemptError",
     "StepwiseClient",
     "StepwiseError",
     "StepwiseUnavailableError",
     "__version__",
+    "attempt_from_environment",
 ]
 
 _LAZY = {"RemoteLRScheduler", "RemoteReduceLROnPlateau"}

@@ -11,9 +11,10 @@ import time
 import urllib.parse
 import uuid
 from collections.abc import Mapping, Sequence
-from typing import Any, cast
+from typing import Any, Optional, cast
 
 from .types import (
+    Attempts,
     History,
     Preview,
     SchedulerList,
@@ -33,6 +34,7 @@ _UNSENT = (ConnectionRefusedError,)
 _RETRY_STATUSES = frozenset({429, 502, 503, 504})
 
 DEFAULT_RETRY_DEADLINE = 300.0
+STALE_ATTEMPT = "https://stepwise.dev/problems/stale-attempt"
 
 
 class StepwiseError(Exception):
@@ -60,7 +62,18 @@ class StepwiseError(Exception):
     def from_response(cls, status: int, reason: str, body: Any) -> StepwiseError:
         if not isinstance(body, dict):  # e.g. a proxy's HTML error page
             return cls(status, reason, body=body)
-        return cls(status, body.get("title") or reason, body.get("detail"), body.get("errors"), body.get("type"), body)
+        kind = StaleAttemptError if body.get("type") == STALE_ATTEMPT else cls
+        return kind(status, body.get("title") or reason, body.get("detail"), body.get("errors"), body.get("type"), body)
+
+
+class StaleAttemptError(StepwiseError):
+    """409 stale-attempt: the request's training attempt is not the scheduler's current one. A later
+    attempt of the job registered (this process is a zombie of an earlier one), so it must not touch
+    the schedule again; `current_attempt` is the current one (None if the scheduler has none)."""
+
+    @property
+    def current_attempt(self) -> str | None:
+        return cast(Optional[str], self.body.get("attempt")) if isinstance(self.body, dict) else None
 
 
 class StepwiseUnavailableError(ConnectionError):
@@ -128,23 +141,36 @@ class StepwiseClient:
         scheduler: Mapping[str, Any],
         id: str | None = None,
         last_epoch: int | None = None,
+        attempt: str | None = None,
     ) -> SchedulerResource:
         """POST /schedulers. 201 (created) and 200 (already registered, identical) both return
-        the resource; a different schedule under that id raises StepwiseError(409)."""
+        the resource; a different schedule under that id raises StepwiseError(409).
+
+        With `attempt` (a training attempt, shared by the job's ranks), a new attempt is adopted:
+        the schedule stands at its start until the attempt's first step (a fresh start) or its first
+        resume or `put_state` (from a checkpoint), and the answer holds the schedule's start. An
+        attempt that was superseded raises StaleAttemptError."""
         # An id chosen here makes a retried registration idempotent.
         body: JSON = {"id": id or str(uuid.uuid4()), "param_groups": list(param_groups), "scheduler": dict(scheduler)}
         if last_epoch is not None:
             body["last_epoch"] = last_epoch
+        if attempt is not None:
+            body["attempt"] = attempt
         return cast(SchedulerResource, self._call("POST", "/schedulers", body))
 
-    def step(self, scheduler_id: str, epoch: float | None = None, metric: float | None = None) -> StepResult:
+    def step(
+        self, scheduler_id: str, epoch: float | None = None, metric: float | None = None, attempt: str | None = None
+    ) -> StepResult:
         """POST /schedulers/{id}/steps: the state after `epoch`, with `replayed`. Without an
-        epoch the step is retried only when it certainly did not reach the service."""
+        epoch the step is retried only when it certainly did not reach the service. Another
+        attempt than the scheduler's current one raises StaleAttemptError."""
         body: JSON = {}
         if epoch is not None:
             body["epoch"] = epoch
         if metric is not None:
             body["metric"] = metric
+        if attempt is not None:
+            body["attempt"] = attempt
         return cast(
             StepResult, self._call("POST", self._path(scheduler_id, "steps"), body, idempotent=epoch is not None)
         )
@@ -182,17 +208,29 @@ class StepwiseClient:
             ),
         )
 
-    def resume(self, scheduler_id: str, last_epoch: int) -> State:
-        """POST /schedulers/{id}/resume: back to the state recorded at `last_epoch`."""
-        return cast(State, self._call("POST", self._path(scheduler_id, "resume"), {"last_epoch": last_epoch}))
+    def resume(self, scheduler_id: str, last_epoch: int, attempt: str | None = None) -> State:
+        """POST /schedulers/{id}/resume: back to the state recorded at `last_epoch`. With an
+        attempt, resuming the epoch the attempt restored last changes nothing (another rank)."""
+        body: JSON = {"last_epoch": last_epoch}
+        if attempt is not None:
+            body["attempt"] = attempt
+        return cast(State, self._call("POST", self._path(scheduler_id, "resume"), body))
 
     def get_state(self, scheduler_id: str) -> StateDocument:
         """GET /schedulers/{id}/state: the full internal state (PyTorch state_dict keys)."""
         return cast(StateDocument, self._call("GET", self._path(scheduler_id, "state")))
 
-    def put_state(self, scheduler_id: str, state: Mapping[str, Any]) -> State:
-        """PUT /schedulers/{id}/state: replace the whole state."""
-        return cast(State, self._call("PUT", self._path(scheduler_id, "state"), dict(state)))
+    def put_state(self, scheduler_id: str, state: Mapping[str, Any], attempt: str | None = None) -> State:
+        """PUT /schedulers/{id}/state: replace the whole state. With an attempt, a document of the
+        epoch the attempt restored last changes nothing (another rank)."""
+        return cast(
+            State,
+            self._call("PUT", self._path(scheduler_id, "state"), dict(state), query={"attempt": attempt}),
+        )
+
+    def attempts(self, scheduler_id: str) -> Attempts:
+        """GET /schedulers/{id}/attempts: the training attempts adopted, in order."""
+        return cast(Attempts, self._call("GET", self._path(scheduler_id, "attempts")))
 
     def preview(
         self,

@@ -20,7 +20,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Optional, Union, cast
 
 from ._version import __version__
-from .client import StepwiseClient, StepwiseError
+from .attempts import resolve_attempt
+from .client import StaleAttemptError, StepwiseClient, StepwiseError
 from .types import State, StateDocument
 
 log = logging.getLogger("stepwise_client")
@@ -81,16 +82,11 @@ class _Remote:
     # -- set-up --------------------------------------------------------------------------------
 
     def _init_remote(self, client: ClientLike, scheduler_id: str, spec: Mapping[str, Any], attempt: str | None) -> None:
-        if attempt is not None:
-            # Reserved: training attempts (issue 12, point 2) need the service to know them. Until it
-            # does, an attempt id would be ignored, so refusing it is the honest answer.
-            raise NotImplementedError(
-                "attempt= is reserved for training attempts, which the service does not support yet"
-            )
         self.client = StepwiseClient(client) if isinstance(client, str) else client
         self.scheduler_id = scheduler_id
         self.spec: dict[str, Any] = copy.deepcopy(dict(spec))
-        self.attempt = attempt
+        # The training attempt: explicit, or torchrun's TORCHELASTIC_RUN_ID/TORCHELASTIC_RESTART_COUNT.
+        self.attempt: str | None = resolve_attempt(attempt)
         kind = self.spec.get("type")
         self._kind = "plateau" if kind in PLATEAU_TYPES else "fractional" if kind in FRACTIONAL_TYPES else "base"
         self._position: float = 0.0  # the epoch last stepped to: last_epoch, or more after fractional steps
@@ -115,13 +111,17 @@ class _Remote:
 
     def _register(self) -> State:
         groups = self._registration_groups()
-        resource = self.client.register(groups, self.spec, id=self.scheduler_id)
+        resource = self.client.register(groups, self.spec, id=self.scheduler_id, attempt=self.attempt)
         self._registration = {"param_groups": groups, "scheduler": copy.deepcopy(self.spec)}
         self.normalized_spec = dict(resource.get("scheduler") or {})
-        if resource["last_epoch"] > 0:
-            # Another rank, or an earlier run under this id, stepped it: every rank continues from
-            # there (a trainer resuming from a checkpoint then calls load_state_dict).
-            log.info("scheduler %r is registered already, at last_epoch %s", self.scheduler_id, resource["last_epoch"])
+        if self.attempt is None and resource["last_epoch"] > 0:
+            # No attempt: another rank, or an earlier run under this id, stepped it, and every rank
+            # continues from there (attach). With an attempt the answer is the schedule's start.
+            log.info(
+                "scheduler %r is registered already, at last_epoch %s; without an attempt this attaches to it",
+                self.scheduler_id,
+                resource["last_epoch"],
+            )
         if self.spec.get("type") == "OneCycleLR":
             # Accelerate's AcceleratedScheduler reads total_steps (and _step_count) of a OneCycleLR.
             total = self.normalized_spec.get("total_steps")
@@ -147,7 +147,10 @@ class _Remote:
         else:
             target = float(epoch)
         answer = self.client.step(
-            self.scheduler_id, epoch=_epoch_json(target), metric=None if metric is None else float(metric)
+            self.scheduler_id,
+            epoch=_epoch_json(target),
+            metric=None if metric is None else float(metric),
+            attempt=self.attempt,
         )
         self._position = float(target)
         return answer
@@ -189,20 +192,6 @@ class _Remote:
             warnings.warn(GET_LR_WARNING, UserWarning, stacklevel=2)
         return list(self._answer_lrs)
 
-    def start_over(self) -> None:
-        """Return the service's schedule to epoch 0, discarding its history: for a job that starts
-        from scratch (no checkpoint) under an id an earlier attempt already stepped. Call it once,
-        before any rank steps (e.g. on rank 0, then a barrier); every other rank then sees epoch 0
-        with its first step's answer. (Attempts, once the service has them, will make this automatic.)"""
-        self._apply(self.client.resume(self.scheduler_id, 0))
-        if hasattr(self, "_step_count") and self._kind == "base":
-            self._step_count = 1
-
-    def sync(self) -> None:
-        """Re-read the service's current state (``GET .../lr``) into the optimizer, e.g. after another
-        rank called start_over()."""
-        self._apply(self.client.get_lr(self.scheduler_id))
-
     # -- checkpoints ---------------------------------------------------------------------------
 
     def state_dict(self) -> dict[str, Any]:
@@ -223,6 +212,7 @@ class _Remote:
             "format": CHECKPOINT_FORMAT,
             "client_version": __version__,
             "scheduler_id": self.scheduler_id,
+            "attempt": self.attempt,  # the attempt that wrote it (informative: a restore uses its own)
             "last_epoch": self.last_epoch,
             "position": self._position,
             "scheduler": copy.deepcopy(self.spec),
@@ -239,7 +229,10 @@ class _Remote:
         Where the service still records the checkpoint's epoch with the same state, that is a
         resume (the later history is discarded). Otherwise, on a wiped database or another
         deployment, the spec is registered if the id is unknown and the checkpoint's state document
-        is PUT. In DDP, every rank must load before any rank steps again (load, then a barrier).
+        is PUT. With a training attempt, every rank may load the checkpoint: the first restore
+        starts the attempt there, the other ranks' restores of that epoch change nothing, also
+        after the first rank stepped on. Without one, every rank must load before any rank steps
+        again (load, then a barrier).
         """
         if state_dict["scheduler_id"] != self.scheduler_id:
             raise ValueError(f"checkpoint is for scheduler {state_dict['scheduler_id']!r}, not {self.scheduler_id!r}")
@@ -247,19 +240,22 @@ class _Remote:
         epoch = state_dict["last_epoch"]
         state: State | None = None
         try:
-            state = self.client.resume(self.scheduler_id, epoch)
+            state = self.client.resume(self.scheduler_id, epoch, attempt=self.attempt)
+            # Recorded differently (or after further fractional steps): the document wins. (With an
+            # attempt, another rank may have stepped on already: then the PUT of the same state is
+            # answered from the record of the checkpoint's epoch and changes nothing.)
             if document is not None and self.client.get_state(self.scheduler_id) != document:
-                state = None  # recorded differently (or after further fractional steps): the document wins
+                state = None
         except StepwiseError as error:
-            if document is None or error.status not in (404, 409):
+            if document is None or error.status not in (404, 409) or isinstance(error, StaleAttemptError):
                 raise
             if error.status == 404:
                 registration = state_dict.get("param_groups")
                 if registration is None:
                     raise
-                self.client.register(registration, state_dict["scheduler"], id=self.scheduler_id)
+                self.client.register(registration, state_dict["scheduler"], id=self.scheduler_id, attempt=self.attempt)
         if state is None:
-            state = self.client.put_state(self.scheduler_id, document)  # type: ignore[arg-type]
+            state = self.client.put_state(self.scheduler_id, document, attempt=self.attempt)  # type: ignore[arg-type]
         self._apply(state)
         if hasattr(self, "base_lrs") and isinstance(document, Mapping) and "base_lrs" in document:
             self.base_lrs = list(document["base_lrs"])
@@ -303,8 +299,12 @@ class RemoteLRScheduler(_Remote, _Base):
     the optimizer, as a torch scheduler's constructor does. A plateau spec returns a
     `RemoteReduceLROnPlateau`. `client` is a `StepwiseClient` or a base URL.
 
-    `attempt` is reserved for training attempts (a fresh run versus an attach), which need
-    service support that is still to come; passing it raises NotImplementedError.
+    `attempt` names the training attempt (one launch of the job), shared by all its ranks; by
+    default it is ``f"{TORCHELASTIC_RUN_ID}/{TORCHELASTIC_RESTART_COUNT}"`` under torchrun, else
+    none. With an attempt, a new attempt starts the schedule afresh at epoch 0 unless it loads a
+    checkpoint (``load_state_dict``), which it then resumes; a rank of an earlier attempt gets
+    `StaleAttemptError` from then on. Without one, construction attaches to whatever state the id
+    has.
     """
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Any:

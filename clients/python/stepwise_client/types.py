@@ -39,6 +39,8 @@ class SchedulerResource(State):
     initial_param_groups: list[ParamGroupState]
     created_at: str
     updated_at: str
+    attempt: str | None
+    attempt_started: bool
 
 
 class SchedulerList(TypedDict):
@@ -54,11 +56,29 @@ class HistoryItem(TypedDict):
     param_groups: list[ParamGroupState]
     metric: float | None
     recorded_at: str
+    attempt: str | None  # the training attempt that took the step
 
 
 class History(TypedDict):
     items: list[HistoryItem]
     next_from_epoch: float | None
+
+
+class Attempt(TypedDict):
+    """A training attempt a scheduler adopted (``GET .../attempts``)."""
+
+    attempt: str
+    current: bool
+    adopted_at: str
+    started_by: str | None  # "step" (no checkpoint), "resume" or "state" (from a checkpoint)
+    start_epoch: float | None
+    started_at: str | None
+    restored_epoch: int | None
+    superseded_at: str | None
+
+
+class Attempts(TypedDict):
+    items: list[Attempt]
 
 
 class PreviewState(TypedDict):

@@ -12,6 +12,7 @@ class FakeClient:
         self.calls: list[tuple] = []
         self.groups: list[dict[str, Any]] = []
         self.epoch = registered_epoch
+        self.attempts: list[str | None] = []  # the attempt of every mutating call
 
     def state(self) -> dict[str, Any]:
         return {
@@ -26,13 +27,15 @@ class FakeClient:
             ],
         }
 
-    def register(self, param_groups, scheduler, id=None, last_epoch=None):
+    def register(self, param_groups, scheduler, id=None, last_epoch=None, attempt=None):
         self.calls.append(("register", param_groups, scheduler, id))
+        self.attempts.append(attempt)
         self.groups = self.groups or param_groups  # the first registration stays
         return self.state()
 
-    def step(self, scheduler_id, epoch=None, metric=None):
+    def step(self, scheduler_id, epoch=None, metric=None, attempt=None):
         self.calls.append(("step", scheduler_id, epoch, metric))
+        self.attempts.append(attempt)
         self.epoch = epoch
         return self.state()
 
@@ -40,7 +43,8 @@ class FakeClient:
         self.calls.append(("get_state", scheduler_id))
         return {"type": "ExponentialLR", "last_epoch": self.epoch, "gamma": 0.5}
 
-    def resume(self, scheduler_id, last_epoch):
+    def resume(self, scheduler_id, last_epoch, attempt=None):
         self.calls.append(("resume", scheduler_id, last_epoch))
+        self.attempts.append(attempt)
         self.epoch = last_epoch
         return self.state()

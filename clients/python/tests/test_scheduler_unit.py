@@ -91,6 +91,7 @@ def test_state_dict_survives_torch_save_and_resumes_the_service() -> None:
         "format": 2,
         "client_version": stepwise_client.__version__,
         "scheduler_id": "run",
+        "attempt": None,
         "last_epoch": 4,
         "position": 4.0,
         "scheduler": SPEC,
@@ -146,3 +147,18 @@ StepwiseClient("http://127.0.0.1:1")
 
 def test_without_torch_the_client_and_a_duck_typed_scheduler_work() -> None:
     subprocess.run([sys.executable, "-c", NO_TORCH], check=True, cwd=Path(__file__).resolve().parents[1])
+
+
+def test_every_mutating_request_carries_the_attempt(monkeypatch) -> None:
+    monkeypatch.setenv("TORCHELASTIC_RUN_ID", "job-7")
+    monkeypatch.setenv("TORCHELASTIC_RESTART_COUNT", "3")
+    fake = FakeClient()
+    optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=1.0)
+    scheduler = RemoteLRScheduler(optimizer, fake, "run", {"type": "ExponentialLR", "gamma": 0.5})
+    optimizer.step()
+    scheduler.step()
+    scheduler.load_state_dict({"scheduler_id": "run", "last_epoch": 1})
+    assert scheduler.attempt == "job-7/3"
+    assert fake.attempts == ["job-7/3"] * 3
+    explicit = RemoteLRScheduler(optimizer, fake, "run", {"type": "ExponentialLR", "gamma": 0.5}, attempt="mine/0")
+    assert explicit.attempt == "mine/0" and fake.attempts[-1] == "mine/0"

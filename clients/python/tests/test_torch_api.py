@@ -170,11 +170,6 @@ def test_state_dict_is_plain_data_for_weights_only_loads(client, new_id) -> None
     assert saved["param_groups"] == [{"lr": 0.1, "momentum": 0.9}, {"lr": 0.01, "momentum": 0.9}]
 
 
-def test_attempts_are_reserved_not_faked(client, new_id) -> None:
-    with pytest.raises(NotImplementedError, match="attempt"):
-        RemoteLRScheduler(sgd(), client, new_id(), {"type": "StepLR", "step_size": 2}, attempt="run-1/0")
-
-
 def test_a_url_is_enough(service, new_id) -> None:
     scheduler = RemoteLRScheduler(sgd(), service.base_url, new_id(), {"type": "StepLR", "step_size": 2})
     assert isinstance(scheduler, LRScheduler) and scheduler.client.retry_deadline == 300

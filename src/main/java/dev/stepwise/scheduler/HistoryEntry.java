@@ -13,8 +13,15 @@ import org.jspecify.annotations.Nullable;
  * @param metric the metric the step was given, or {@code null}
  * @param paramGroupsJson the param groups after the step, as the API writes them
  * @param recordedAt when the step was taken
+ * @param attempt the training attempt that took the step, or {@code null}
  */
 public record HistoryEntry(long lastEpoch, double position, @Nullable Double metric, String paramGroupsJson,
-		Instant recordedAt) {
+		Instant recordedAt, @Nullable String attempt) {
+
+	/** A record without an attempt. */
+	public HistoryEntry(long lastEpoch, double position, @Nullable Double metric, String paramGroupsJson,
+			Instant recordedAt) {
+		this(lastEpoch, position, metric, paramGroupsJson, recordedAt, null);
+	}
 
 }

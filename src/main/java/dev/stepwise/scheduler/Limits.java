@@ -52,6 +52,12 @@ public final class Limits {
 	/** The pattern of scheduler ids. */
 	public static final String ID_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]{0,127}";
 
+	/**
+	 * The pattern of training attempt ids: printable ASCII without spaces, e.g.
+	 * {@code job-7/1} (torchrun's run id and restart count).
+	 */
+	public static final String ATTEMPT_PATTERN = "[!-~]{1,200}";
+
 	private Limits() {
 	}
 

@@ -13,8 +13,15 @@ import org.jspecify.annotations.Nullable;
  * @param paramGroups the optimizer's param groups
  * @param scheduler the scheduler spec in the engine's plain-Java form
  * @param lastEpoch 0 (or -1, the same) or the number of steps already taken
+ * @param attempt the training attempt that registers, or {@code null}
  */
 public record Registration(@Nullable String id, List<ParamGroup> paramGroups, Map<String, Object> scheduler,
-		long lastEpoch) {
+		long lastEpoch, @Nullable String attempt) {
+
+	/** A registration without an attempt. */
+	public Registration(@Nullable String id, List<ParamGroup> paramGroups, Map<String, Object> scheduler,
+			long lastEpoch) {
+		this(id, paramGroups, scheduler, lastEpoch, null);
+	}
 
 }

@@ -1,5 +1,6 @@
 package dev.stepwise.scheduler;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -11,6 +12,7 @@ import dev.stepwise.scheduler.commit.StepWriter;
 import dev.stepwise.scheduler.store.Registered;
 import dev.stepwise.scheduler.store.SchedulerStore;
 import dev.stepwise.scheduler.store.Snapshot;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
@@ -22,6 +24,15 @@ import org.springframework.transaction.support.TransactionTemplate;
  * deletion, history, resume from a checkpoint and state documents. Every change is one
  * transaction on the scheduler's locked row; steps are committed in batches with others
  * ({@link StepWriter}) before they are answered.
+ * <p>
+ * Training attempts: a registration with an attempt adopts it (superseding the current
+ * one) and puts the scheduler at the schedule's start, keeping the history; the attempt
+ * starts with its first step (from the start: the superseded history after it is cut), or
+ * its first resume or state document (from the checkpoint). Requests of a superseded
+ * attempt are refused ({@link StaleAttemptException}); a second resume of the epoch the
+ * attempt restored last, or a state document of that epoch that holds its recorded state,
+ * changes nothing (its other ranks load the same checkpoint). Requests without an attempt
+ * are not checked.
  */
 @Service
 public class SchedulerService {
@@ -65,6 +76,12 @@ public class SchedulerService {
 		long lastEpoch = Math.max(0, registration.lastEpoch());
 		Registered registered = this.store.registered(schedule, registration, lastEpoch);
 		String id = (registration.id() != null) ? registration.id() : UUID.randomUUID().toString();
+		String attempt = registration.attempt();
+		if (attempt != null) {
+			ScheduleState start = (schedule.cost(lastEpoch, 0) > MemoryEstimate.LIGHT_WORK)
+					? this.bulkhead.slot(() -> schedule.start(lastEpoch)) : schedule.start(lastEpoch);
+			return registerAttempt(id, registered, schedule, start, attempt);
+		}
 		Optional<RegistrationResult> found = (registration.id() != null) ? existing(id, registered) : Optional.empty();
 		if (found.isPresent()) {
 			return found.get();
@@ -80,6 +97,43 @@ public class SchedulerService {
 			return Objects
 				.requireNonNull(this.transaction.execute((status) -> existing(id, registered).orElseThrow(() -> ex)));
 		}
+	}
+
+	/**
+	 * Registers for a training attempt: creates the scheduler with the attempt adopted,
+	 * or adopts it on the existing one (its row locked). Either way the answer holds the
+	 * schedule's start, the state a torch scheduler has right after construction, also
+	 * for a rank that registers after others of its attempt stepped (it then replays
+	 * their steps).
+	 * @throws StaleAttemptException when the scheduler adopted the attempt before and it
+	 * was superseded since
+	 */
+	private RegistrationResult registerAttempt(String id, Registered registered, Schedule schedule, ScheduleState start,
+			String attempt) {
+		try {
+			return Objects.requireNonNull(
+					this.transaction.execute((status) -> adoptOrCreate(id, registered, schedule, start, attempt)));
+		}
+		catch (DataIntegrityViolationException ex) {
+			// another rank registered the same id at the same moment
+			return Objects.requireNonNull(
+					this.transaction.execute((status) -> adoptOrCreate(id, registered, schedule, start, attempt)));
+		}
+	}
+
+	private RegistrationResult adoptOrCreate(String id, Registered registered, Schedule schedule, ScheduleState start,
+			String attempt) {
+		Optional<SchedulerStore.Locked> found = this.store.lockIfPresent(id);
+		if (found.isEmpty()) {
+			return new RegistrationResult(this.store.create(id, registered, schedule, start, attempt), true);
+		}
+		SchedulerStore.Locked scheduler = found.get();
+		if (!scheduler.requestJson().equals(registered.requestJson())) {
+			throw new RegistrationConflictException(id);
+		}
+		Snapshot snapshot = this.store.snapshot(schedule, start, start.lastEpoch());
+		scheduler.adopt(attempt, snapshot);
+		return new RegistrationResult(scheduler.detailsAt(snapshot), false);
 	}
 
 	private Optional<RegistrationResult> existing(String id, Registered registered) {
@@ -120,6 +174,7 @@ public class SchedulerService {
 	 * @throws dev.stepwise.schedule.StepException when the engine refuses the step
 	 */
 	public StepResult step(String id, StepCommand command) {
+		// the attempt is checked in the step's batch, under the row lock
 		return this.steps.step(id, command);
 	}
 
@@ -149,13 +204,58 @@ public class SchedulerService {
 	 */
 	@Transactional
 	public SchedulerPosition resume(String id, long lastEpoch) {
+		return resume(id, lastEpoch, null);
+	}
+
+	/**
+	 * Returns the scheduler to the state it had at the end of epoch {@code lastEpoch} and
+	 * discards the later history, for {@code attempt} (or without one). Until the current
+	 * attempt has started, any recorded epoch may be resumed (the superseded attempts'
+	 * history is kept until then); a second resume of the epoch the attempt last restored
+	 * answers its recorded state and changes nothing.
+	 * @throws EpochConflictException when that epoch is ahead or no longer recorded
+	 * @throws StaleAttemptException when {@code attempt} is not the current attempt
+	 */
+	@Transactional
+	public SchedulerPosition resume(String id, long lastEpoch, @Nullable String attempt) {
 		SchedulerStore.Locked scheduler = this.store.lock(id);
-		if (lastEpoch > scheduler.lastEpoch()) {
+		scheduler.checkAttempt(attempt);
+		Optional<SchedulerPosition> again = restoredAgain(scheduler, lastEpoch, attempt);
+		if (again.isPresent()) {
+			return again.get();
+		}
+		if (scheduler.attemptStarted() && lastEpoch > scheduler.lastEpoch()) {
 			throw EpochConflictException.beyond(lastEpoch, scheduler.lastEpoch());
 		}
 		Snapshot recorded = scheduler.endOfEpoch(lastEpoch)
 			.orElseThrow(() -> EpochConflictException.notRecorded(Long.toString(lastEpoch), scheduler.lastEpoch()));
-		return scheduler.returnTo(recorded);
+		SchedulerPosition position = scheduler.returnTo(recorded);
+		scheduler.restored(AttemptRecord.BY_RESUME, lastEpoch, attempt);
+		return position;
+	}
+
+	/**
+	 * The recorded state of {@code epoch} when {@code attempt} restored that epoch last:
+	 * another rank of the attempt restores the same checkpoint, maybe after the first one
+	 * stepped on.
+	 */
+	private static Optional<SchedulerPosition> restoredAgain(SchedulerStore.Locked scheduler, long epoch,
+			@Nullable String attempt) {
+		return restoredAgain(scheduler, epoch, attempt, null);
+	}
+
+	/**
+	 * The recorded state of {@code epoch} when {@code attempt} restored that epoch last
+	 * and recorded it as {@code document} (unless {@code null}).
+	 */
+	private static Optional<SchedulerPosition> restoredAgain(SchedulerStore.Locked scheduler, long epoch,
+			@Nullable String attempt, @Nullable Snapshot document) {
+		return scheduler.restoredBy(attempt)
+			.filter((restored) -> restored == epoch)
+			.flatMap((restored) -> scheduler.endOfEpoch(epoch))
+			.filter((recorded) -> document == null || (recorded.stateJson().equals(document.stateJson())
+					&& recorded.paramGroupsJson().equals(document.paramGroupsJson())))
+			.map(scheduler::positionOf);
 	}
 
 	/** The scheduler's full state document, as JSON. */
@@ -174,13 +274,43 @@ public class SchedulerService {
 	 * @throws ComputeTooLargeException when its memory estimate exceeds the whole budget
 	 */
 	public SchedulerPosition replaceState(String id, Map<String, Object> document) {
+		return replaceState(id, document, null);
+	}
+
+	/**
+	 * Replaces the scheduler's whole state by a document of {@link #stateDocument}, for
+	 * {@code attempt} (or without one); the history is cut at its {@code last_epoch},
+	 * where the new state is recorded. A document of the epoch the attempt last restored
+	 * that holds the state recorded for it (another rank's copy of the checkpoint)
+	 * answers it and changes nothing.
+	 * @throws dev.stepwise.schedule.InvalidStateException when the document does not fit
+	 * the scheduler, holds a value no step could reach, or changes a hyperparameter
+	 * @throws StaleAttemptException when {@code attempt} is not the current attempt
+	 * @throws ComputeBusyException when the memory budget has no room for it
+	 * @throws ComputeTooLargeException when its memory estimate exceeds the whole budget
+	 */
+	public SchedulerPosition replaceState(String id, Map<String, Object> document, @Nullable String attempt) {
 		long bytes = MemoryEstimate.stateDocument(document);
 		return this.bulkhead.hold(bytes, () -> Objects.requireNonNull(this.transaction.execute((status) -> {
 			SchedulerStore.Locked scheduler = this.store.lock(id);
+			scheduler.checkAttempt(attempt);
 			Schedule schedule = scheduler.schedule();
 			ScheduleState state = schedule.restore(document);
-			return scheduler.replaceWith(this.store.snapshot(schedule, state, state.lastEpoch()));
+			Snapshot snapshot = this.store.snapshot(schedule, state, state.lastEpoch());
+			Optional<SchedulerPosition> again = restoredAgain(scheduler, state.lastEpoch(), attempt, snapshot);
+			if (again.isPresent()) {
+				return again.get();
+			}
+			SchedulerPosition position = scheduler.replaceWith(snapshot, attempt);
+			scheduler.restored(AttemptRecord.BY_STATE, state.lastEpoch(), attempt);
+			return position;
 		})));
+	}
+
+	/** The training attempts the scheduler adopted, in the order of their adoption. */
+	@Transactional(readOnly = true)
+	public List<AttemptRecord> attempts(String id) {
+		return this.store.attempts(id);
 	}
 
 }

@@ -14,9 +14,11 @@ import dev.stepwise.scheduler.EpochConflictException;
 import dev.stepwise.scheduler.HistoryEntry;
 import dev.stepwise.scheduler.SchedulerNotFoundException;
 import dev.stepwise.scheduler.SchedulerPosition;
+import dev.stepwise.scheduler.StaleAttemptException;
 import dev.stepwise.scheduler.StepCommand;
 import dev.stepwise.scheduler.StepResult;
 import dev.stepwise.scheduler.store.BatchStatements;
+import dev.stepwise.scheduler.store.SchedulerAttemptRows;
 import dev.stepwise.scheduler.store.SchedulerCache;
 import dev.stepwise.scheduler.store.SchedulerRows;
 import dev.stepwise.scheduler.store.SchedulerStepRows;
@@ -32,8 +34,13 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * locked at its first step; its steps are applied in memory in order, each seeing the
  * ones before (a replay of an epoch stepped earlier in the batch included); the batch
  * ends with one update per scheduler and one history record per step. A step that fails
- * (unknown id, epoch conflict, refusal) changes nothing and does not stop the others; a
- * database error ends the whole batch.
+ * (unknown id, epoch conflict, refusal, stale attempt) changes nothing and does not stop
+ * the others; a database error ends the whole batch.
+ * <p>
+ * A step of another training attempt than the scheduler's current one is refused. The
+ * first step taken after an attempt's adoption starts it: the superseded attempts'
+ * history after the schedule's start (where the row stands since the adoption) is cut,
+ * and the start is recorded again, as the attempt's.
  */
 final class StepBatch {
 
@@ -46,6 +53,8 @@ final class StepBatch {
 	private final Map<String, Current> schedulers = new LinkedHashMap<>();
 
 	private final List<SchedulerStepRows.Recorded> records = new ArrayList<>();
+
+	private final List<Start> starts = new ArrayList<>();
 
 	StepBatch(BatchStatements statements, Tables tables, Instant now) {
 		this.statements = statements;
@@ -82,9 +91,11 @@ final class StepBatch {
 
 	private StepResult step(String id, StepCommand command) {
 		Current scheduler = current(id);
+		StaleAttemptException.check(command.attempt(), scheduler.attempt);
 		StepPlan plan = StepPlan.of(scheduler.lastEpoch, scheduler.position, command.epoch(),
 				scheduler.schedule.acceptsFractionalEpochs());
-		return plan.replay() ? replay(scheduler, plan, command.metric()) : apply(scheduler, plan, command.metric());
+		return plan.replay() ? replay(scheduler, plan, command.metric())
+				: apply(scheduler, plan, command.metric(), command.attempt());
 	}
 
 	private Current current(String id) {
@@ -101,20 +112,38 @@ final class StepBatch {
 		return scheduler;
 	}
 
-	private StepResult apply(Current scheduler, StepPlan plan, @Nullable Double metric) {
+	private StepResult apply(Current scheduler, StepPlan plan, @Nullable Double metric, @Nullable String attempt) {
 		Schedule schedule = scheduler.schedule;
 		ScheduleState current = scheduler.state(this.tables.cache(), this.tables.store());
 		ScheduleState next = (plan.explicit() && schedule.acceptsFractionalEpochs())
 				? schedule.stepTo(current, plan.position(), metric) : schedule.step(current, metric);
+		if (!scheduler.attemptStarted) {
+			// the attempt starts here, from the schedule's start, without a checkpoint
+			Snapshot start = this.tables.store().snapshot(schedule, current, scheduler.position);
+			this.starts.add(new Start(scheduler.pk, scheduler.position, scheduler.attempt));
+			this.records.add(new SchedulerStepRows.Recorded(scheduler.pk, start, null, this.now, scheduler.attempt));
+			scheduler.attemptStarted = true;
+		}
 		Snapshot snapshot = this.tables.store().snapshot(schedule, next, plan.position());
 		scheduler.moveTo(next, snapshot);
-		this.records.add(new SchedulerStepRows.Recorded(scheduler.pk, snapshot, metric, this.now));
+		this.records.add(new SchedulerStepRows.Recorded(scheduler.pk, snapshot, metric, this.now, attempt));
 		return new StepResult(new SchedulerPosition(scheduler.id, snapshot.lastEpoch(), snapshot.paramGroupsJson()),
 				false);
 	}
 
 	private StepResult replay(Current scheduler, StepPlan plan, @Nullable Double metric) {
 		String epoch = StepPlan.format(plan.position());
+		if (!scheduler.attemptStarted && plan.position() == scheduler.position) {
+			// the schedule's start, where the row stands until the attempt starts
+			if (!sameMetric(null, metric)) {
+				throw EpochConflictException.metricDiffers(epoch, null, metric, scheduler.lastEpoch);
+			}
+			Snapshot start = this.tables.store()
+				.snapshot(scheduler.schedule, scheduler.state(this.tables.cache(), this.tables.store()),
+						scheduler.position);
+			return new StepResult(new SchedulerPosition(scheduler.id, start.lastEpoch(), start.paramGroupsJson()),
+					true);
+		}
 		HistoryEntry recorded = recordedInBatch(scheduler.pk, plan.position())
 			.or(() -> this.tables.steps().recorded(this.statements, scheduler.pk, plan.position()))
 			.orElseThrow(() -> EpochConflictException.notRecorded(epoch, scheduler.lastEpoch));
@@ -129,7 +158,7 @@ final class StepBatch {
 		for (SchedulerStepRows.Recorded record : this.records) {
 			if (record.pk() == pk && record.snapshot().position() == position) {
 				return Optional.of(new HistoryEntry(record.snapshot().lastEpoch(), position, record.metric(),
-						record.snapshot().paramGroupsJson(), record.at()));
+						record.snapshot().paramGroupsJson(), record.at(), record.attempt()));
 			}
 		}
 		return Optional.empty();
@@ -138,6 +167,13 @@ final class StepBatch {
 	private void write() {
 		if (this.records.isEmpty()) {
 			return;
+		}
+		for (Start start : this.starts) {
+			this.tables.steps().cut(this.statements, start.pk(), start.position());
+			if (start.attempt() != null) {
+				this.tables.attempts()
+					.startedByStep(this.statements, start.pk(), start.attempt(), start.position(), this.now);
+			}
 		}
 		List<SchedulerRows.Moved> moves = new ArrayList<>(this.schedulers.size());
 		for (Current scheduler : this.schedulers.values()) {
@@ -165,10 +201,12 @@ final class StepBatch {
 	 *
 	 * @param schedulers the {@code scheduler} table
 	 * @param steps the {@code scheduler_step} table
+	 * @param attempts the {@code scheduler_attempt} table
 	 * @param cache compiled schedules and parsed states
 	 * @param store the stored documents' codec
 	 */
-	record Tables(SchedulerRows schedulers, SchedulerStepRows steps, SchedulerCache cache, SchedulerStore store) {
+	record Tables(SchedulerRows schedulers, SchedulerStepRows steps, SchedulerAttemptRows attempts,
+			SchedulerCache cache, SchedulerStore store) {
 
 		/**
 		 * Takes the steps of a batch as one {@link StepBatch} on the transaction's
@@ -179,6 +217,16 @@ final class StepBatch {
 					(statements) -> new StepBatch(statements, this, SchedulerStore.now()).take(steps));
 		}
 
+	}
+
+	/**
+	 * An attempt started by a step of this batch.
+	 *
+	 * @param pk the scheduler's surrogate key
+	 * @param position the schedule's start, where the history is cut and recorded again
+	 * @param attempt the attempt, or {@code null} when the scheduler has none
+	 */
+	private record Start(long pk, double position, @Nullable String attempt) {
 	}
 
 	/** A locked scheduler as the batch's steps so far have left it. */
@@ -196,6 +244,10 @@ final class StepBatch {
 
 		private final String stateJson;
 
+		private final @Nullable String attempt;
+
+		private boolean attemptStarted;
+
 		private @Nullable ScheduleState state;
 
 		private @Nullable Snapshot moved;
@@ -207,6 +259,8 @@ final class StepBatch {
 			this.lastEpoch = row.lastEpoch();
 			this.position = row.position();
 			this.stateJson = row.stateJson();
+			this.attempt = row.attempt();
+			this.attemptStarted = row.attemptStarted();
 		}
 
 		ScheduleState state(SchedulerCache cache, SchedulerStore store) {

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.function.Function;
 
 import dev.stepwise.scheduler.store.BatchStatements;
+import dev.stepwise.scheduler.store.SchedulerAttemptRows;
 import dev.stepwise.scheduler.store.SchedulerCache;
 import dev.stepwise.scheduler.store.SchedulerRows;
 import dev.stepwise.scheduler.store.SchedulerStepRows;
@@ -49,9 +50,9 @@ class StepCommitter {
 	private final TransactionTemplate transaction;
 
 	@Autowired
-	StepCommitter(JdbcTemplate jdbc, SchedulerRows schedulers, SchedulerStepRows steps, SchedulerCache cache,
-			SchedulerStore store, TransactionTemplate transaction) {
-		this(new StepBatch.Tables(schedulers, steps, cache, store).runner(jdbc), transaction);
+	StepCommitter(JdbcTemplate jdbc, SchedulerRows schedulers, SchedulerStepRows steps, SchedulerAttemptRows attempts,
+			SchedulerCache cache, SchedulerStore store, TransactionTemplate transaction) {
+		this(new StepBatch.Tables(schedulers, steps, attempts, cache, store).runner(jdbc), transaction);
 	}
 
 	/**

@@ -48,6 +48,10 @@ class SchedulerEntity {
 
 	private Instant updatedAt;
 
+	private @Nullable String attempt;
+
+	private boolean attemptStarted = true;
+
 	protected SchedulerEntity() {
 	}
 
@@ -59,6 +63,28 @@ class SchedulerEntity {
 		this.initialParamGroupsJson = registration.initialParamGroupsJson();
 		this.createdAt = now;
 		moveTo(snapshot, now);
+	}
+
+	SchedulerEntity(String publicId, Registered registration, Snapshot snapshot, Instant now,
+			@Nullable String attempt) {
+		this(publicId, registration, snapshot, now);
+		this.attempt = attempt;
+		this.attemptStarted = (attempt == null);
+	}
+
+	/**
+	 * Makes {@code attempt} the current attempt, not started yet, and {@code start} the
+	 * state.
+	 */
+	void adopt(String attempt, Snapshot start, Instant now) {
+		this.attempt = attempt;
+		this.attemptStarted = false;
+		moveTo(start, now);
+	}
+
+	/** Marks the current attempt started. */
+	void startAttempt() {
+		this.attemptStarted = true;
 	}
 
 	/** Makes {@code snapshot} the current state. */
@@ -123,6 +149,14 @@ class SchedulerEntity {
 
 	Instant getUpdatedAt() {
 		return this.updatedAt;
+	}
+
+	@Nullable String getAttempt() {
+		return this.attempt;
+	}
+
+	boolean isAttemptStarted() {
+		return this.attemptStarted;
 	}
 
 }

@@ -9,6 +9,7 @@ import java.util.Optional;
 
 import dev.stepwise.scheduler.CurrentPosition;
 import dev.stepwise.scheduler.SchedulerPosition;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -25,13 +26,14 @@ public class SchedulerRows {
 	private static final String CURRENT = "select id, last_epoch, param_groups_json, version from scheduler"
 			+ " where public_id = ?";
 
-	private static final String LOCK = "select id, created_at, last_epoch, position, state_json from scheduler"
-			+ " where public_id = ? for update";
+	private static final String LOCK = "select id, created_at, last_epoch, position, state_json, attempt,"
+			+ " attempt_started from scheduler where public_id = ? for update";
 
 	private static final String SOURCE = "select request_json, initial_param_groups_json from scheduler where id = ?";
 
+	// a step starts the current attempt if it had not started
 	private static final String UPDATE = "update scheduler set last_epoch = ?, position = ?, state_json = ?,"
-			+ " param_groups_json = ?, version = version + 1, updated_at = ? where id = ?";
+			+ " param_groups_json = ?, version = version + 1, updated_at = ?, attempt_started = TRUE where id = ?";
 
 	private final JdbcClient jdbc;
 
@@ -54,8 +56,10 @@ public class SchedulerRows {
 			PreparedStatement lock = statements.prepared(LOCK);
 			lock.setString(1, publicId);
 			try (ResultSet rs = lock.executeQuery()) {
-				return rs.next() ? Optional.of(new Locked(rs.getLong(1), BatchStatements.instant(rs, 2), rs.getLong(3),
-						rs.getDouble(4), rs.getString(5))) : Optional.empty();
+				return rs.next()
+						? Optional.of(new Locked(rs.getLong(1), BatchStatements.instant(rs, 2), rs.getLong(3),
+								rs.getDouble(4), rs.getString(5), rs.getString(6), rs.getBoolean(7)))
+						: Optional.empty();
 			}
 		}
 		catch (SQLException ex) {
@@ -110,8 +114,11 @@ public class SchedulerRows {
 	 * @param lastEpoch its {@code last_epoch}
 	 * @param position the epoch last stepped to
 	 * @param stateJson its state document
+	 * @param attempt its current training attempt, or {@code null}
+	 * @param attemptStarted whether that attempt has started ({@code true} without one)
 	 */
-	public record Locked(long pk, Instant createdAt, long lastEpoch, double position, String stateJson) {
+	public record Locked(long pk, Instant createdAt, long lastEpoch, double position, String stateJson,
+			@Nullable String attempt, boolean attemptStarted) {
 	}
 
 	/**

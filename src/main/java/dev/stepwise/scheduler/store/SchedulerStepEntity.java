@@ -35,6 +35,8 @@ class SchedulerStepEntity {
 
 	private Instant recordedAt;
 
+	private @Nullable String attempt;
+
 	protected SchedulerStepEntity() {
 	}
 
@@ -46,6 +48,12 @@ class SchedulerStepEntity {
 		this.stateJson = snapshot.stateJson();
 		this.paramGroupsJson = snapshot.paramGroupsJson();
 		this.recordedAt = recordedAt;
+	}
+
+	SchedulerStepEntity(long schedulerId, Snapshot snapshot, @Nullable Double metric, Instant recordedAt,
+			@Nullable String attempt) {
+		this(schedulerId, snapshot, metric, recordedAt);
+		this.attempt = attempt;
 	}
 
 	long getSchedulerId() {
@@ -74,6 +82,10 @@ class SchedulerStepEntity {
 
 	Instant getRecordedAt() {
 		return this.recordedAt;
+	}
+
+	@Nullable String getAttempt() {
+		return this.attempt;
 	}
 
 	/** The state this record holds, as a snapshot to move a scheduler back to. */

@@ -19,7 +19,8 @@ interface SchedulerStepRepository extends JpaRepository<SchedulerStepEntity, Lon
 	 * Records from {@code from} to {@code to} in epoch order, without their state
 	 * documents.
 	 */
-	@Query("select new dev.stepwise.scheduler.HistoryEntry(s.lastEpoch, s.position, s.metric, s.paramGroupsJson, s.recordedAt)"
+	@Query("select new dev.stepwise.scheduler.HistoryEntry(s.lastEpoch, s.position, s.metric, s.paramGroupsJson, s.recordedAt,"
+			+ " s.attempt)"
 			+ " from SchedulerStepEntity s where s.schedulerId = :schedulerId and s.position >= :from and s.position <= :to"
 			+ " order by s.position")
 	List<HistoryEntry> findRows(long schedulerId, double from, double to, Limit limit);

@@ -26,7 +26,9 @@ public class SchedulerStepRows {
 			+ " from scheduler_step where scheduler_id = ? and position = ?";
 
 	private static final String INSERT = "insert into scheduler_step (scheduler_id, last_epoch, position, metric,"
-			+ " state_json, param_groups_json, recorded_at) values (?, ?, ?, ?, ?, ?, ?)";
+			+ " state_json, param_groups_json, recorded_at, attempt) values (?, ?, ?, ?, ?, ?, ?, ?)";
+
+	private static final String CUT = "delete from scheduler_step where scheduler_id = ? and position >= ?";
 
 	/** The history record of a position, without its state document. */
 	public Optional<HistoryEntry> recorded(BatchStatements statements, long pk, double position) {
@@ -67,6 +69,7 @@ public class SchedulerStepRows {
 				insert.setString(5, snapshot.stateJson());
 				insert.setString(6, snapshot.paramGroupsJson());
 				insert.setObject(7, BatchStatements.timestamp(record.at()));
+				insert.setString(8, record.attempt());
 				insert.addBatch();
 			}
 			insert.executeBatch();
@@ -77,14 +80,38 @@ public class SchedulerStepRows {
 	}
 
 	/**
+	 * Cuts a scheduler's history from {@code position} on: the first step of an attempt
+	 * that starts without a checkpoint discards the superseded attempts' records after
+	 * the schedule's start (then records the start again).
+	 */
+	public void cut(BatchStatements statements, long pk, double position) {
+		try {
+			PreparedStatement cut = statements.prepared(CUT);
+			cut.setLong(1, pk);
+			cut.setDouble(2, position);
+			cut.executeUpdate();
+		}
+		catch (SQLException ex) {
+			throw statements.translated(CUT, ex);
+		}
+	}
+
+	/**
 	 * A new history record.
 	 *
 	 * @param pk the scheduler's surrogate key
 	 * @param snapshot the state the step produced
 	 * @param metric the metric it was given
 	 * @param at when it was taken
+	 * @param attempt the training attempt that took it, or {@code null}
 	 */
-	public record Recorded(long pk, Snapshot snapshot, @Nullable Double metric, Instant at) {
+	public record Recorded(long pk, Snapshot snapshot, @Nullable Double metric, Instant at, @Nullable String attempt) {
+
+		/** A record without an attempt. */
+		public Recorded(long pk, Snapshot snapshot, @Nullable Double metric, Instant at) {
+			this(pk, snapshot, metric, at, null);
+		}
+
 	}
 
 }

@@ -3,11 +3,13 @@ package dev.stepwise.scheduler.store;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 import dev.stepwise.schedule.Schedule;
 import dev.stepwise.schedule.ScheduleState;
+import dev.stepwise.scheduler.AttemptRecord;
 import dev.stepwise.scheduler.CurrentPosition;
 import dev.stepwise.scheduler.HistoryPage;
 import dev.stepwise.scheduler.Registration;
@@ -15,6 +17,7 @@ import dev.stepwise.scheduler.SchedulerDetails;
 import dev.stepwise.scheduler.SchedulerNotFoundException;
 import dev.stepwise.scheduler.SchedulerPage;
 import dev.stepwise.scheduler.SchedulerPosition;
+import dev.stepwise.scheduler.StaleAttemptException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.domain.Limit;
@@ -34,16 +37,19 @@ public class SchedulerStore {
 
 	private final SchedulerStepRepository steps;
 
+	private final SchedulerAttemptRepository attempts;
+
 	private final SchedulerRows rows;
 
 	private final SchedulerCache cache;
 
 	private final JsonCodec json;
 
-	SchedulerStore(SchedulerRepository schedulers, SchedulerStepRepository steps, SchedulerRows rows,
-			SchedulerCache cache, JsonCodec json) {
+	SchedulerStore(SchedulerRepository schedulers, SchedulerStepRepository steps, SchedulerAttemptRepository attempts,
+			SchedulerRows rows, SchedulerCache cache, JsonCodec json) {
 		this.schedulers = schedulers;
 		this.steps = steps;
+		this.attempts = attempts;
 		this.rows = rows;
 		this.cache = cache;
 		this.json = json;
@@ -82,7 +88,21 @@ public class SchedulerStore {
 
 	/** The scheduler, its row locked until the transaction ends. */
 	public Locked lock(String id) {
-		return new Locked(this.schedulers.lockByPublicId(id).orElseThrow(() -> new SchedulerNotFoundException(id)));
+		return lockIfPresent(id).orElseThrow(() -> new SchedulerNotFoundException(id));
+	}
+
+	/** The scheduler if it is registered, its row locked until the transaction ends. */
+	public Optional<Locked> lockIfPresent(String id) {
+		return this.schedulers.lockByPublicId(id).map(Locked::new);
+	}
+
+	/** The training attempts the scheduler adopted, in the order of their adoption. */
+	public List<AttemptRecord> attempts(String id) {
+		SchedulerEntity scheduler = find(id);
+		return this.attempts.findBySchedulerIdOrderByIdAsc(scheduler.getId())
+			.stream()
+			.map((attempt) -> attempt.record(scheduler.getAttempt()))
+			.toList();
 	}
 
 	/**
@@ -115,9 +135,21 @@ public class SchedulerStore {
 
 	/** Stores a new registration with its state as the first history record. */
 	public SchedulerDetails create(String id, Registered registered, Schedule schedule, ScheduleState state) {
+		return create(id, registered, schedule, state, null);
+	}
+
+	/**
+	 * Stores a new registration with its state as the first history record, and adopts
+	 * {@code attempt} (not started yet) when there is one.
+	 */
+	public SchedulerDetails create(String id, Registered registered, Schedule schedule, ScheduleState state,
+			@Nullable String attempt) {
 		Snapshot snapshot = snapshot(schedule, state, state.lastEpoch());
-		SchedulerEntity scheduler = this.schedulers.save(new SchedulerEntity(id, registered, snapshot, now()));
-		append(scheduler.getId(), snapshot, null, scheduler.getCreatedAt());
+		SchedulerEntity scheduler = this.schedulers.save(new SchedulerEntity(id, registered, snapshot, now(), attempt));
+		append(scheduler.getId(), snapshot, null, scheduler.getCreatedAt(), attempt);
+		if (attempt != null) {
+			this.attempts.save(new SchedulerAttemptEntity(scheduler.getId(), attempt, scheduler.getCreatedAt()));
+		}
 		this.cache.putSchedule(scheduler, schedule);
 		return details(scheduler);
 	}
@@ -132,13 +164,18 @@ public class SchedulerStore {
 		return this.schedulers.findByPublicId(id).orElseThrow(() -> new SchedulerNotFoundException(id));
 	}
 
-	private void append(long schedulerId, Snapshot snapshot, @Nullable Double metric, Instant recordedAt) {
-		this.steps.save(new SchedulerStepEntity(schedulerId, snapshot, metric, recordedAt));
+	private void append(long schedulerId, Snapshot snapshot, @Nullable Double metric, Instant recordedAt,
+			@Nullable String attempt) {
+		this.steps.save(new SchedulerStepEntity(schedulerId, snapshot, metric, recordedAt, attempt));
 	}
 
 	private static SchedulerDetails details(SchedulerEntity entity) {
-		return new SchedulerDetails(position(entity), entity.getSpecJson(), entity.getInitialParamGroupsJson(),
-				entity.getCreatedAt(), entity.getUpdatedAt());
+		return details(entity, position(entity));
+	}
+
+	private static SchedulerDetails details(SchedulerEntity entity, SchedulerPosition position) {
+		return new SchedulerDetails(position, entity.getSpecJson(), entity.getInitialParamGroupsJson(),
+				entity.getCreatedAt(), entity.getUpdatedAt(), entity.getAttempt(), entity.isAttemptStarted());
 	}
 
 	private static SchedulerPosition position(SchedulerEntity entity) {
@@ -175,6 +212,100 @@ public class SchedulerStore {
 			return this.scheduler.getLastEpoch();
 		}
 
+		/** Its canonical registration body, compared on re-registration. */
+		public String requestJson() {
+			return this.scheduler.getRequestJson();
+		}
+
+		/**
+		 * Whether its current attempt has started; {@code true} when it has no attempt.
+		 * Until it does, the scheduler stands at the schedule's start and the history of
+		 * the superseded attempts is kept after it.
+		 */
+		public boolean attemptStarted() {
+			return this.scheduler.isAttemptStarted();
+		}
+
+		/**
+		 * Refuses a request of another attempt than the current one.
+		 * @throws StaleAttemptException unless {@code attempt} is {@code null} or the
+		 * current attempt
+		 */
+		public void checkAttempt(@Nullable String attempt) {
+			StaleAttemptException.check(attempt, this.scheduler.getAttempt());
+		}
+
+		/**
+		 * Adopts {@code attempt}, superseding the current one, and moves the scheduler to
+		 * {@code start} (the schedule's start) without cutting the history: the attempt
+		 * starts with its first step (which cuts it), resume or state document. Nothing
+		 * changes when it is the current attempt already.
+		 * @throws StaleAttemptException when the scheduler adopted {@code attempt} before
+		 * and it was superseded since
+		 */
+		public void adopt(String attempt, Snapshot start) {
+			String current = this.scheduler.getAttempt();
+			if (attempt.equals(current)) {
+				return;
+			}
+			long pk = this.scheduler.getId();
+			if (SchedulerStore.this.attempts.findBySchedulerIdAndAttempt(pk, attempt).isPresent()) {
+				throw new StaleAttemptException(attempt, current);
+			}
+			Instant now = now();
+			if (current != null) {
+				SchedulerStore.this.attempts.findBySchedulerIdAndAttempt(pk, current)
+					.ifPresent((superseded) -> superseded.supersede(now));
+			}
+			SchedulerStore.this.attempts.save(new SchedulerAttemptEntity(pk, attempt, now));
+			this.scheduler.adopt(attempt, start, now);
+		}
+
+		/**
+		 * The epoch the current attempt's last resume or state document restored, if
+		 * {@code attempt} is the current attempt and it restored one.
+		 */
+		public Optional<Long> restoredBy(@Nullable String attempt) {
+			if (attempt == null || !attempt.equals(this.scheduler.getAttempt())) {
+				return Optional.empty();
+			}
+			return SchedulerStore.this.attempts.findBySchedulerIdAndAttempt(this.scheduler.getId(), attempt)
+				.map(SchedulerAttemptEntity::getRestoredEpoch);
+		}
+
+		/**
+		 * Notes a restore (resume or state document) to {@code epoch}: it starts the
+		 * current attempt if it had not started, and is the epoch the attempt last
+		 * restored when the request came from it.
+		 */
+		public void restored(String by, long epoch, @Nullable String attempt) {
+			String current = this.scheduler.getAttempt();
+			if (current == null || (this.scheduler.isAttemptStarted() && !current.equals(attempt))) {
+				return;
+			}
+			SchedulerStore.this.attempts.findBySchedulerIdAndAttempt(this.scheduler.getId(), current)
+				.ifPresent((entity) -> {
+					if (!this.scheduler.isAttemptStarted()) {
+						entity.start(by, epoch, now());
+					}
+					if (current.equals(attempt)) {
+						entity.restored(epoch);
+					}
+				});
+			this.scheduler.startAttempt();
+		}
+
+		/** The scheduler with {@code position} as its state (the view of an attempt). */
+		public SchedulerDetails detailsAt(Snapshot snapshot) {
+			return details(this.scheduler, positionOf(snapshot));
+		}
+
+		/** A recorded state as a position of this scheduler. */
+		public SchedulerPosition positionOf(Snapshot snapshot) {
+			return new SchedulerPosition(this.scheduler.getPublicId(), snapshot.lastEpoch(),
+					snapshot.paramGroupsJson());
+		}
+
 		/** Its compiled schedule. */
 		public Schedule schedule() {
 			return SchedulerStore.this.cache.schedule(this.scheduler);
@@ -197,14 +328,14 @@ public class SchedulerStore {
 		}
 
 		/**
-		 * Makes {@code snapshot} the state, recorded without a metric, in place of the
-		 * history from its epoch on.
+		 * Makes {@code snapshot} the state, recorded without a metric (as taken by
+		 * {@code attempt}), in place of the history from its epoch on.
 		 */
-		public SchedulerPosition replaceWith(Snapshot snapshot) {
+		public SchedulerPosition replaceWith(Snapshot snapshot, @Nullable String attempt) {
 			SchedulerStore.this.steps.deleteFrom(this.scheduler.getId(), snapshot.lastEpoch());
 			Instant now = now();
 			this.scheduler.moveTo(snapshot, now);
-			append(this.scheduler.getId(), snapshot, null, now);
+			append(this.scheduler.getId(), snapshot, null, now, attempt);
 			return position(this.scheduler);
 		}
 
@@ -214,6 +345,7 @@ public class SchedulerStore {
 		 */
 		public void delete() {
 			SchedulerStore.this.steps.deleteHistory(this.scheduler.getId());
+			SchedulerStore.this.attempts.deleteAttempts(this.scheduler.getId());
 			SchedulerStore.this.schedulers.deleteByPublicId(this.scheduler.getPublicId());
 		}
 

@@ -61,6 +61,31 @@ final class ApiDescription {
 			registered ones (422 invalid-state naming each differing key), and its values ones stepping could \
 			reach (finite, lr >= 0, counters up to 2^53).
 
+			**Training attempts** tell a fresh start from an attach. An attempt is one launch of a training job: \
+			every rank of it sends the same `attempt` id (the Python client takes \
+			`{TORCHELASTIC_RUN_ID}/{TORCHELASTIC_RESTART_COUNT}` under torchrun), in the registration, each \
+			step and resume (a body field) and state PUT (`?attempt=`). The rules: \
+			(1) A registration with an attempt the scheduler has not seen *adopts* it: it becomes the current \
+			attempt, superseding the one before, and the scheduler stands at the schedule's start (last_epoch 0, \
+			or the registered fast-forward) while the superseded attempts' history is kept. GET .../lr answers \
+			the start from then on. A registration with the current attempt changes nothing. With an attempt, the \
+			registration's answer holds the schedule's start (what a torch scheduler holds right after \
+			construction), also for a rank that registers after others of its attempt stepped: its steps are then \
+			replays. (2) The attempt *starts* with the first of: a step, which starts it without a checkpoint, \
+			from the schedule's start (the superseded history after the start is discarded, the start is \
+			recorded again as the attempt's), whichever rank posts it, once: the other ranks' posts of that epoch \
+			are replays; a resume, which may return to any recorded epoch until then (the superseded attempts' \
+			history included); a state PUT. (3) Once the attempt restored an epoch (resume or state PUT), a resume \
+			of that same epoch by the attempt, or a state PUT of it whose document is the state recorded for it, \
+			answers the recorded state and changes nothing (every rank loads the checkpoint, maybe after another \
+			rank stepped on); another epoch, or another state, is restored as usual. (4) Steps, resumes and state PUTs of any other attempt than the current one, and registrations \
+			of an attempt that was superseded, are 409 `stale-attempt` (`attempt` names the current one): a \
+			zombie rank of an earlier attempt can neither move nor reset the schedule. (5) Each history record \
+			names the attempt that took it (`attempt`); GET .../attempts lists the attempts, how and where each \
+			started and when it was superseded. (6) Requests without an attempt are not checked and work as \
+			before; the attempt is not part of the body compared on re-registration. Deleting a scheduler \
+			forgets its attempts.
+
 			**Finite at registration.** A registration or preview whose own state has a non-finite lr (an \
 			lr_lambda or scale_fn that gives inf or NaN at construction, or a fast-forward that reaches one) is \
 			422 invalid-argument, where PyTorch would take it; a later step that reaches inf or NaN is taken as \

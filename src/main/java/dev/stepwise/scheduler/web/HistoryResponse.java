@@ -41,6 +41,7 @@ record HistoryResponse(List<Item> items,
 	 * @param paramGroups the param groups after the step (JSON written as is)
 	 * @param metric the metric the step was given
 	 * @param recordedAt when the step was taken
+	 * @param attempt the training attempt that took the step
 	 */
 	@Schema(name = "HistoryItem", description = "The state one step (or the registration) produced.")
 	record Item(
@@ -50,10 +51,15 @@ record HistoryResponse(List<Item> items,
 					implementation = ParamGroupBody.class)) @JsonProperty("param_groups") @JsonRawValue String paramGroups,
 			@Schema(description = "The metric of the step; null for none; non-finite values as strings.",
 					nullable = true) @Nullable Double metric,
-			@JsonProperty("recorded_at") Instant recordedAt) {
+			@JsonProperty("recorded_at") Instant recordedAt,
+			@Schema(description = "The training attempt that took the step (or registered, or restored the state;"
+					+ " the start of an attempt that started without a checkpoint is recorded again as its own);"
+					+ " null for requests without an attempt.", example = "resnet50-run17-job42/1",
+					nullable = true) @Nullable String attempt) {
 
 		static Item of(HistoryEntry entry) {
-			return new Item(jsonEpoch(entry.position()), entry.paramGroupsJson(), entry.metric(), entry.recordedAt());
+			return new Item(jsonEpoch(entry.position()), entry.paramGroupsJson(), entry.metric(), entry.recordedAt(),
+					entry.attempt());
 		}
 
 	}

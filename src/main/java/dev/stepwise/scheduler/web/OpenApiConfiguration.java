@@ -97,6 +97,8 @@ class OpenApiConfiguration {
 		problem.addProperty("errors", new ArraySchema().items(error).description("Argument problems, by field."));
 		problem.addProperty("last_epoch",
 				new IntegerSchema().format("int64").description("epoch-conflict: the scheduler's last_epoch."));
+		problem.addProperty("attempt", new StringSchema().nullable(true)
+			.description("stale-attempt: the scheduler's current attempt (null when it has none)."));
 		problem.addProperty("expected_epoch",
 				new IntegerSchema().format("int64").description("epoch-conflict of a gap: the epoch expected next."));
 		problem.addProperty("estimate_bytes", new IntegerSchema().format("int64")

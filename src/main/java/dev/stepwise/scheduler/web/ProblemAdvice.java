@@ -16,6 +16,7 @@ import dev.stepwise.scheduler.EpochConflictException;
 import dev.stepwise.scheduler.InvalidRequestException;
 import dev.stepwise.scheduler.RegistrationConflictException;
 import dev.stepwise.scheduler.SchedulerNotFoundException;
+import dev.stepwise.scheduler.StaleAttemptException;
 import dev.stepwise.scheduler.StepUnconfirmedException;
 import dev.stepwise.scheduler.web.RequestSizeFilter.PayloadTooLargeException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -98,6 +99,16 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 			if (ex.expectedEpoch() != null) {
 				problem.setProperty("expected_epoch", ex.expectedEpoch());
 			}
+		}
+		return response;
+	}
+
+	@ExceptionHandler
+	ResponseEntity<Object> staleAttempt(StaleAttemptException ex, NativeWebRequest request) {
+		ResponseEntity<Object> response = problem(ProblemType.STALE_ATTEMPT, ex.getMessage(), List.of(), request);
+		ProblemDetail problem = (ProblemDetail) response.getBody();
+		if (problem != null) {
+			problem.setProperty("attempt", ex.currentAttempt());
 		}
 		return response;
 	}

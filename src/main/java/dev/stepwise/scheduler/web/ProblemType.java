@@ -43,6 +43,11 @@ enum ProblemType {
 	REGISTRATION_CONFLICT("registration-conflict", HttpStatus.CONFLICT, "Registration conflict",
 			"the id is registered with a different body"),
 
+	STALE_ATTEMPT("stale-attempt", HttpStatus.CONFLICT, "Stale attempt",
+			"a training attempt that is not the scheduler's current one (superseded by a registration with a later"
+					+ " attempt, or never registered) may not register, step, resume or restore it; attempt is the"
+					+ " current one"),
+
 	STEP_REFUSED("step-refused", HttpStatus.CONFLICT, "Step refused",
 			"PyTorch raises in this step, e.g. OneCycleLR past total_steps"),
 

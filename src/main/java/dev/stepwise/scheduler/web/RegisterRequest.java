@@ -21,6 +21,7 @@ import org.jspecify.annotations.Nullable;
  * @param paramGroups the optimizer's param groups
  * @param scheduler the scheduler spec
  * @param lastEpoch 0 (or -1) or the number of steps already taken
+ * @param attempt the training attempt that registers, or {@code null}
  */
 @Schema(name = "RegisterRequest", description = "A scheduler to register on an optimizer's param groups.")
 record RegisterRequest(
@@ -36,11 +37,21 @@ record RegisterRequest(
 		@Schema(description = "0 (default; -1, PyTorch's default, means the same) or k >= 1 to register the schedule"
 				+ " as already stepped k times without metrics (fast-forward; 422 for schedules that need metrics).",
 				example = "0", minimum = "-1",
-				nullable = true) @JsonProperty("last_epoch") @Min(-1) @Nullable Long lastEpoch) {
+				nullable = true) @JsonProperty("last_epoch") @Min(-1) @Nullable Long lastEpoch,
+		@Schema(description = "The training attempt, shared by every rank of one attempt of a job (e.g. torchrun's"
+				+ " TORCHELASTIC_RUN_ID/TORCHELASTIC_RESTART_COUNT); printable ASCII without spaces, 1 to 200"
+				+ " characters. A new attempt is adopted: it supersedes the current one (whose"
+				+ " requests are refused from then on, 409 stale-attempt) and the scheduler stands at the schedule's"
+				+ " start until the attempt starts, by its first step (from the start) or its first resume or state"
+				+ " PUT (from a checkpoint). With an attempt, the answer's last_epoch and param_groups are the"
+				+ " schedule's start (what a torch scheduler holds right after construction). Not part of the body"
+				+ " compared on re-registration. Absent: no attempt, the registration neither adopts nor checks one.",
+				example = "resnet50-run17-job42/1",
+				nullable = true) @Pattern(regexp = Limits.ATTEMPT_PATTERN) @Nullable String attempt) {
 
 	Registration toRegistration() {
 		return new Registration(this.id, SpecJson.paramGroups(this.paramGroups), SpecJson.scheduler(this.scheduler),
-				(this.lastEpoch != null) ? this.lastEpoch : 0);
+				(this.lastEpoch != null) ? this.lastEpoch : 0, this.attempt);
 	}
 
 }

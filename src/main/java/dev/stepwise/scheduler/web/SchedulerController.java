@@ -47,7 +47,10 @@ class SchedulerController {
 	@Operation(summary = "Register a scheduler",
 			description = "Validates the spec as PyTorch's (or Hugging Face's) constructor would on these param groups"
 					+ " and stores the state after construction (last_epoch 0, or k after a fast-forward) as the first"
-					+ " history record. Every rank of a job may register the same id: an identical body answers 200.",
+					+ " history record. Every rank of a job may register the same id: an identical body answers 200."
+					+ " With attempt, the registration adopts that training attempt (see the description of attempt"
+					+ " and of the API); an attempt the scheduler adopted before and that was superseded since is 409"
+					+ " stale-attempt.",
 			requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
 					content = @Content(
 							examples = { @ExampleObject(name = "OneCycleLR", value = ApiDocs.REGISTER_ONE_CYCLE),
@@ -57,9 +60,9 @@ class SchedulerController {
 											value = ApiDocs.REGISTER_SEQUENTIAL) })))
 	@ApiResponse(responseCode = "201", description = "Registered; Location names the new scheduler.")
 	@ApiResponse(responseCode = "200", description = "Already registered with an identical body.")
-	@ProblemResponses({ ProblemType.MALFORMED_REQUEST, ProblemType.REGISTRATION_CONFLICT, ProblemType.STEP_REFUSED,
-			ProblemType.PAYLOAD_TOO_LARGE, ProblemType.INVALID_ARGUMENT, ProblemType.MEMORY_LIMIT_EXCEEDED,
-			ProblemType.SERVICE_UNAVAILABLE })
+	@ProblemResponses({ ProblemType.MALFORMED_REQUEST, ProblemType.REGISTRATION_CONFLICT, ProblemType.STALE_ATTEMPT,
+			ProblemType.STEP_REFUSED, ProblemType.PAYLOAD_TOO_LARGE, ProblemType.INVALID_ARGUMENT,
+			ProblemType.MEMORY_LIMIT_EXCEEDED, ProblemType.SERVICE_UNAVAILABLE })
 	ResponseEntity<SchedulerResponse> register(@Valid @RequestBody RegisterRequest request) {
 		RegistrationResult result = this.schedulers.register(request.toRegistration());
 		SchedulerResponse body = SchedulerResponse.of(result.scheduler());

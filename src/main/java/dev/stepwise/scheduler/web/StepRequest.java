@@ -5,6 +5,7 @@ import dev.stepwise.scheduler.StepCommand;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -13,6 +14,7 @@ import org.jspecify.annotations.Nullable;
  * @param epoch the {@code last_epoch} this step produces, {@code last_epoch + 1} when
  * absent
  * @param metric the validation metric of this step
+ * @param attempt the training attempt that posts it
  */
 @Schema(name = "StepRequest", description = "One scheduler.step(); every field is optional, the body too.")
 record StepRequest(
@@ -26,12 +28,19 @@ record StepRequest(
 		@Schema(description = "The validation metric (ReduceLROnPlateau and reduce_lr_on_plateau require it, 400"
 				+ " without). NaN, Infinity and -Infinity are accepted as bare tokens (Python's json.dumps) or as"
 				+ " strings, and treated as PyTorch treats float('nan') / float('inf'). Recorded for every type.",
-				example = "0.532", nullable = true) @Nullable Double metric) {
+				example = "0.532", nullable = true) @Nullable Double metric,
+		@Schema(description = "The training attempt, shared by every rank of one attempt of a job (e.g. torchrun's"
+				+ " TORCHELASTIC_RUN_ID/TORCHELASTIC_RESTART_COUNT); printable ASCII without spaces, 1 to 200"
+				+ " characters. Anything but the scheduler's current attempt is 409"
+				+ " stale-attempt. The first step taken after the attempt's adoption starts it from the schedule's"
+				+ " start (the superseded attempts' history after the start is discarded). Absent: not checked.",
+				example = "resnet50-run17-job42/1",
+				nullable = true) @Pattern(regexp = Limits.ATTEMPT_PATTERN) @Nullable String attempt) {
 
-	static final StepRequest EMPTY = new StepRequest(null, null);
+	static final StepRequest EMPTY = new StepRequest(null, null, null);
 
 	StepCommand toCommand() {
-		return new StepCommand(this.epoch, this.metric);
+		return new StepCommand(this.epoch, this.metric, this.attempt);
 	}
 
 }

@@ -16,6 +16,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.CacheControl;
@@ -54,7 +55,9 @@ class TrainingController {
 					+ " posting an epoch again (a retry, another rank) answers the recorded state with replayed: true."
 					+ " Concurrent posts for one scheduler are serialised, so each epoch is taken exactly once. The new"
 					+ " state and the history record are written in one transaction before the answer. A step PyTorch"
-					+ " refuses (OneCycleLR past total_steps) is 409 step-refused.",
+					+ " refuses (OneCycleLR past total_steps) is 409 step-refused. With attempt: a step of any other"
+					+ " attempt than the current one is 409 stale-attempt; the first step after the attempt's"
+					+ " adoption starts it from the schedule's start.",
 			requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = false,
 					content = @Content(schema = @Schema(implementation = StepRequest.class),
 							examples = { @ExampleObject(name = "Next epoch with a metric", value = ApiDocs.STEP_NEXT),
@@ -65,8 +68,8 @@ class TrainingController {
 	@ApiResponse(responseCode = "200",
 			description = "Stepped (replayed: false) or answered from the history (replayed: true).")
 	@ProblemResponses({ ProblemType.MALFORMED_REQUEST, ProblemType.METRIC_REQUIRED, ProblemType.SCHEDULER_NOT_FOUND,
-			ProblemType.EPOCH_CONFLICT, ProblemType.STEP_REFUSED, ProblemType.INVALID_ARGUMENT,
-			ProblemType.REQUEST_TIMEOUT, ProblemType.SERVICE_UNAVAILABLE })
+			ProblemType.EPOCH_CONFLICT, ProblemType.STALE_ATTEMPT, ProblemType.STEP_REFUSED,
+			ProblemType.INVALID_ARGUMENT, ProblemType.REQUEST_TIMEOUT, ProblemType.SERVICE_UNAVAILABLE })
 	StepResponse step(@PathVariable String id, @Valid @RequestBody(required = false) @Nullable StepRequest request) {
 		StepRequest body = (request != null) ? request : StepRequest.EMPTY;
 		return StepResponse.of(this.schedulers.step(id, body.toCommand()));
@@ -76,7 +79,8 @@ class TrainingController {
 	@Tag(name = "Steps")
 	@Operation(summary = "Read the current lr",
 			description = "The state every rank must apply now. The ETag changes with every step; send it back in"
-					+ " If-None-Match to get 304 while nothing changed.")
+					+ " If-None-Match to get 304 while nothing changed. From the adoption of a new attempt until it"
+					+ " starts, the schedule's start.")
 	@ApiResponse(responseCode = "200", description = "The current state.")
 	@ApiResponse(responseCode = "304", description = "Not modified since the ETag sent.", content = @Content)
 	@ProblemResponses({ ProblemType.SCHEDULER_NOT_FOUND })
@@ -128,12 +132,29 @@ class TrainingController {
 	@Operation(summary = "Resume from a checkpoint",
 			description = "The trainer restarted from a checkpoint taken after epoch last_epoch: the scheduler returns"
 					+ " to exactly the state recorded at the end of that epoch (ReduceLROnPlateau's best, bad-epoch and"
-					+ " cooldown counters included) and the later history is discarded.")
+					+ " cooldown counters included) and the later history is discarded. With attempt: any other attempt"
+					+ " than the current one is 409 stale-attempt; until the attempt has started, any recorded epoch"
+					+ " may be resumed (the superseded attempts' history is kept until then) and the resume starts it;"
+					+ " once the attempt restored an epoch (resume or state PUT), resuming that epoch again answers its"
+					+ " recorded state and changes nothing, so every rank may resume from the same checkpoint after"
+					+ " another rank stepped on.")
 	@ApiResponse(responseCode = "200", description = "The state at that epoch, now current.")
 	@ProblemResponses({ ProblemType.MALFORMED_REQUEST, ProblemType.SCHEDULER_NOT_FOUND, ProblemType.EPOCH_CONFLICT,
-			ProblemType.INVALID_ARGUMENT })
+			ProblemType.STALE_ATTEMPT, ProblemType.INVALID_ARGUMENT })
 	StateResponse resume(@PathVariable String id, @Valid @RequestBody ResumeRequest request) {
-		return StateResponse.of(this.schedulers.resume(id, request.lastEpoch()));
+		return StateResponse.of(this.schedulers.resume(id, request.lastEpoch(), request.attempt()));
+	}
+
+	@GetMapping("/attempts")
+	@Tag(name = "Checkpoints")
+	@Operation(summary = "List the training attempts",
+			description = "Every attempt a registration adopted, in the order of adoption: the current one, how each"
+					+ " started (step: from the schedule's start, without a checkpoint; resume or state: from a"
+					+ " checkpoint) and from which epoch, the epoch it last restored, when it was superseded.")
+	@ApiResponse(responseCode = "200", description = "The attempts.")
+	@ProblemResponses({ ProblemType.SCHEDULER_NOT_FOUND })
+	AttemptsResponse attempts(@PathVariable String id) {
+		return AttemptsResponse.of(this.schedulers.attempts(id));
 	}
 
 	@GetMapping("/state")
@@ -163,14 +184,22 @@ class TrainingController {
 					+ " base_lrs, _last_lr and the param groups are position and may be set. Every value must be one"
 					+ " stepping could reach: finite numbers, lr >= 0, counters (last_epoch, _step_count,"
 					+ " num_bad_epochs, cooldown_counter, T_i) and T_cur at most 2^53, best not NaN; else 422"
-					+ " invalid-state naming the field path (state.last_epoch, state._schedulers[1].T_cur, ...).",
+					+ " invalid-state naming the field path (state.last_epoch, state._schedulers[1].T_cur, ...). With"
+					+ " ?attempt=: any other attempt than the current one is 409 stale-attempt; the document starts"
+					+ " the attempt if it had not started; once the attempt restored an epoch (resume or state PUT), a"
+					+ " document of that epoch holding the state recorded for it answers that state and changes"
+					+ " nothing.",
 			requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
 					content = @Content(schema = @Schema(type = "object", additionalPropertiesSchema = Object.class))))
 	@ApiResponse(responseCode = "200", description = "The restored state.")
-	@ProblemResponses({ ProblemType.MALFORMED_REQUEST, ProblemType.SCHEDULER_NOT_FOUND, ProblemType.INVALID_STATE,
-			ProblemType.MEMORY_LIMIT_EXCEEDED, ProblemType.SERVICE_UNAVAILABLE })
-	StateResponse replaceState(@PathVariable String id, @RequestBody Map<String, Object> document) {
-		return StateResponse.of(this.schedulers.replaceState(id, SpecJson.stateDocument(document)));
+	@ProblemResponses({ ProblemType.MALFORMED_REQUEST, ProblemType.SCHEDULER_NOT_FOUND, ProblemType.STALE_ATTEMPT,
+			ProblemType.INVALID_ARGUMENT, ProblemType.INVALID_STATE, ProblemType.MEMORY_LIMIT_EXCEEDED,
+			ProblemType.SERVICE_UNAVAILABLE })
+	StateResponse replaceState(@PathVariable String id, @RequestBody Map<String, Object> document,
+			@Parameter(description = "The training attempt (as in the other requests); absent: not checked.",
+					example = "resnet50-run17-job42/1") @RequestParam(name = "attempt",
+							required = false) @Pattern(regexp = Limits.ATTEMPT_PATTERN) @Nullable String attempt) {
+		return StateResponse.of(this.schedulers.replaceState(id, SpecJson.stateDocument(document), attempt));
 	}
 
 }

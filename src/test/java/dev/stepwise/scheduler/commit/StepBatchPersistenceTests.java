@@ -16,12 +16,14 @@ import dev.stepwise.OnEveryDatabase;
 import dev.stepwise.schedule.JsonValues;
 import dev.stepwise.schedule.ParamGroup;
 import dev.stepwise.schedule.StepException;
+import dev.stepwise.scheduler.AttemptRecord;
 import dev.stepwise.scheduler.EpochConflictException;
 import dev.stepwise.scheduler.HistoryEntry;
 import dev.stepwise.scheduler.Registration;
 import dev.stepwise.scheduler.SchedulerNotFoundException;
 import dev.stepwise.scheduler.SchedulerPosition;
 import dev.stepwise.scheduler.SchedulerService;
+import dev.stepwise.scheduler.StaleAttemptException;
 import dev.stepwise.scheduler.StepCommand;
 import dev.stepwise.scheduler.StepResult;
 import org.junit.jupiter.api.Test;
@@ -85,6 +87,36 @@ class StepBatchPersistenceTests {
 		assertThat(this.schedulers.current(first).rowVersion()).isNotEqualTo(version);
 		assertThat(history(first)).containsExactly(entry(0, null), entry(1, 0.5), entry(2, 0.25));
 		assertThat(history(second)).containsExactly(entry(0, null), entry(1, null));
+	}
+
+	@Test
+	void theFirstStepOfAnAttemptInABatchStartsItOnceAndAStaleAttemptChangesNothing() {
+		String id = "batch-" + UUID.randomUUID();
+		Map<String, Object> spec = Map.of("type", "StepLR", "step_size", 1, "gamma", 0.5);
+		List<ParamGroup> groups = List.of(new ParamGroup(0.1, null));
+		this.schedulers.register(new Registration(id, groups, spec, 0, "job/0"));
+		this.committer
+			.commit(List.of(step(id, 1.0, null, "job/0"), step(id, 2.0, null, "job/0"), step(id, 3.0, null, "job/0")));
+		this.schedulers.register(new Registration(id, groups, spec, 0, "job/1"));
+		// two ranks of job/1 and the zombie of job/0 in one batch, the superseded history
+		// after the start still there
+		List<PendingStep> batch = List.of(step(id, 1.0, null, "job/0"), step(id, 0.0, null, "job/1"),
+				step(id, 1.0, null, "job/1"), step(id, 1.0, null, "job/1"), step(id, 4.0, null, "job/0"),
+				step(id, 2.0, null, "job/1"), step(id, 2.0, null, "job/1"));
+		this.committer.commit(batch);
+		assertThat(failure(batch.get(0))).isInstanceOf(StaleAttemptException.class);
+		assertThat(result(batch.get(1))).isEqualTo(new StepResult(new SchedulerPosition(id, 0, groups(0.1)), true));
+		assertThat(result(batch.get(2))).isEqualTo(new StepResult(new SchedulerPosition(id, 1, groups(0.05)), false));
+		assertThat(result(batch.get(3))).isEqualTo(new StepResult(new SchedulerPosition(id, 1, groups(0.05)), true));
+		assertThat(failure(batch.get(4))).isInstanceOf(StaleAttemptException.class);
+		assertThat(result(batch.get(5))).isEqualTo(new StepResult(new SchedulerPosition(id, 2, groups(0.025)), false));
+		assertThat(result(batch.get(6))).isEqualTo(new StepResult(new SchedulerPosition(id, 2, groups(0.025)), true));
+		assertThat(history(id)).containsExactly(entry(0, null), entry(1, null), entry(2, null));
+		assertThat(this.schedulers.history(id, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, 100).items())
+			.extracting(HistoryEntry::attempt)
+			.containsExactly("job/1", "job/1", "job/1");
+		assertThat(this.schedulers.attempts(id)).extracting(AttemptRecord::startedBy).containsExactly("step", "step");
+		assertThat(this.schedulers.get(id).attemptStarted()).isTrue();
 	}
 
 	@Test
@@ -212,6 +244,10 @@ class StepBatchPersistenceTests {
 
 	private static PendingStep step(String id, Double epoch, Double metric) {
 		return new PendingStep(id, new StepCommand(epoch, metric));
+	}
+
+	private static PendingStep step(String id, Double epoch, Double metric, String attempt) {
+		return new PendingStep(id, new StepCommand(epoch, metric, attempt));
 	}
 
 	private static StepResult result(PendingStep step) {

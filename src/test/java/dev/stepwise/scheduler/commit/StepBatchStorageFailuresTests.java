@@ -28,6 +28,7 @@ import dev.stepwise.scheduler.StepCommand;
 import dev.stepwise.scheduler.StepResult;
 import dev.stepwise.scheduler.store.SchedulerCache;
 import dev.stepwise.scheduler.store.SchedulerRows;
+import dev.stepwise.scheduler.store.SchedulerAttemptRows;
 import dev.stepwise.scheduler.store.SchedulerStepRows;
 import dev.stepwise.scheduler.store.SchedulerStore;
 import org.h2.message.DbException;
@@ -149,7 +150,9 @@ class StepBatchStorageFailuresTests {
 			}
 		};
 		faulty.setExceptionTranslator(this.jdbc.getExceptionTranslator());
-		return new StepCommitter(new StepBatch.Tables(this.rows, this.stepRows, this.cache, this.store).runner(faulty),
+		return new StepCommitter(
+				new StepBatch.Tables(this.rows, this.stepRows, new SchedulerAttemptRows(), this.cache, this.store)
+					.runner(faulty),
 				this.transaction);
 	}
 

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import dev.stepwise.TestSchedulers;
 import dev.stepwise.scheduler.store.SchedulerCache;
 import dev.stepwise.scheduler.store.SchedulerRows;
+import dev.stepwise.scheduler.store.SchedulerAttemptRows;
 import dev.stepwise.scheduler.store.SchedulerStepRows;
 import dev.stepwise.scheduler.store.SchedulerStore;
 import org.jspecify.annotations.Nullable;
@@ -130,8 +131,9 @@ class StepWriterFaultsIT {
 		@Bean
 		@Primary
 		FaultyCommitter faultyCommitter(JdbcTemplate jdbc, SchedulerRows schedulers, SchedulerStepRows steps,
-				SchedulerCache cache, SchedulerStore store, TransactionTemplate transaction) {
-			return new FaultyCommitter(jdbc, schedulers, steps, cache, store, transaction);
+				SchedulerAttemptRows attempts, SchedulerCache cache, SchedulerStore store,
+				TransactionTemplate transaction) {
+			return new FaultyCommitter(jdbc, schedulers, steps, attempts, cache, store, transaction);
 		}
 
 		@Bean
@@ -158,9 +160,10 @@ class StepWriterFaultsIT {
 
 		volatile @Nullable CountDownLatch hold;
 
-		FaultyCommitter(JdbcTemplate jdbc, SchedulerRows schedulers, SchedulerStepRows steps, SchedulerCache cache,
-				SchedulerStore store, TransactionTemplate transaction) {
-			super(jdbc, schedulers, steps, cache, store, transaction);
+		FaultyCommitter(JdbcTemplate jdbc, SchedulerRows schedulers, SchedulerStepRows steps,
+				SchedulerAttemptRows attempts, SchedulerCache cache, SchedulerStore store,
+				TransactionTemplate transaction) {
+			super(jdbc, schedulers, steps, attempts, cache, store, transaction);
 		}
 
 		@Override

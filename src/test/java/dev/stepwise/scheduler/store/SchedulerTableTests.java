@@ -40,7 +40,7 @@ class SchedulerTableTests {
 	@Test
 	void aRowWrittenByJpaReadsBackThroughJdbc() {
 		SchedulerEntity saved = this.schedulers.save(new SchedulerEntity("jpa-" + UUID.randomUUID(), registered(),
-				new Snapshot(7, 7.5, "{\"last_epoch\":7,\"T_cur\":7.5}", GROUPS), now()));
+				new Snapshot(7, 7.5, "{\"last_epoch\":7,\"T_cur\":7.5}", GROUPS), now(), "job-7/1"));
 		flushAndClear();
 		SchedulerRows rows = rows();
 
@@ -49,7 +49,7 @@ class SchedulerTableTests {
 		SchedulerRows.Locked locked = BatchStatements.run(jdbc(),
 				(statements) -> rows.lock(statements, saved.getPublicId()).orElseThrow());
 		assertThat(locked).isEqualTo(new SchedulerRows.Locked(saved.getId(), saved.getCreatedAt(), 7, 7.5,
-				"{\"last_epoch\":7,\"T_cur\":7.5}"));
+				"{\"last_epoch\":7,\"T_cur\":7.5}", "job-7/1", false));
 		SchedulerCache.Source source = BatchStatements.run(jdbc(),
 				(statements) -> rows.source(statements, saved.getId()));
 		assertThat(source).isEqualTo(new SchedulerCache.Source(registered().requestJson(), GROUPS));
@@ -59,7 +59,8 @@ class SchedulerTableTests {
 	@Test
 	void aRowUpdatedThroughJdbcReadsBackThroughJpa() {
 		SchedulerEntity saved = this.schedulers.save(new SchedulerEntity("jdbc-" + UUID.randomUUID(), registered(),
-				new Snapshot(0, 0.0, "{\"last_epoch\":0}", GROUPS), now()));
+				new Snapshot(0, 0.0, "{\"last_epoch\":0}", GROUPS), now(), "job-7/2"));
+		assertThat(saved.isAttemptStarted()).isFalse();
 		flushAndClear();
 		Instant later = now().plusSeconds(5);
 		Snapshot moved = new Snapshot(3, 3.25, "{\"last_epoch\":3,\"best\":\"Infinity\"}",
@@ -80,6 +81,9 @@ class SchedulerTableTests {
 		assertThat(found.getRequestJson()).isEqualTo(registered().requestJson());
 		assertThat(found.getSpecJson()).isEqualTo(registered().specJson());
 		assertThat(found.getType()).isEqualTo("StepLR");
+		// a step starts the attempt
+		assertThat(found.getAttempt()).isEqualTo("job-7/2");
+		assertThat(found.isAttemptStarted()).isTrue();
 	}
 
 	private SchedulerRows rows() {

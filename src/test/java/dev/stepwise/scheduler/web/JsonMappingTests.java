@@ -113,8 +113,8 @@ class JsonMappingTests {
 				new HistoryEntry(10, 10.5, 0.25, "[]", at)), 11.0);
 		assertThat(this.history.write(HistoryResponse.of(page))).isStrictlyEqualToJson(
 				"""
-						{"items": [{"epoch": 10, "param_groups": [], "metric": "-Infinity", "recorded_at": "2026-01-02T03:04:05.123456Z"},
-						           {"epoch": 10.5, "param_groups": [], "metric": 0.25, "recorded_at": "2026-01-02T03:04:05.123456Z"}],
+						{"items": [{"epoch": 10, "param_groups": [], "metric": "-Infinity", "recorded_at": "2026-01-02T03:04:05.123456Z", "attempt": null},
+						           {"epoch": 10.5, "param_groups": [], "metric": 0.25, "recorded_at": "2026-01-02T03:04:05.123456Z", "attempt": null}],
 						 "next_from_epoch": 11}""");
 	}
 

@@ -25,6 +25,7 @@ import static dev.stepwise.scheduler.web.ProblemAssertions.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.ArgumentMatchers.isNull;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.BDDMockito.then;
 
@@ -55,9 +56,9 @@ class TrainingControllerCheckpointTests {
 			.isStrictlyEqualTo("""
 					{"items": [
 					  {"epoch": 10, "param_groups": [{"lr": 1.0, "momentum": null}], "metric": "NaN",
-					   "recorded_at": "2026-01-02T03:04:05Z"},
+					   "recorded_at": "2026-01-02T03:04:05Z", "attempt": null},
 					  {"epoch": 10.25, "param_groups": [{"lr": 0.9, "momentum": null}], "metric": null,
-					   "recorded_at": "2026-01-02T03:04:05Z"}],
+					   "recorded_at": "2026-01-02T03:04:05Z", "attempt": null}],
 					 "next_from_epoch": 10.5}""");
 	}
 
@@ -91,7 +92,7 @@ class TrainingControllerCheckpointTests {
 
 	@Test
 	void resumeAnswersTheRestoredState() {
-		given(this.schedulers.resume("run-1", 40)).willReturn(STATE);
+		given(this.schedulers.resume("run-1", 40, null)).willReturn(STATE);
 		assertThat(resume("{\"last_epoch\": 40}")).hasStatusOk()
 			.bodyJson()
 			.isStrictlyEqualTo(
@@ -109,7 +110,7 @@ class TrainingControllerCheckpointTests {
 
 	@Test
 	void resumeBeyondTheCurrentEpochIs409() {
-		given(this.schedulers.resume("run-1", 90))
+		given(this.schedulers.resume("run-1", 90, null))
 			.willThrow(new EpochConflictException("Cannot resume at epoch 90", 41, null));
 		assertProblem(resume("{\"last_epoch\": 90}"), 409, "epoch-conflict");
 	}
@@ -124,12 +125,12 @@ class TrainingControllerCheckpointTests {
 
 	@Test
 	void replaceStatePassesTheDocumentInEngineForm() {
-		given(this.schedulers.replaceState(eq("run-1"), any())).willReturn(STATE);
+		given(this.schedulers.replaceState(eq("run-1"), any(), isNull())).willReturn(STATE);
 		assertThat(putState("{\"last_epoch\": 40, \"best\": Infinity, \"T_cur\": 1.5, \"base_lrs\": [1]}"))
 			.hasStatusOk();
 		@SuppressWarnings("unchecked")
 		ArgumentCaptor<Map<String, Object>> document = ArgumentCaptor.forClass(Map.class);
-		then(this.schedulers).should().replaceState(eq("run-1"), document.capture());
+		then(this.schedulers).should().replaceState(eq("run-1"), document.capture(), isNull());
 		assertThat(document.getValue()).containsEntry("last_epoch", 40L)
 			.containsEntry("best", Double.POSITIVE_INFINITY)
 			.containsEntry("T_cur", 1.5)
@@ -138,7 +139,7 @@ class TrainingControllerCheckpointTests {
 
 	@Test
 	void stateThatDoesNotFitIs422() {
-		given(this.schedulers.replaceState(eq("run-1"), any()))
+		given(this.schedulers.replaceState(eq("run-1"), any(), isNull()))
 			.willThrow(new InvalidStateException("state.best", "must be a number"));
 		MvcTestResult result = putState("{\"best\": []}");
 		assertProblem(result, 422, "invalid-state");
