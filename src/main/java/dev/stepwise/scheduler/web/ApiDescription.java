@@ -83,7 +83,9 @@ final class ApiDescription {
 			zombie rank of an earlier attempt can neither move nor reset the schedule. (5) Each history record \
 			names the attempt that took it (`attempt`); GET .../attempts lists the attempts, how and where each \
 			started and when it was superseded. (6) Requests without an attempt are not checked and work as \
-			before; the attempt is not part of the body compared on re-registration. Deleting a scheduler \
+			before; the attempt is not part of the body compared on re-registration, and a step without one, \
+			posted while an adopted attempt has not started, starts it from the schedule's start (the later \
+			history cut) as that attempt's own first step would. Deleting a scheduler \
 			forgets its attempts.
 
 			**Finite at registration.** A registration or preview whose own state has a non-finite lr (an \
