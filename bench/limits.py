@@ -46,9 +46,10 @@ KINDS = {
     "register-ff-stepped-multiplicative@1388000": ("POST", "/api/v1/schedulers", lambda: {
         "param_groups": [{"lr": 0.1}], "last_epoch": 1_388_000,
         "scheduler": {"type": "MultiplicativeLR", "lr_lambda": "0.9999"}}),
-    # the largest LambdaLR: 1,024 expressions of 897 characters (a 0.9 MB body)
-    "register-lambda-1024x897": ("POST", "/api/v1/schedulers", lambda: {
-        "param_groups": PLAIN_1024, "scheduler": {"type": "LambdaLR", "lr_lambda": [EXPRESSION] * 1024}}),
+    # the largest LambdaLR: 292 distinct expressions of 897 characters, 261,924 of the 262,144 allowed
+    "register-lambda-292x897": ("POST", "/api/v1/schedulers", lambda: {
+        "param_groups": [{"lr": 0.1}] * 292,
+        "scheduler": {"type": "LambdaLR", "lr_lambda": [EXPRESSION[:-1] + str(i % 10) for i in range(292)]}}),
     # the most nested schedulers: a ChainedScheduler of 63 on 256 groups (64 x 256 = MAX_STATE_SIZE)
     "register-chained-63x256": ("POST", "/api/v1/schedulers", lambda: {
         "param_groups": [{"lr": 0.1}] * 256, "last_epoch": 1000,

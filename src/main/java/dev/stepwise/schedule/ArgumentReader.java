@@ -37,11 +37,20 @@ final class ArgumentReader {
 
 	private @Nullable SchedulerType declared;
 
+	/** The characters of the expressions read so far, nested schedulers' included. */
+	private final long[] expressionCharacters;
+
 	ArgumentReader(Map<String, ?> values, String path, int groups, double firstLr) {
+		this(values, path, groups, firstLr, new long[1]);
+	}
+
+	private ArgumentReader(Map<String, ?> values, String path, int groups, double firstLr,
+			long[] expressionCharacters) {
 		this.values = values;
 		this.path = path;
 		this.groups = groups;
 		this.firstLr = firstLr;
+		this.expressionCharacters = expressionCharacters;
 	}
 
 	/**
@@ -303,6 +312,7 @@ final class ArgumentReader {
 			throw missing(name);
 		}
 		if (value instanceof String text) {
+			countExpression(name, text);
 			this.normalized.put(name, text);
 			return List.of(text);
 		}
@@ -317,10 +327,21 @@ final class ArgumentReader {
 			if (!(list.get(i) instanceof String text)) {
 				throw malformed(name + "[" + i + "]", "must be a string");
 			}
+			countExpression(name, text);
 			result.add(text);
 		}
 		this.normalized.put(name, List.copyOf(result));
 		return result;
+	}
+
+	/** Counts {@code text} against {@link Schedule#MAX_EXPRESSION_CHARACTERS}. */
+	private void countExpression(String name, String text) {
+		long characters = this.expressionCharacters[0] + text.length();
+		if (characters > Schedule.MAX_EXPRESSION_CHARACTERS) {
+			throw invalid(name, "the expressions of one scheduler (nested ones included) must not exceed "
+					+ Schedule.MAX_EXPRESSION_CHARACTERS + " characters in all; these reach " + characters);
+		}
+		this.expressionCharacters[0] = characters;
 	}
 
 	/**
@@ -346,7 +367,8 @@ final class ArgumentReader {
 			}
 			@SuppressWarnings("unchecked")
 			Map<String, ?> typed = (Map<String, ?>) child;
-			result.add(new ArgumentReader(typed, field(name) + "[" + i + "]", this.groups, this.firstLr));
+			result.add(new ArgumentReader(typed, field(name) + "[" + i + "]", this.groups, this.firstLr,
+					this.expressionCharacters));
 		}
 		return result;
 	}

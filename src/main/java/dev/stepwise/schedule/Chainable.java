@@ -213,9 +213,10 @@ sealed interface Chainable extends LrScheduler permits LambdaLR, MultiplicativeL
 
 	/**
 	 * {@code [group["lr"] for group in param_groups]}: the rule leaves the lr as it is.
+	 * Shared: not to be written.
 	 */
 	static double[] unchanged(Optimizer optimizer) {
-		return optimizer.lrs();
+		return optimizer.currentLr();
 	}
 
 	/** {@code [base_lr * factor for base_lr in base_lrs]}. */

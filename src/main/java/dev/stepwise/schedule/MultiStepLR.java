@@ -74,7 +74,7 @@ record MultiStepLR(long[] milestones, double gamma, Map<String, @Nullable Object
 		long to = progress.lastEpoch() + steps;
 		int end = Py.bisectRight(this.milestones, to);
 		int i = Py.bisectRight(this.milestones, progress.lastEpoch());
-		double[] values = Chainable.unchanged(optimizer);
+		double[] values = optimizer.lrs();
 		while (i < end) {
 			int next = Py.bisectRight(this.milestones, this.milestones[i]);
 			double factor = Py.pow(this.gamma, next - i);

@@ -43,17 +43,43 @@ record MultiplicativeLR(List<EpochFunction> lambdas, Map<String, @Nullable Objec
 		return 1 + LambdaLR.largest(this.lambdas, false);
 	}
 
+	/** As many work units as the steps, which it replays. */
+	@Override
+	public long jumpCost(Progress progress, long steps) {
+		return (progress.lastEpoch() < 0) ? -1 : LrScheduler.work(steps, weight());
+	}
+
+	/**
+	 * The steps replayed in place: the same products in the same order as stepping, with
+	 * no state per step (a stepped fast-forward of 1,388,000 allocated 85 MB of them).
+	 */
+	@Override
+	public Progress jump(Progress progress, Optimizer optimizer, long steps) {
+		double[] values = optimizer.lrs();
+		long to = progress.lastEpoch() + steps;
+		for (long epoch = progress.lastEpoch() + 1; epoch <= to; epoch++) {
+			multiply(values, epoch);
+		}
+		return Chainable.jumped(progress, steps, values, optimizer);
+	}
+
 	@Override
 	public double[] lr(Progress progress, Optimizer optimizer, boolean initial) {
-		double[] values = optimizer.lrs();
-		if (!initial) {
-			double shared = (this.lambdas.size() == 1) ? this.lambdas.get(0).apply(progress.lastEpoch()) : Double.NaN;
-			for (int i = 0; i < values.length; i++) {
-				double factor = (this.lambdas.size() == 1) ? shared : this.lambdas.get(i).apply(progress.lastEpoch());
-				values[i] = values[i] * factor;
-			}
+		if (initial) {
+			return Chainable.unchanged(optimizer);
 		}
+		double[] values = optimizer.lrs();
+		multiply(values, progress.lastEpoch());
 		return values;
+	}
+
+	/** {@code lr · λ(epoch)} for every group, in place. */
+	private void multiply(double[] values, long epoch) {
+		double shared = (this.lambdas.size() == 1) ? this.lambdas.get(0).apply(epoch) : Double.NaN;
+		for (int i = 0; i < values.length; i++) {
+			double factor = (this.lambdas.size() == 1) ? shared : this.lambdas.get(i).apply(epoch);
+			values[i] = values[i] * factor;
+		}
 	}
 
 }

@@ -2,6 +2,8 @@ package dev.stepwise.schedule;
 
 import java.util.Arrays;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The optimizer's param groups while one transition runs: schedulers read and write them
  * as PyTorch's schedulers read and write {@code optimizer.param_groups}. A working copy,
@@ -30,6 +32,12 @@ final class Optimizer {
 	double[] baseMomentum;
 
 	private boolean extrasCopied;
+
+	/**
+	 * The array last written as the lr, shared with the state that holds it as
+	 * {@code _last_lr}.
+	 */
+	private double @Nullable [] written;
 
 	/**
 	 * A working copy of frozen groups; the extra keys are copied only when a scheduler
@@ -71,10 +79,29 @@ final class Optimizer {
 		}
 	}
 
-	/** Writes {@code values} into the groups' lr and returns them as {@code _last_lr}. */
+	/**
+	 * Writes {@code values} into the groups' lr and returns them as {@code _last_lr}; the
+	 * caller gives up {@code values}, which no one may write from then on.
+	 */
 	double[] writeLr(double[] values) {
-		System.arraycopy(values, 0, this.lr, 0, values.length);
+		if (values != this.written) {
+			System.arraycopy(values, 0, this.lr, 0, values.length);
+			this.written = values;
+		}
 		return values;
+	}
+
+	/**
+	 * {@code [group["lr"] for group in param_groups]} as an array no one may write: the
+	 * one last written while the lr is still that, else a copy. A rule that leaves the lr
+	 * as it is then allocates nothing (a fast-forward of a ChainedScheduler of 63
+	 * ConstantLR on 256 groups allocated 130 MB in such copies).
+	 */
+	double[] currentLr() {
+		if (this.written == null || !Arrays.equals(this.written, this.lr)) {
+			this.written = this.lr.clone();
+		}
+		return this.written;
 	}
 
 	/** {@code [group["lr"] for group in param_groups]}. */

@@ -47,6 +47,13 @@ public final class Schedule {
 	/** The most entries of a list argument such as {@code milestones}. */
 	public static final int MAX_LIST_ENTRIES = 100_000;
 
+	/**
+	 * The most characters of the {@code lr_lambda} expressions of one scheduler, nested
+	 * ones included: 2^18, 256 groups of expressions of 1,000 (each at most
+	 * {@code Parser.MAX_LENGTH}). Parsing and storing 1,024 of 897 allocated 103 MB.
+	 */
+	public static final int MAX_EXPRESSION_CHARACTERS = 262_144;
+
 	/** The most children of one SequentialLR or ChainedScheduler. */
 	public static final int MAX_CHILDREN = 64;
 

@@ -43,6 +43,24 @@ public final class ScheduleState {
 		return result;
 	}
 
+	/** The number of param groups. */
+	public int groupCount() {
+		return this.groups.lr().length;
+	}
+
+	/** Whether a group reports a momentum (its optimizer has one). */
+	public boolean hasMomentum(int group) {
+		return this.reportMomentum[group];
+	}
+
+	/**
+	 * The momentum of a group that {@link #hasMomentum has one}, without building the
+	 * list.
+	 */
+	public double momentum(int group) {
+		return this.groups.momentum()[group];
+	}
+
 	/** The lr of one group, without building the list. */
 	public double lr(int group) {
 		return this.groups.lr()[group];

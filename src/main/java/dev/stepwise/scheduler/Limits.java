@@ -27,6 +27,9 @@ public final class Limits {
 	 */
 	public static final long MAX_WORK = Schedule.MAX_WORK;
 
+	/** Characters of the lr_lambda expressions of one scheduler, nested ones included. */
+	public static final int MAX_EXPRESSION_CHARACTERS = Schedule.MAX_EXPRESSION_CHARACTERS;
+
 	/** Scheduler objects (nested ones included) x param groups: the size of a state. */
 	public static final int MAX_STATE_SIZE = Schedule.MAX_STATE_SIZE;
 

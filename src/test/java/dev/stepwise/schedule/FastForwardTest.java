@@ -196,6 +196,16 @@ class FastForwardTest {
 		}
 
 		@Test
+		void multiplicativeLrReplaysItsProductsInPlace() {
+			int built = assertJumpsExactly(9,
+					(random) -> spec("MultiplicativeLR", "lr_lambda",
+							pick(random, "0.999", "1 + 1 / (epoch - 37)", "0.5 if epoch % 7 else 1.5",
+									List.of("0.9", "1.01 ** epoch"), List.of("0.99", "1 / (epoch - 50)", "1.5"))),
+					20_000);
+			assertThat(built).isGreaterThan(CASES / 2);
+		}
+
+		@Test
 		void recursiveTypesUpToTheThreshold() {
 			assertJumpsExactly(7, FastForwardTest::recursive, Chainable.EXACT_STEPS);
 		}

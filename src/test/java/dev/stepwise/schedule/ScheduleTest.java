@@ -259,6 +259,45 @@ class ScheduleTest {
 	}
 
 	@Nested
+	class ExpressionCharacters {
+
+		/** A 1,000-character expression: {@code 0.5} and spaces. */
+		private static final String LONGEST = "0.5" + " ".repeat(997);
+
+		private static List<ParamGroup> groups(int count) {
+			return Collections.nCopies(count, new ParamGroup(0.1, null));
+		}
+
+		private static Map<String, Object> lambdas(String type, int count) {
+			return Map.of("type", type, "lr_lambda", Collections.nCopies(count, LONGEST));
+		}
+
+		@Test
+		void upToTheLimitInAll() {
+			int most = Schedule.MAX_EXPRESSION_CHARACTERS / LONGEST.length();
+			assertThat(Schedule.of(lambdas("LambdaLR", most), groups(most)).start(0).groups().lr()).contains(0.05);
+			InvalidScheduleException refused = catchThrowableOfType(InvalidScheduleException.class,
+					() -> Schedule.of(lambdas("LambdaLR", most + 1), groups(most + 1)));
+			assertThat(refused.errors()).singleElement().satisfies((error) -> {
+				assertThat(error.field()).isEqualTo("scheduler.lr_lambda");
+				assertThat(error.message()).contains("262144 characters in all; these reach 263000");
+			});
+		}
+
+		@Test
+		void nestedSchedulersCountTogether() {
+			Map<String, Object> chained = Map.of("type", "SequentialLR", "milestones", List.of(5L), "schedulers",
+					List.of(lambdas("LambdaLR", 200), lambdas("MultiplicativeLR", 200)));
+			InvalidScheduleException refused = catchThrowableOfType(InvalidScheduleException.class,
+					() -> Schedule.of(chained, groups(200)));
+			assertThat(refused.errors()).singleElement()
+				.satisfies((error) -> assertThat(error.field()).isEqualTo("scheduler.schedulers[1].lr_lambda"));
+			assertThat(Schedule.of(lambdas("MultiplicativeLR", 200), groups(200)).groups()).isEqualTo(200);
+		}
+
+	}
+
+	@Nested
 	class FiniteRegistration {
 
 		private Schedule lambda(String expression) {

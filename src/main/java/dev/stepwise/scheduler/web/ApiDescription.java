@@ -36,7 +36,8 @@ final class ApiDescription {
 			from 0 to 2^53; list size <= %d and page x size <= 2^31 - 1; history limit <= %d; preview steps <= %d with (steps + 1) x \
 			param groups <= %,d and at most one metric per step; list arguments such as milestones <= %,d \
 			entries; at most %d schedulers in one SequentialLR or ChainedScheduler, and schedulers (nested ones \
-			included) x param groups <= %,d. **Cost.** What a registration or preview computes is priced before \
+			included) x param groups <= %,d; an expression <= 1,000 characters, and the lr_lambda expressions of one \
+			scheduler (nested ones included) <= %,d characters in all. **Cost.** What a registration or preview computes is priced before \
 			any of it is done, in work units of about one scheduler step of one group: (param groups + 8) x \
 			(fast-forward + (steps + 1) x weight), the weight counting each scheduler and each token of its \
 			expressions, a fast-forward costing its stepped steps (types with a closed form jump for about 1). \
@@ -112,7 +113,7 @@ final class ApiDescription {
 		return String.format(Locale.ROOT, TEXT, problemTypes(), Limits.MAX_PARAM_GROUPS, Limits.ID_PATTERN,
 				Limits.MAX_FAST_FORWARD, Limits.MAX_PAGE_SIZE, Limits.MAX_HISTORY_LIMIT, Limits.MAX_PREVIEW_STEPS,
 				Limits.MAX_PREVIEW_VALUES, Limits.MAX_LIST_ENTRIES, Limits.MAX_CHILDREN, Limits.MAX_STATE_SIZE,
-				Limits.MAX_WORK);
+				Limits.MAX_EXPRESSION_CHARACTERS, Limits.MAX_WORK);
 	}
 
 }

@@ -3,7 +3,6 @@ package dev.stepwise.scheduler.web;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.stepwise.schedule.ScheduleState;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
@@ -23,10 +22,6 @@ record PreviewResponse(List<State> states) {
 	@Schema(name = "PreviewState")
 	record State(@JsonProperty("last_epoch") long lastEpoch,
 			@JsonProperty("param_groups") List<ParamGroupBody> paramGroups) {
-
-		static State of(ScheduleState state) {
-			return new State(state.lastEpoch(), state.paramGroups().stream().map(ParamGroupBody::of).toList());
-		}
 
 	}
 

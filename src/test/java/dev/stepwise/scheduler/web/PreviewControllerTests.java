@@ -48,7 +48,7 @@ class PreviewControllerTests {
 	@Test
 	void previewPassesMetricsAndWritesEveryStateItIsHanded() {
 		Schedule schedule = Schedule.of(Map.of("type", "ExponentialLR", "gamma", 0.5),
-				List.of(new ParamGroup(1.0, null)));
+				List.of(new ParamGroup(1.0, null), new ParamGroup(0.25, 0.9)));
 		willAnswer((invocation) -> {
 			Consumer<ScheduleState> sink = invocation.getArgument(1);
 			ScheduleState state = schedule.start(0);
@@ -61,9 +61,9 @@ class PreviewControllerTests {
 			.hasStatusOk()
 			.hasContentType(MediaType.APPLICATION_JSON)
 			.bodyJson()
-			.isStrictlyEqualTo(
-					"{\"states\": [{\"last_epoch\": 0, \"param_groups\": [{\"lr\": 1.0, \"momentum\": null}]},"
-							+ " {\"last_epoch\": 1, \"param_groups\": [{\"lr\": 0.5, \"momentum\": null}]}]}");
+			.isStrictlyEqualTo("{\"states\": [{\"last_epoch\": 0, \"param_groups\": [{\"lr\": 1.0, \"momentum\": null},"
+					+ " {\"lr\": 0.25, \"momentum\": 0.9}]}, {\"last_epoch\": 1, \"param_groups\":"
+					+ " [{\"lr\": 0.5, \"momentum\": null}, {\"lr\": 0.125, \"momentum\": 0.9}]}]}");
 		ArgumentCaptor<PreviewCommand> command = ArgumentCaptor.forClass(PreviewCommand.class);
 		then(this.previews).should().preview(command.capture(), any());
 		assertThat(command.getValue().steps()).isEqualTo(3);
