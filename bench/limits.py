@@ -50,11 +50,24 @@ KINDS = {
     "register-lambda-292x897": ("POST", "/api/v1/schedulers", lambda: {
         "param_groups": [{"lr": 0.1}] * 292,
         "scheduler": {"type": "LambdaLR", "lr_lambda": [EXPRESSION[:-1] + str(i % 10) for i in range(292)]}}),
-    # the most nested schedulers: a ChainedScheduler of 63 on 256 groups (64 x 256 = MAX_STATE_SIZE)
-    "register-chained-63x256": ("POST", "/api/v1/schedulers", lambda: {
-        "param_groups": [{"lr": 0.1}] * 256, "last_epoch": 1000,
+    # the most nested schedulers: a ChainedScheduler of 63 on 256 groups (64 x 256 = MAX_STATE_SIZE),
+    # fast-forwarded as far as the work allows: (256 + 8) x (64 + 64 x 5) x 241 < 25,000,000
+    "register-chained-63x256@240": ("POST", "/api/v1/schedulers", lambda: {
+        "param_groups": [{"lr": 0.1}] * 256, "last_epoch": 240,
         "scheduler": {"type": "ChainedScheduler",
                       "schedulers": [{"type": "ConstantLR", "factor": 0.5, "total_iters": 3}] * 63}}),
+    # a ChainedScheduler steps its fast-forward, building 3 states a step:
+    # (1 + 8) x (3 + 3 x 5) x 154,000 < 25,000,000 units; a warmup + cosine SequentialLR on 8 groups,
+    # whose children jump between the milestones: (8 + 8) x 3 x 520,000
+    "register-ff-chained-exponential@154000": ("POST", "/api/v1/schedulers", lambda: {
+        "param_groups": [{"lr": 0.1}], "last_epoch": 154_000,
+        "scheduler": {"type": "ChainedScheduler", "schedulers": [
+            {"type": "ExponentialLR", "gamma": 0.999999}, {"type": "ExponentialLR", "gamma": 0.999999}]}}),
+    "register-ff-sequential-8@520000": ("POST", "/api/v1/schedulers", lambda: {
+        "param_groups": [{"lr": 0.1}] * 8, "last_epoch": 520_000,
+        "scheduler": {"type": "SequentialLR", "milestones": [1000], "schedulers": [
+            {"type": "LinearLR", "start_factor": 0.01, "total_iters": 1000},
+            {"type": "CosineAnnealingLR", "T_max": 1_000_000}]}}),
     # the largest state document: a ChainedScheduler of 15 on 1,024 groups, PUT back (see put_state)
     "put-state-chained-15x1024": ("PUT", None, None),
 }

@@ -35,6 +35,15 @@ sealed interface Composite extends LrScheduler permits SequentialLR, ChainedSche
 	}
 
 	@Override
+	default long nodes() {
+		long sum = 1;
+		for (LrScheduler child : children()) {
+			sum = LrScheduler.plus(sum, child.nodes());
+		}
+		return sum;
+	}
+
+	@Override
 	default NodeState initialStep(NodeState state, Optimizer optimizer) {
 		return step(state, optimizer, Double.NaN);
 	}

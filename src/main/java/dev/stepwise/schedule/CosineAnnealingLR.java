@@ -68,42 +68,61 @@ record CosineAnnealingLR(long tMax, double etaMin, Map<String, @Nullable Object>
 		if (progress.stepCount() == 1 && epoch > 0) {
 			return closedFormLr(progress);
 		}
-		double[] base = progress.baseLrs();
 		double[] values = optimizer.lrs();
+		recurse(values, progress.baseLrs(), epoch);
+		return values;
+	}
+
+	/** The recursive form's step to {@code epoch}, in place. */
+	private void recurse(double[] values, double[] base, long epoch) {
 		if (Py.mod(epoch - 1 - this.tMax, 2 * this.tMax) == 0) {
 			double cosStep = Math.cos(Py.div(Math.PI, this.tMax));
 			for (int i = 0; i < values.length; i++) {
 				values[i] = values[i] + (base[i] - this.etaMin) * (1 - cosStep) / 2;
 			}
-			return values;
+			return;
 		}
 		double ratio = Py.div(1 + Math.cos(Py.div(Math.PI * epoch, this.tMax)),
 				1 + Math.cos(Py.div(Math.PI * (epoch - 1), this.tMax)));
 		for (int i = 0; i < values.length; i++) {
 			values[i] = ratio * (values[i] - this.etaMin) + this.etaMin;
 		}
-		return values;
 	}
 
 	/**
-	 * Up to {@link Chainable#EXACT_STEPS} steps stepped, beyond them up to
+	 * Up to {@link Chainable#EXACT_STEPS} steps the recursion, beyond them up to
 	 * {@link #CLOSED_FORM_STEPS} PyTorch's closed form, where {@code |T_max| <= 10^7}:
 	 * there the recursion's denominator {@code 1 + cos(π(e-1)/T)} is 0 only where its
 	 * special case takes over (elsewhere it is at least about {@code (π/T)²/2}, far above
-	 * rounding), so the recursion raises nothing on the way. Beyond, stepped again.
+	 * rounding), so the recursion raises nothing on the way. Beyond, the recursion again.
+	 * The recursion is replayed in place: the steps' own arithmetic, without a state per
+	 * step.
 	 */
 	@Override
 	public long jumpCost(Progress progress, long steps) {
-		boolean closed = steps > EXACT_STEPS && steps <= CLOSED_FORM_STEPS && this.tMax >= -Schedule.MAX_FAST_FORWARD
+		if (progress.lastEpoch() < 0 || progress.stepCount() < 1) {
+			return -1;
+		}
+		return closed(progress, steps) ? 1 : LrScheduler.work(steps, weight());
+	}
+
+	private boolean closed(Progress progress, long steps) {
+		return steps > EXACT_STEPS && steps <= CLOSED_FORM_STEPS && this.tMax >= -Schedule.MAX_FAST_FORWARD
 				&& this.tMax <= Schedule.MAX_FAST_FORWARD
 				&& closedFormFromStart(progress, progress.lastEpoch() + steps) != null;
-		return closed ? 1 : -1;
 	}
 
 	@Override
 	public Progress jump(Progress progress, Optimizer optimizer, long steps) {
-		return Chainable.jumped(progress, steps, closedFormFromStart(progress, progress.lastEpoch() + steps),
-				optimizer);
+		long to = progress.lastEpoch() + steps;
+		if (closed(progress, steps)) {
+			return Chainable.jumped(progress, steps, closedFormFromStart(progress, to), optimizer);
+		}
+		double[] values = optimizer.lrs();
+		for (long epoch = progress.lastEpoch() + 1; epoch <= to; epoch++) {
+			recurse(values, progress.baseLrs(), epoch);
+		}
+		return Chainable.jumped(progress, steps, values, optimizer);
 	}
 
 	@Override

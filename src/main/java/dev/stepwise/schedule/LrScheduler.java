@@ -45,11 +45,33 @@ sealed interface LrScheduler permits Chainable, CosineAnnealingWarmRestarts, Red
 
 	/**
 	 * The work of {@link #fastForward} from {@code state} per param group, in the units
-	 * of {@link Schedule#cost}: {@code steps · weight()} where it steps, less where it
+	 * of {@link Schedule#cost}: {@code steps · stepWork()} where it steps, less where it
 	 * jumps.
 	 */
 	default long fastForwardCost(NodeState state, long steps) {
-		return work(steps, weight());
+		return work(steps, stepWork());
+	}
+
+	/**
+	 * The work units a scheduler object adds to a step taken one by one for the new state
+	 * it builds: per group about 8 bytes of arrays plus its share of the objects, against
+	 * the 8 to 13 bytes a unit that keep the largest request under 64 MB allocated
+	 * (bench/limits.sh).
+	 */
+	long STATE_WORK = 5;
+
+	/**
+	 * The work of one step taken one by one, per param group: the evaluation
+	 * ({@link #weight()}) and the state it builds ({@link #STATE_WORK} per scheduler
+	 * object).
+	 */
+	default long stepWork() {
+		return plus(weight(), work(STATE_WORK, nodes()));
+	}
+
+	/** The scheduler objects, nested ones included. */
+	default long nodes() {
+		return 1;
 	}
 
 	/**

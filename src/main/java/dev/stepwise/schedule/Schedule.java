@@ -272,23 +272,25 @@ public final class Schedule {
 
 	/**
 	 * What computing a registration or a preview costs, in work units, before any of it
-	 * is done: {@code (groups + 8) · (F + (steps + 1) · w)}, where the 8 is the work of a
-	 * step that does not grow with the groups (the new state and its arrays: as much as
-	 * about 8 groups' at 1 group, measured), {@code w} is the scheduler's weight (1 per
-	 * scheduler node, plus the size in tokens of every {@code lr_lambda} or
-	 * {@code scale_fn} it evaluates, summed over a composite's children), the 1 is the
+	 * is done: {@code (groups + 8) · (F + (steps + 1) · (w + 5 · n))}, where the 8 is the
+	 * work of a step that does not grow with the groups (as much as about 8 groups' at 1
+	 * group, measured), {@code w} is the scheduler's weight (1 per scheduler node, plus
+	 * the size in tokens of every {@code lr_lambda} or {@code scale_fn} it evaluates,
+	 * summed over a composite's children), {@code 5 · n} the states a step builds for its
+	 * {@code n} scheduler objects ({@link LrScheduler#STATE_WORK}), the 1 is the
 	 * construction, and {@code F} is the fast-forward's work per group:
-	 * {@code lastEpoch · w} where it is stepped, the size of the expressions evaluated at
-	 * every epoch on the way where a jump must still check them for errors, and about 1
-	 * where the type jumps in closed form (see {@link LrScheduler#fastForwardCost}). One
-	 * unit is about one scheduler's step of one group; see {@link #MAX_WORK}.
+	 * {@code lastEpoch · (w + 5 · n)} where it is stepped, the size of the expressions
+	 * evaluated at every epoch on the way where a jump must still check them for errors,
+	 * and about 1 where the type jumps in closed form (see
+	 * {@link LrScheduler#fastForwardCost}). One unit is about one scheduler's step of one
+	 * group; see {@link #MAX_WORK}.
 	 * @param lastEpoch the fast-forward, as for {@link #start}
 	 * @param steps the steps after it (0 for a registration)
 	 * @return the work units, saturating at {@code Long.MAX_VALUE}
 	 */
 	public long cost(long lastEpoch, int steps) {
 		long fastForward = (lastEpoch > 0) ? this.scheduler.fastForwardCost(this.initial.root(), lastEpoch) : 0;
-		long perGroup = LrScheduler.plus(fastForward, LrScheduler.work(steps + 1L, this.scheduler.weight()));
+		long perGroup = LrScheduler.plus(fastForward, LrScheduler.work(steps + 1L, this.scheduler.stepWork()));
 		return LrScheduler.work(this.initial.groups().size() + STEP_OVERHEAD, perGroup);
 	}
 

@@ -118,6 +118,44 @@ record SequentialLR(List<LrScheduler> children, long[] milestones,
 		return new Sequential(epoch, optimizer.lrs(), List.copyOf(states));
 	}
 
+	/**
+	 * Steps as {@link #step} does, a run of steps between milestones at a time: each run
+	 * is its child's own fast-forward (a jump where the child has one), so no state is
+	 * built per step.
+	 */
+	@Override
+	public NodeState fastForward(NodeState state, Optimizer optimizer, long steps) {
+		Sequential current = (Sequential) state;
+		List<NodeState> states = new ArrayList<>(current.children());
+		long epoch = current.lastEpoch();
+		long to = epoch + steps;
+		while (epoch < to) {
+			int index = Py.bisectRight(this.milestones, epoch + 1);
+			LrScheduler child = this.children.get(index);
+			if (index > 0 && this.milestones[index - 1] == epoch + 1) {
+				states.set(index, child.restart(states.get(index), optimizer));
+				epoch++;
+			}
+			else {
+				// up to the epoch before the next milestone, which restarts another child
+				long end = (index < this.milestones.length) ? Math.min(to, this.milestones[index] - 1) : to;
+				states.set(index, child.fastForward(states.get(index), optimizer, end - epoch));
+				epoch = end;
+			}
+		}
+		return (steps == 0) ? current : new Sequential(to, optimizer.lrs(), List.copyOf(states));
+	}
+
+	/**
+	 * With children that all jump, as many units as the steps times the weight (their
+	 * jumps cost less, and build no state per step); else stepped.
+	 */
+	@Override
+	public long fastForwardCost(NodeState state, long steps) {
+		boolean jumps = this.children.stream().allMatch(Chainable.class::isInstance);
+		return jumps ? LrScheduler.work(steps, weight()) : Composite.super.fastForwardCost(state, steps);
+	}
+
 	/** {@code recursive_undo}: rewinds the children, not itself. */
 	@Override
 	public NodeState undo(NodeState state) {

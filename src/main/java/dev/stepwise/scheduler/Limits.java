@@ -23,7 +23,8 @@ public final class Limits {
 
 	/**
 	 * Work units one registration or preview may cost: (param groups + 8) x (fast-forward
-	 * + (steps + 1) x scheduler weight), computed before any of the work.
+	 * + (steps + 1) x (scheduler weight + 5 x scheduler objects)), computed before any of
+	 * the work.
 	 */
 	public static final long MAX_WORK = Schedule.MAX_WORK;
 

@@ -206,6 +206,21 @@ class FastForwardTest {
 		}
 
 		@Test
+		void sequentialLrRunsItsChildrenBetweenMilestones() {
+			int built = assertJumpsExactly(10, (random) -> {
+				long first = random.nextInt(300);
+				List<Object> milestones = List.of(first, first + pick(random, 0L, 1L, (long) random.nextInt(500)));
+				List<Object> children = new ArrayList<>();
+				children.add(random.nextBoolean() ? recursive(random) : spec("ChainedScheduler", "schedulers",
+						List.of(spec("StepLR", "step_size", 7L, "gamma", 0.9), recursive(random))));
+				children.add(recursive(random));
+				children.add(spec("MultiplicativeLR", "lr_lambda", pick(random, "0.999", "1 + 1 / (epoch - 99)")));
+				return spec("SequentialLR", "milestones", milestones, "schedulers", children);
+			}, 3000, 60);
+			assertThat(built).isGreaterThan(30);
+		}
+
+		@Test
 		void recursiveTypesUpToTheThreshold() {
 			assertJumpsExactly(7, FastForwardTest::recursive, Chainable.EXACT_STEPS);
 		}
@@ -282,9 +297,9 @@ class FastForwardTest {
 					List.of(new ParamGroup(1.0, null)));
 			assertThat(cosine.start(90_500).lr(0)).isEqualTo(0.5 * (1 + Math.cos(Math.PI * 90_500 / 1000)));
 			assertThat(cosine.cost(90_500, 0)).isLessThan(100);
-			// beyond 10^5 steps the recursion drifts too far from it: stepped, and priced
-			// so
-			assertThat(cosine.cost(100_001, 0)).isEqualTo(9 * (100_001 + 1));
+			// beyond 10^5 steps the recursion drifts too far from it: replayed in place,
+			// and priced so (the construction builds a state: 1 + 5)
+			assertThat(cosine.cost(100_001, 0)).isEqualTo(9 * (100_001 + 6));
 			// stepping would raise at total_iters: the closed form is not taken
 			Schedule polynomial = Schedule.of(spec("PolynomialLR", "total_iters", 20_000L, "power", -1.0),
 					List.of(new ParamGroup(1.0, null)));
@@ -322,13 +337,15 @@ class FastForwardTest {
 			List<ParamGroup> two = List.of(new ParamGroup(0.1, null), new ParamGroup(0.2, null));
 			Schedule multiplicative = Schedule.of(spec("MultiplicativeLR", "lr_lambda", "0.9 + epoch * 0"), two);
 			// 5 tokens + 1 node; 2 groups + 8 for the work that does not grow with them;
-			// 1000 fast-forward + 10 steps + the construction
-			assertThat(multiplicative.cost(1000, 10)).isEqualTo((2 + 8) * 6 * (1000 + 11));
+			// 1000 fast-forward replayed in place, then 10 steps + the construction that
+			// each build a state (5 units)
+			assertThat(multiplicative.cost(1000, 10)).isEqualTo((2 + 8) * (6 * 1000 + (6 + 5) * 11));
 			Schedule lambda = Schedule.of(spec("LambdaLR", "lr_lambda", "1 / (epoch + 1)"), two);
-			assertThat(lambda.cost(1001, 0)).isEqualTo((2 + 8) * (7 * 1000 + 8 + 8));
+			assertThat(lambda.cost(1001, 0)).isEqualTo((2 + 8) * (7 * 1000 + 8 + (8 + 5)));
 			Schedule chained = Schedule.of(spec("ChainedScheduler", "schedulers",
 					List.of(spec("StepLR", "step_size", 2L), spec("ExponentialLR", "gamma", 0.9))), two);
-			assertThat(chained.cost(100, 0)).isEqualTo((2 + 8) * 3 * 101);
+			// stepped: every step builds the states of 3 scheduler objects
+			assertThat(chained.cost(100, 0)).isEqualTo((2 + 8) * (3 + 3 * 5) * 101);
 		}
 
 		@Test

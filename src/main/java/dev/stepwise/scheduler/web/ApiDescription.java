@@ -39,8 +39,10 @@ final class ApiDescription {
 			included) x param groups <= %,d; an expression <= 1,000 characters, and the lr_lambda expressions of one \
 			scheduler (nested ones included) <= %,d characters in all. **Cost.** What a registration or preview computes is priced before \
 			any of it is done, in work units of about one scheduler step of one group: (param groups + 8) x \
-			(fast-forward + (steps + 1) x weight), the weight counting each scheduler and each token of its \
-			expressions, a fast-forward costing its stepped steps (types with a closed form jump for about 1). \
+			(fast-forward + (steps + 1) x (weight + 5 x schedulers)), the weight counting each scheduler and each \
+			token of its expressions, the 5 per scheduler the state each step builds, a fast-forward costing its \
+			stepped steps so (types with a closed form jump for about 1, recursions replayed in place cost their \
+			weight). \
 			Above %,d units the request is 422 invalid-argument naming the limit and its cost. Previews are \
 			computed a few at a time; when every slot is taken and enough wait, a preview is 503 with Retry-After.
 
