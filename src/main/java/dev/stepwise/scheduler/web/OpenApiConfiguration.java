@@ -1,5 +1,6 @@
 package dev.stepwise.scheduler.web;
 
+import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,12 +9,14 @@ import java.util.stream.Stream;
 
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.headers.Header;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.info.License;
 import io.swagger.v3.oas.models.media.ArraySchema;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.IntegerSchema;
 import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.NumberSchema;
 import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
@@ -24,6 +27,7 @@ import org.springdoc.core.customizers.OperationCustomizer;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
 
 /**
  * The OpenAPI document served at {@code /v3/api-docs} (committed as
@@ -55,19 +59,20 @@ class OpenApiConfiguration {
 
 	/**
 	 * Lists the problem types of {@link ProblemResponses} under each operation, one
-	 * response per status.
+	 * response per status, and the rate limit's 429 under every operation (all of them
+	 * are under {@code /api}).
 	 */
 	@Bean
 	OperationCustomizer problemResponses() {
 		return (operation, handlerMethod) -> {
 			ProblemResponses problems = handlerMethod.getMethodAnnotation(ProblemResponses.class);
-			if (problems != null) {
-				Map<Integer, List<ProblemType>> byStatus = Stream.of(problems.value())
-					.collect(Collectors.groupingBy((type) -> type.status().value(), LinkedHashMap::new,
-							Collectors.toList()));
-				byStatus.forEach((status, types) -> operation.getResponses()
-					.addApiResponse(String.valueOf(status), problemResponse(types)));
-			}
+			Map<Integer, List<ProblemType>> byStatus = Stream
+				.concat((problems != null) ? Stream.of(problems.value()) : Stream.empty(),
+						Stream.of(ProblemType.RATE_LIMITED))
+				.collect(Collectors.groupingBy((type) -> type.status().value(), LinkedHashMap::new,
+						Collectors.toList()));
+			byStatus.forEach((status, types) -> operation.getResponses()
+				.addApiResponse(String.valueOf(status), problemResponse(types)));
 			return operation;
 		};
 	}
@@ -76,9 +81,14 @@ class OpenApiConfiguration {
 		String description = types.stream()
 			.map((type) -> type.slug() + ": " + type.meaning())
 			.collect(Collectors.joining("; ", types.get(0).status().getReasonPhrase() + ". ", "."));
-		return new ApiResponse().description(description)
-			.content(new Content().addMediaType("application/problem+json",
-					new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM))));
+		ApiResponse response = new ApiResponse().description(description);
+		if (types.contains(ProblemType.RATE_LIMITED)) {
+			response.addHeaderObject(HttpHeaders.RETRY_AFTER,
+					new Header().description("Whole seconds (at least 1) until the client's bucket has a token again.")
+						.schema(new IntegerSchema().minimum(BigDecimal.ONE)));
+		}
+		return response.content(new Content().addMediaType("application/problem+json",
+				new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM))));
 	}
 
 	private static Schema<?> problemSchema() {
@@ -105,6 +115,10 @@ class OpenApiConfiguration {
 			.description("memory-limit-exceeded: the memory the request would hold, estimated."));
 		problem.addProperty("limit_bytes",
 				new IntegerSchema().format("int64").description("memory-limit-exceeded: the memory budget."));
+		problem.addProperty("limit", new NumberSchema()
+			.description("rate-limited: the requests per second the client may send (beyond its burst)."));
+		problem.addProperty("retry_after", new IntegerSchema().format("int64")
+			.description("rate-limited: the seconds until the client may send again, as in Retry-After."));
 		return problem;
 	}
 
