@@ -40,9 +40,12 @@ class OpenApiConfiguration {
 
 	private static final String PROBLEM = "Problem";
 
+	private static final String RATE_LIMITED = "RateLimited";
+
 	@Bean
 	OpenAPI stepwiseOpenApi() {
-		Components components = new Components().addSchemas(PROBLEM, problemSchema());
+		Components components = new Components().addSchemas(PROBLEM, problemSchema())
+			.addResponses(RATE_LIMITED, rateLimitedResponse());
 		SchedulerSpecSchemas.addTo(components);
 		return new OpenAPI()
 			.info(new Info().title("Stepwise API")
@@ -59,20 +62,23 @@ class OpenApiConfiguration {
 
 	/**
 	 * Lists the problem types of {@link ProblemResponses} under each operation, one
-	 * response per status, and the rate limit's 429 under every operation (all of them
-	 * are under {@code /api}).
+	 * response per status, and the rate limit's 429 (one shared response) under every
+	 * operation: all of them are under {@code /api}.
 	 */
 	@Bean
 	OperationCustomizer problemResponses() {
 		return (operation, handlerMethod) -> {
 			ProblemResponses problems = handlerMethod.getMethodAnnotation(ProblemResponses.class);
-			Map<Integer, List<ProblemType>> byStatus = Stream
-				.concat((problems != null) ? Stream.of(problems.value()) : Stream.empty(),
-						Stream.of(ProblemType.RATE_LIMITED))
-				.collect(Collectors.groupingBy((type) -> type.status().value(), LinkedHashMap::new,
-						Collectors.toList()));
-			byStatus.forEach((status, types) -> operation.getResponses()
-				.addApiResponse(String.valueOf(status), problemResponse(types)));
+			if (problems != null) {
+				Map<Integer, List<ProblemType>> byStatus = Stream.of(problems.value())
+					.collect(Collectors.groupingBy((type) -> type.status().value(), LinkedHashMap::new,
+							Collectors.toList()));
+				byStatus.forEach((status, types) -> operation.getResponses()
+					.addApiResponse(String.valueOf(status), problemResponse(types)));
+			}
+			operation.getResponses()
+				.addApiResponse(String.valueOf(ProblemType.RATE_LIMITED.status().value()),
+						new ApiResponse().$ref("#/components/responses/" + RATE_LIMITED));
 			return operation;
 		};
 	}
@@ -81,14 +87,16 @@ class OpenApiConfiguration {
 		String description = types.stream()
 			.map((type) -> type.slug() + ": " + type.meaning())
 			.collect(Collectors.joining("; ", types.get(0).status().getReasonPhrase() + ". ", "."));
-		ApiResponse response = new ApiResponse().description(description);
-		if (types.contains(ProblemType.RATE_LIMITED)) {
-			response.addHeaderObject(HttpHeaders.RETRY_AFTER,
-					new Header().description("Whole seconds (at least 1) until the client's bucket has a token again.")
-						.schema(new IntegerSchema().minimum(BigDecimal.ONE)));
-		}
-		return response.content(new Content().addMediaType("application/problem+json",
-				new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM))));
+		return new ApiResponse().description(description)
+			.content(new Content().addMediaType("application/problem+json",
+					new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM))));
+	}
+
+	/** The 429 of the rate limit, which every operation may answer. */
+	private static ApiResponse rateLimitedResponse() {
+		return problemResponse(List.of(ProblemType.RATE_LIMITED)).addHeaderObject(HttpHeaders.RETRY_AFTER,
+				new Header().description("Whole seconds (at least 1) until the client's bucket has a token again.")
+					.schema(new IntegerSchema().minimum(BigDecimal.ONE)));
 	}
 
 	private static Schema<?> problemSchema() {
