@@ -22,7 +22,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Callable
 
@@ -44,8 +44,9 @@ SERVICE_ENV_OVERRIDES = {
 class Service:
     """A Stepwise process with a fixed port and database, so a test can kill and restart it."""
 
-    def __init__(self, jar: Path | None = None, url: str | None = None) -> None:
+    def __init__(self, jar: Path | None = None, url: str | None = None, args: Sequence[str] = ()) -> None:
         self.jar: Path | None = None
+        self.args = list(args)  # extra service arguments, e.g. --stepwise.rate-limit.burst=5
         self.process: subprocess.Popen | None = None
         if url:
             self.base_url = url.rstrip("/")
@@ -76,6 +77,7 @@ class Service:
                 f"--server.port={self.port}",
                 "--server.address=127.0.0.1",
                 f"--stepwise.data-dir={self.workdir / 'data'}",
+                *self.args,
             ],
             env=env,
             stdout=log,
