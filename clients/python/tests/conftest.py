@@ -13,6 +13,7 @@ and a SIGKILL loses them.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -121,6 +122,18 @@ class Service:
         return "\n".join(text.splitlines()[-lines:])
 
 
+@contextlib.contextmanager
+def running(svc: Service) -> Iterator[Service]:
+    """Starts `svc`, waits until it answers, and stops it (its data dir removed) at the end."""
+    svc.start()
+    try:
+        svc.wait_ready()
+        yield svc
+    finally:
+        svc.stop()
+        shutil.rmtree(svc.workdir, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def service() -> Iterator[Service]:
     url = os.environ.get("STEPWISE_URL")
@@ -136,13 +149,8 @@ def service() -> Iterator[Service]:
             pytrace=False,
         )
     svc = Service(jar=jar)
-    svc.start()
-    try:
-        svc.wait_ready()
+    with running(svc):
         yield svc
-    finally:
-        svc.stop()
-        shutil.rmtree(svc.workdir, ignore_errors=True)
 
 
 @pytest.fixture
@@ -158,13 +166,8 @@ def spare_service(service: Service) -> Iterator[Service]:
         pytest.skip("STEPWISE_URL is set: the tests cannot start a second service")
     assert service.jar is not None
     svc = Service(jar=service.jar)
-    svc.start()
-    try:
-        svc.wait_ready()
+    with running(svc):
         yield svc
-    finally:
-        svc.stop()
-        shutil.rmtree(svc.workdir, ignore_errors=True)
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ because a 429 did nothing."""
 
 from __future__ import annotations
 
-import shutil
 import threading
 import urllib.error
 import urllib.request
@@ -14,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 import pytest
-from conftest import Service
+from conftest import Service, running
 
 from stepwise_client import StepwiseClient
 
@@ -27,21 +26,13 @@ def limited_service(service: Service) -> Iterator[Service]:
     if not service.restartable:
         pytest.skip("STEPWISE_URL is set: the tests cannot start a service with a low rate limit")
     assert service.jar is not None
-    svc = Service(
-        jar=service.jar,
-        args=[
-            f"--stepwise.rate-limit.requests-per-second={RATE}",
-            f"--stepwise.rate-limit.burst={BURST}",
-            "--stepwise.rate-limit.anonymous=true",
-        ],
-    )
-    svc.start()
-    try:
-        svc.wait_ready()
+    args = [
+        f"--stepwise.rate-limit.requests-per-second={RATE}",
+        f"--stepwise.rate-limit.burst={BURST}",
+        "--stepwise.rate-limit.anonymous=true",
+    ]
+    with running(Service(jar=service.jar, args=args)) as svc:
         yield svc
-    finally:
-        svc.stop()
-        shutil.rmtree(svc.workdir, ignore_errors=True)
 
 
 def counting_statuses(client: StepwiseClient, statuses: Counter) -> StepwiseClient:
