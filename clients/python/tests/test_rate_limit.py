@@ -1,4 +1,4 @@
-"""The service's rate limit against the client: a service started with a low limit (10 requests
+"""The service's rate limit against the client: a service started with a low limit (5 requests
 a second, bursts of 5, requests without a token limited per address, as these are) answers 429
 with Retry-After, and two "ranks" stepping and reading together ride through it: every step is
 taken exactly once, also the steps without an epoch, which the client resends after a 429 only
@@ -17,7 +17,7 @@ from conftest import Service, running
 
 from stepwise_client import StepwiseClient
 
-RATE, BURST = 10, 5
+RATE, BURST = 5, 5
 EPOCHS, UNNUMBERED = 20, 10
 
 
@@ -50,7 +50,7 @@ def counting_statuses(client: StepwiseClient, statuses: Counter) -> StepwiseClie
 
 def test_a_burst_past_the_limit_is_a_429_problem_with_retry_after(limited_service: Service) -> None:
     refused = None
-    for _ in range(1000):  # faster than 10 a second sooner or later, however slow the machine
+    for _ in range(1000):  # faster than 5 a second sooner or later, however slow the machine
         try:
             urllib.request.urlopen(limited_service.base_url + "/api/v1/schedulers?size=1", timeout=10).read()
         except urllib.error.HTTPError as error:

@@ -5,6 +5,7 @@ import dev.stepwise.system.StepwiseProperties;
 import jakarta.servlet.DispatcherType;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -26,10 +27,11 @@ class RateLimitConfiguration {
 
 	@Bean
 	FilterRegistrationBean<RateLimitFilter> rateLimitFilter(StepwiseProperties properties, ClientKeyResolver clientKeys,
-			JsonMapper jsonMapper) {
+			JsonMapper jsonMapper, ObjectProvider<Ticker> clock) {
 		StepwiseProperties.RateLimit limit = properties.rateLimit();
+		// the system's clock; a test may stop it
 		RateLimiter limiter = new RateLimiter(limit.requestsPerSecond(), limit.burst(), limit.maxClients(),
-				Ticker.systemTicker());
+				clock.getIfAvailable(Ticker::systemTicker));
 		FilterRegistrationBean<RateLimitFilter> registration = new FilterRegistrationBean<>(
 				new RateLimitFilter(limiter, clientKeys, jsonMapper));
 		registration.setOrder(RateLimitFilter.ORDER);

@@ -7,8 +7,12 @@ import dev.stepwise.system.SystemConfiguration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import com.github.benmanes.caffeine.cache.Ticker;
+
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
@@ -26,10 +30,11 @@ import static org.mockito.Mockito.never;
  * The rate limit in front of the API's controllers (Spring MVC slice, services mocked): a
  * token past its burst gets a 429 problem with {@code Retry-After}, other tokens and
  * requests without one carry on. Half a request per second with a burst of two: a token's
- * third request within a second is refused for two seconds.
+ * third request is refused for two seconds, on a clock that stands still while the test
+ * runs.
  */
 @WebMvcTest(properties = { "stepwise.rate-limit.requests-per-second=0.5", "stepwise.rate-limit.burst=2" })
-@Import({ SystemConfiguration.class, RateLimitConfiguration.class })
+@Import({ SystemConfiguration.class, RateLimitConfiguration.class, RateLimitFilterTests.StoppedClock.class })
 @MockitoBean(types = { SchedulerService.class, PreviewService.class })
 class RateLimitFilterTests {
 
@@ -96,6 +101,16 @@ class RateLimitFilterTests {
 		for (int i = 0; i < 20; i++) {
 			assertThat(lr(null)).as("request %d", i).hasStatus(404);
 		}
+	}
+
+	@TestConfiguration(proxyBeanMethods = false)
+	static class StoppedClock {
+
+		@Bean
+		Ticker stoppedClock() {
+			return () -> 42L;
+		}
+
 	}
 
 	private MvcTestResult lr(String authorization) {
