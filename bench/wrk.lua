@@ -3,6 +3,8 @@
 --          steps   POST /api/v1/schedulers/{id}/steps  {"metric": 0.5}  (no epoch: each post takes the next step)
 --          health  GET  /actuator/health/liveness
 --   COUNT  ids PREFIX0 .. PREFIX(COUNT-1), taken round-robin (each thread starts at its own offset)
+-- With STEPWISE_BENCH_AUTHORIZATION set (e.g. "Bearer <secret>"), every request sends it as its
+-- Authorization header: one client for the rate limit, as the ranks of one job are.
 -- Prints one machine-readable line, "BENCH key=value ...", latencies in microseconds.
 
 local threads = {}
@@ -14,6 +16,9 @@ end
 
 local mode, count, prefix, counter
 local headers = { ["Content-Type"] = "application/json", ["Accept"] = "application/json" }
+if os.getenv("STEPWISE_BENCH_AUTHORIZATION") then
+	headers["Authorization"] = os.getenv("STEPWISE_BENCH_AUTHORIZATION")
+end
 
 function init(args)
 	mode = args[1] or "lr"

@@ -13,6 +13,7 @@ and a SIGKILL loses them.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -22,7 +23,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Callable
 
@@ -44,8 +45,9 @@ SERVICE_ENV_OVERRIDES = {
 class Service:
     """A Stepwise process with a fixed port and database, so a test can kill and restart it."""
 
-    def __init__(self, jar: Path | None = None, url: str | None = None) -> None:
+    def __init__(self, jar: Path | None = None, url: str | None = None, args: Sequence[str] = ()) -> None:
         self.jar: Path | None = None
+        self.args = list(args)  # extra service arguments, e.g. --stepwise.rate-limit.burst=5
         self.process: subprocess.Popen | None = None
         if url:
             self.base_url = url.rstrip("/")
@@ -76,6 +78,7 @@ class Service:
                 f"--server.port={self.port}",
                 "--server.address=127.0.0.1",
                 f"--stepwise.data-dir={self.workdir / 'data'}",
+                *self.args,
             ],
             env=env,
             stdout=log,
@@ -119,6 +122,18 @@ class Service:
         return "\n".join(text.splitlines()[-lines:])
 
 
+@contextlib.contextmanager
+def running(svc: Service) -> Iterator[Service]:
+    """Starts `svc`, waits until it answers, and stops it (its data dir removed) at the end."""
+    svc.start()
+    try:
+        svc.wait_ready()
+        yield svc
+    finally:
+        svc.stop()
+        shutil.rmtree(svc.workdir, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def service() -> Iterator[Service]:
     url = os.environ.get("STEPWISE_URL")
@@ -134,13 +149,8 @@ def service() -> Iterator[Service]:
             pytrace=False,
         )
     svc = Service(jar=jar)
-    svc.start()
-    try:
-        svc.wait_ready()
+    with running(svc):
         yield svc
-    finally:
-        svc.stop()
-        shutil.rmtree(svc.workdir, ignore_errors=True)
 
 
 @pytest.fixture
@@ -156,13 +166,8 @@ def spare_service(service: Service) -> Iterator[Service]:
         pytest.skip("STEPWISE_URL is set: the tests cannot start a second service")
     assert service.jar is not None
     svc = Service(jar=service.jar)
-    svc.start()
-    try:
-        svc.wait_ready()
+    with running(svc):
         yield svc
-    finally:
-        svc.stop()
-        shutil.rmtree(svc.workdir, ignore_errors=True)
 
 
 @pytest.fixture

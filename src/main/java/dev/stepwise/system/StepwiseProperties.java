@@ -20,11 +20,30 @@ import org.springframework.util.unit.DataSize;
  * @param scheduleCacheSize how many compiled schedules are kept in memory
  * @param steps how steps are committed
  * @param compute how many expensive computations (previews, fast-forwards) run and wait
+ * @param rateLimit the requests each client may send
  */
 @ConfigurationProperties("stepwise")
-public record StepwiseProperties(@DefaultValue("./data") String dataDir, @DefaultValue("1MB") DataSize maxRequestSize,
-		@DefaultValue("10s") Duration requestBodyTimeout, @DefaultValue("10000") int scheduleCacheSize,
-		@DefaultValue Steps steps, @DefaultValue Compute compute) {
+public record StepwiseProperties(String dataDir, DataSize maxRequestSize, Duration requestBodyTimeout,
+		int scheduleCacheSize, Steps steps, Compute compute, RateLimit rateLimit) {
+
+	@ConstructorBinding
+	public StepwiseProperties(@DefaultValue("./data") String dataDir, @DefaultValue("1MB") DataSize maxRequestSize,
+			@DefaultValue("10s") Duration requestBodyTimeout, @DefaultValue("10000") int scheduleCacheSize,
+			@DefaultValue Steps steps, @DefaultValue Compute compute, @DefaultValue RateLimit rateLimit) {
+		this.dataDir = dataDir;
+		this.maxRequestSize = maxRequestSize;
+		this.requestBodyTimeout = requestBodyTimeout;
+		this.scheduleCacheSize = scheduleCacheSize;
+		this.steps = steps;
+		this.compute = compute;
+		this.rateLimit = rateLimit;
+	}
+
+	/** The defaults' rate limit. */
+	public StepwiseProperties(String dataDir, DataSize maxRequestSize, Duration requestBodyTimeout,
+			int scheduleCacheSize, Steps steps, Compute compute) {
+		this(dataDir, maxRequestSize, requestBodyTimeout, scheduleCacheSize, steps, compute, RateLimit.DEFAULTS);
+	}
 
 	/**
 	 * Group commit of steps, under {@code stepwise.steps.*}.
@@ -37,6 +56,68 @@ public record StepwiseProperties(@DefaultValue("./data") String dataDir, @Defaul
 	 */
 	public record Steps(@DefaultValue("32") int batchSize, @DefaultValue("1") int writers,
 			@DefaultValue("5s") Duration commitTimeout) {
+
+	}
+
+	/**
+	 * The rate limit per client, under {@code stepwise.rate-limit.*}: a token bucket per
+	 * bearer token (per remote address for requests without one, when {@code anonymous}).
+	 * The defaults let a large job through untouched (a few hundred ranks, each posting a
+	 * step and reading its lr a few times a second, all at once at each step) and hold a
+	 * runaway one to a share of a replica; a local benchmark or a single machine's
+	 * training, without tokens, is never limited.
+	 *
+	 * @param enabled whether requests are limited at all
+	 * @param requestsPerSecond the rate a client's bucket refills at, per replica
+	 * @param burst the requests a client may send at once (a full bucket)
+	 * @param anonymous whether requests without a bearer token are limited too, each
+	 * remote address its own bucket
+	 * @param maxClients the most buckets kept per replica (the least used are forgotten,
+	 * and come back full)
+	 */
+	public record RateLimit(boolean enabled, double requestsPerSecond, int burst, boolean anonymous, int maxClients) {
+
+		/** The default of {@code requests-per-second}. */
+		public static final String DEFAULT_REQUESTS_PER_SECOND = "2000";
+
+		/** The default of {@code burst}. */
+		public static final String DEFAULT_BURST = "4000";
+
+		/** The default of {@code max-clients}. */
+		public static final String DEFAULT_MAX_CLIENTS = "10000";
+
+		/** The highest rate and burst: a bucket's arithmetic stays far from overflow. */
+		public static final int MAX = 1_000_000;
+
+		/** The lowest rate: one request every 1,000 s. */
+		public static final double MIN_REQUESTS_PER_SECOND = 0.001;
+
+		static final RateLimit DEFAULTS = new RateLimit(true, Double.parseDouble(DEFAULT_REQUESTS_PER_SECOND),
+				Integer.parseInt(DEFAULT_BURST), false, Integer.parseInt(DEFAULT_MAX_CLIENTS));
+
+		@ConstructorBinding
+		public RateLimit(@DefaultValue("true") boolean enabled,
+				@DefaultValue(DEFAULT_REQUESTS_PER_SECOND) double requestsPerSecond,
+				@DefaultValue(DEFAULT_BURST) int burst, @DefaultValue("false") boolean anonymous,
+				@DefaultValue(DEFAULT_MAX_CLIENTS) int maxClients) {
+			if (!(requestsPerSecond >= MIN_REQUESTS_PER_SECOND && requestsPerSecond <= MAX)) {
+				throw new IllegalArgumentException("stepwise.rate-limit.requests-per-second must be from "
+						+ MIN_REQUESTS_PER_SECOND + " to " + MAX + ", not " + requestsPerSecond);
+			}
+			if (burst < 1 || burst > MAX) {
+				throw new IllegalArgumentException(
+						"stepwise.rate-limit.burst must be from 1 to " + MAX + ", not " + burst);
+			}
+			if (maxClients < 1) {
+				throw new IllegalArgumentException(
+						"stepwise.rate-limit.max-clients must be at least 1, not " + maxClients);
+			}
+			this.enabled = enabled;
+			this.requestsPerSecond = requestsPerSecond;
+			this.burst = burst;
+			this.anonymous = anonymous;
+			this.maxClients = maxClients;
+		}
 
 	}
 

@@ -42,9 +42,12 @@ class ArchitectureTests {
 
 	static final String SYSTEM = "dev.stepwise.system";
 
+	static final String RATE_LIMIT = "dev.stepwise.access.ratelimit";
+
 	/**
 	 * Each room and the rooms it may use: the engine nothing, the web never the store or
-	 * the commit.
+	 * the commit, the rate limit only the properties and the web's problems (and nothing
+	 * uses it: it is a filter in front of the API).
 	 */
 	static final Map<String, Set<String>> ALLOWED = allowed();
 
@@ -63,6 +66,7 @@ class ArchitectureTests {
 		allowed.put(COMMIT, Set.of(ENGINE, SYSTEM, SCHEDULER, STORE));
 		allowed.put(SCHEDULER, Set.of(ENGINE, SYSTEM, STORE, COMMIT));
 		allowed.put(WEB, Set.of(ENGINE, SYSTEM, SCHEDULER));
+		allowed.put(RATE_LIMIT, Set.of(SYSTEM, WEB));
 		return allowed;
 	}
 
@@ -161,6 +165,7 @@ class ArchitectureTests {
 		// the fixture package holds one class breaking each kind of rule
 		assertThat(violated(mayNotUse("dev.stepwise.architecture.fixture", COMMIT))).isTrue();
 		assertThat(violated(mayNotUse("dev.stepwise.architecture.fixture", WEB))).isFalse();
+		assertThat(violated(mayNotUse("dev.stepwise.architecture.fixture", RATE_LIMIT))).isTrue();
 		assertThat(violated(engineImportsOnlyTheJdkIn("dev.stepwise.architecture.fixture"))).isTrue();
 		assertThat(violated(noClasses().that()
 			.resideInAPackage("dev.stepwise.architecture.fixture")

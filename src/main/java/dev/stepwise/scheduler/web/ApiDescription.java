@@ -5,6 +5,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import dev.stepwise.scheduler.Limits;
+import dev.stepwise.system.StepwiseProperties;
 
 /**
  * The description of the OpenAPI document: the contract's conventions and the choices
@@ -45,6 +46,18 @@ final class ApiDescription {
 			weight). \
 			Above %,d units the request is 422 invalid-argument naming the limit and its cost. Previews are \
 			computed a few at a time; when every slot is taken and enough wait, a preview is 503 with Retry-After.
+
+			**Rate limits.** Each client has a token bucket per replica: a request takes a token, and a bucket \
+			refills at stepwise.rate-limit.requests-per-second (%s by default) up to stepwise.rate-limit.burst \
+			(%s) tokens, the requests a client may send at once. A request that finds its bucket empty is 429 \
+			rate-limited with Retry-After (whole seconds, at least 1, until its next token) and did nothing: \
+			retry it as it was. A client is its bearer token (Authorization: Bearer ..., every rank of a job \
+			sharing one); requests without one are not limited by default (a single machine's training, a \
+			local benchmark), or each remote address is a client with stepwise.rate-limit.anonymous=true. \
+			The defaults let a job of a few hundred ranks that each post a step and read the lr a few times a \
+			second (and all post at once at a step boundary) through untouched, and hold a runaway job to a \
+			share of a replica, so that it cannot starve the others. The health probes, Actuator and this \
+			document are never limited.
 
 			**Registration** is idempotent by id: an identical body (same param_groups, scheduler and last_epoch; \
 			key order, a missing vs null momentum and last_epoch -1 vs 0 do not matter; 1 and 1.0 do) answers 200 \
@@ -108,14 +121,15 @@ final class ApiDescription {
 	}
 
 	/**
-	 * The description, with the problem types of {@link ProblemType} and the limits of
-	 * {@link Limits}.
+	 * The description, with the problem types of {@link ProblemType}, the limits of
+	 * {@link Limits} and the rate limit's defaults.
 	 */
 	static String text() {
 		return String.format(Locale.ROOT, TEXT, problemTypes(), Limits.MAX_PARAM_GROUPS, Limits.ID_PATTERN,
 				Limits.MAX_FAST_FORWARD, Limits.MAX_PAGE_SIZE, Limits.MAX_HISTORY_LIMIT, Limits.MAX_PREVIEW_STEPS,
 				Limits.MAX_PREVIEW_VALUES, Limits.MAX_LIST_ENTRIES, Limits.MAX_CHILDREN, Limits.MAX_STATE_SIZE,
-				Limits.MAX_EXPRESSION_CHARACTERS, Limits.MAX_WORK);
+				Limits.MAX_EXPRESSION_CHARACTERS, Limits.MAX_WORK,
+				StepwiseProperties.RateLimit.DEFAULT_REQUESTS_PER_SECOND, StepwiseProperties.RateLimit.DEFAULT_BURST);
 	}
 
 }

@@ -1,5 +1,6 @@
 package dev.stepwise.scheduler.web;
 
+import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,12 +9,14 @@ import java.util.stream.Stream;
 
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.headers.Header;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.info.License;
 import io.swagger.v3.oas.models.media.ArraySchema;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.IntegerSchema;
 import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.NumberSchema;
 import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
@@ -24,6 +27,7 @@ import org.springdoc.core.customizers.OperationCustomizer;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
 
 /**
  * The OpenAPI document served at {@code /v3/api-docs} (committed as
@@ -36,9 +40,12 @@ class OpenApiConfiguration {
 
 	private static final String PROBLEM = "Problem";
 
+	private static final String RATE_LIMITED = "RateLimited";
+
 	@Bean
 	OpenAPI stepwiseOpenApi() {
-		Components components = new Components().addSchemas(PROBLEM, problemSchema());
+		Components components = new Components().addSchemas(PROBLEM, problemSchema())
+			.addResponses(RATE_LIMITED, rateLimitedResponse());
 		SchedulerSpecSchemas.addTo(components);
 		return new OpenAPI()
 			.info(new Info().title("Stepwise API")
@@ -55,7 +62,8 @@ class OpenApiConfiguration {
 
 	/**
 	 * Lists the problem types of {@link ProblemResponses} under each operation, one
-	 * response per status.
+	 * response per status, and the rate limit's 429 (one shared response) under every
+	 * operation: all of them are under {@code /api}.
 	 */
 	@Bean
 	OperationCustomizer problemResponses() {
@@ -68,6 +76,9 @@ class OpenApiConfiguration {
 				byStatus.forEach((status, types) -> operation.getResponses()
 					.addApiResponse(String.valueOf(status), problemResponse(types)));
 			}
+			operation.getResponses()
+				.addApiResponse(String.valueOf(ProblemType.RATE_LIMITED.status().value()),
+						new ApiResponse().$ref("#/components/responses/" + RATE_LIMITED));
 			return operation;
 		};
 	}
@@ -79,6 +90,13 @@ class OpenApiConfiguration {
 		return new ApiResponse().description(description)
 			.content(new Content().addMediaType("application/problem+json",
 					new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM))));
+	}
+
+	/** The 429 of the rate limit, which every operation may answer. */
+	private static ApiResponse rateLimitedResponse() {
+		return problemResponse(List.of(ProblemType.RATE_LIMITED)).addHeaderObject(HttpHeaders.RETRY_AFTER,
+				new Header().description("Whole seconds (at least 1) until the client's bucket has a token again.")
+					.schema(new IntegerSchema().minimum(BigDecimal.ONE)));
 	}
 
 	private static Schema<?> problemSchema() {
@@ -105,6 +123,10 @@ class OpenApiConfiguration {
 			.description("memory-limit-exceeded: the memory the request would hold, estimated."));
 		problem.addProperty("limit_bytes",
 				new IntegerSchema().format("int64").description("memory-limit-exceeded: the memory budget."));
+		problem.addProperty("limit", new NumberSchema()
+			.description("rate-limited: the requests per second the client may send (beyond its burst)."));
+		problem.addProperty("retry_after", new IntegerSchema().format("int64")
+			.description("rate-limited: the seconds until the client may send again, as in Retry-After."));
 		return problem;
 	}
 

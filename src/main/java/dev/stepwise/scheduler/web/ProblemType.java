@@ -67,6 +67,11 @@ enum ProblemType {
 	UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type",
 			"the request body is not JSON"),
 
+	RATE_LIMITED("rate-limited", HttpStatus.TOO_MANY_REQUESTS, "Rate limited",
+			"this client (its bearer token, or its address) sent more than stepwise.rate-limit.requests-per-second"
+					+ " (limit) beyond a burst of stepwise.rate-limit.burst; retry after Retry-After (retry_after)"
+					+ " seconds, nothing was done"),
+
 	SERVICE_UNAVAILABLE("service-unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable",
 			"the database is busy or unreachable, every computation slot or the memory budget is taken, or a"
 					+ " step's commit was not confirmed in time; retry after Retry-After seconds (a step with the same epoch)"),

@@ -1,7 +1,6 @@
 package dev.stepwise.scheduler.web;
 
 import java.io.IOException;
-import java.net.URI;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -12,7 +11,6 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -53,11 +51,8 @@ class RequestSizeFilter extends OncePerRequestFilter {
 	 */
 	static void send(ProblemDetail problem, HttpServletRequest request, HttpServletResponse response,
 			JsonMapper jsonMapper) throws IOException {
-		problem.setInstance(URI.create(request.getRequestURI()));
-		response.setStatus(problem.getStatus());
-		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
 		response.setHeader("Connection", "close");
-		jsonMapper.writeValue(response.getOutputStream(), problem);
+		FilterProblems.write(problem, request, response, jsonMapper);
 	}
 
 	/**
