@@ -53,10 +53,16 @@ class RequestSizeFilter extends OncePerRequestFilter {
 	 */
 	static void send(ProblemDetail problem, HttpServletRequest request, HttpServletResponse response,
 			JsonMapper jsonMapper) throws IOException {
+		response.setHeader("Connection", "close");
+		write(problem, request, response, jsonMapper);
+	}
+
+	/** Answers {@code problem} from a filter, where the problem advice cannot. */
+	static void write(ProblemDetail problem, HttpServletRequest request, HttpServletResponse response,
+			JsonMapper jsonMapper) throws IOException {
 		problem.setInstance(URI.create(request.getRequestURI()));
 		response.setStatus(problem.getStatus());
 		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-		response.setHeader("Connection", "close");
 		jsonMapper.writeValue(response.getOutputStream(), problem);
 	}
 
