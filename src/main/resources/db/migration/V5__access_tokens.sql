@@ -7,7 +7,7 @@ CREATE TABLE access_token (
     name          VARCHAR(200)             NOT NULL,
     scope         VARCHAR(128)             NOT NULL,
     write_access  BOOLEAN                  NOT NULL,
-    secret_sha256 CHAR(64)                 NOT NULL,
+    secret_sha256 VARCHAR(64)              NOT NULL,
     created_at    TIMESTAMP WITH TIME ZONE NOT NULL,
     expires_at    TIMESTAMP WITH TIME ZONE,
     revoked_at    TIMESTAMP WITH TIME ZONE,
