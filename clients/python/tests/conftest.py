@@ -38,14 +38,21 @@ SERVICE_ENV_OVERRIDES = {
     "STEPWISE_DATABASE_USERNAME",
     "STEPWISE_DATABASE_PASSWORD",
     "SPRING_PROFILES_ACTIVE",
+    "STEPWISE_AUTH_ADMIN_TOKEN",
+    "STEPWISE_AUTH_METRICS_TOKEN",
+    "STEPWISE_AUTH_ENABLED",
 }
 
 
 class Service:
     """A Stepwise process with a fixed port and database, so a test can kill and restart it."""
 
-    def __init__(self, jar: Path | None = None, url: str | None = None) -> None:
+    def __init__(
+        self, jar: Path | None = None, url: str | None = None, args: tuple[str, ...] = (), ready_path: str | None = None
+    ) -> None:
         self.jar: Path | None = None
+        self.args = args
+        self.ready_path = ready_path or "/api/v1/schedulers?size=1"
         self.process: subprocess.Popen | None = None
         if url:
             self.base_url = url.rstrip("/")
@@ -76,6 +83,7 @@ class Service:
                 f"--server.port={self.port}",
                 "--server.address=127.0.0.1",
                 f"--stepwise.data-dir={self.workdir / 'data'}",
+                *self.args,
             ],
             env=env,
             stdout=log,
@@ -89,12 +97,12 @@ class Service:
             if self.process is not None and self.process.poll() is not None:
                 pytest.fail(f"the service exited with {self.process.returncode}:\n{self.log_tail()}", pytrace=False)
             try:
-                with urllib.request.urlopen(self.base_url + "/api/v1/schedulers?size=1", timeout=5):
+                with urllib.request.urlopen(self.base_url + self.ready_path, timeout=5):
                     return
             except (OSError, urllib.error.HTTPError):
                 time.sleep(0.25)
         pytest.fail(
-            f"the service did not answer GET /api/v1/schedulers within {STARTUP_TIMEOUT:.0f}s:\n{self.log_tail()}",
+            f"the service did not answer GET {self.ready_path} within {STARTUP_TIMEOUT:.0f}s:\n{self.log_tail()}",
             pytrace=False,
         )
 
@@ -119,12 +127,8 @@ class Service:
         return "\n".join(text.splitlines()[-lines:])
 
 
-@pytest.fixture(scope="session")
-def service() -> Iterator[Service]:
-    url = os.environ.get("STEPWISE_URL")
-    if url:
-        yield Service(url=url)
-        return
+def service_jar() -> Path:
+    """The jar the tests start (STEPWISE_JAR, else the build's); a missing one fails the tests."""
     jar = Path(os.environ.get("STEPWISE_JAR", DEFAULT_JAR))
     if not jar.is_file():
         pytest.fail(
@@ -133,7 +137,16 @@ def service() -> Iterator[Service]:
             "STEPWISE_URL to a running service",
             pytrace=False,
         )
-    svc = Service(jar=jar)
+    return jar
+
+
+@pytest.fixture(scope="session")
+def service() -> Iterator[Service]:
+    url = os.environ.get("STEPWISE_URL")
+    if url:
+        yield Service(url=url)
+        return
+    svc = Service(jar=service_jar())
     svc.start()
     try:
         svc.wait_ready()

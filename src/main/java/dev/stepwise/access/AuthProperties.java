@@ -25,8 +25,8 @@ public record AuthProperties(@Nullable Boolean enabled, @Nullable String adminTo
 
 	/**
 	 * Whether authentication is on.
-	 * @throws IllegalStateException with what to set, when it is required (or enabled)
-	 * but has no admin token, or a token is too short
+	 * @throws AuthConfigurationException with what to set, when it is required (or
+	 * enabled) but has no admin token, or a token is too short
 	 */
 	public boolean on() {
 		if (Boolean.FALSE.equals(this.enabled)) {
@@ -53,8 +53,9 @@ public record AuthProperties(@Nullable Boolean enabled, @Nullable String adminTo
 
 	private static void checkLength(String what, @Nullable String token) {
 		if (token == null || token.strip().length() < MIN_TOKEN_LENGTH) {
-			throw new IllegalStateException("The " + what + " is shorter than " + MIN_TOKEN_LENGTH
-					+ " characters: use a random secret, e.g. `openssl rand -hex 32`.");
+			throw new AuthConfigurationException(
+					"The " + what + " is shorter than " + MIN_TOKEN_LENGTH + " characters.",
+					"Use a random secret, e.g. `openssl rand -hex 32`.");
 		}
 	}
 

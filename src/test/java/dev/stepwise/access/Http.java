@@ -15,7 +15,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Requests to a running service with or without a bearer token, for the authentication
  * tests.
  */
-final class Http {
+public final class Http {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -23,12 +23,12 @@ final class Http {
 
 	private final URI base;
 
-	Http(URI base) {
+	public Http(URI base) {
 		this.base = base;
 	}
 
 	/** One exchange; {@code body} null sends none. */
-	Response send(String method, String path, @Nullable String token, @Nullable String body) {
+	public Response send(String method, String path, @Nullable String token, @Nullable String body) {
 		HttpRequest.Builder request = HttpRequest.newBuilder(this.base.resolve(path))
 			.timeout(Duration.ofSeconds(30))
 			.method(method,
@@ -53,16 +53,16 @@ final class Http {
 		}
 	}
 
-	Response get(String path, @Nullable String token) {
+	public Response get(String path, @Nullable String token) {
 		return send("GET", path, token, null);
 	}
 
-	Response post(String path, @Nullable String token, String body) {
+	public Response post(String path, @Nullable String token, String body) {
 		return send("POST", path, token, body);
 	}
 
 	/** Mints a token with the admin token; its secret. */
-	String mint(String adminToken, String scope, String access) {
+	public String mint(String adminToken, String scope, String access) {
 		Response minted = post("/api/v1/tokens", adminToken, "{\"name\": \"test " + access + " " + scope
 				+ "\", \"scope\": \"" + scope + "\", \"access\": \"" + access + "\"}");
 		if (minted.status() != 201) {
@@ -72,7 +72,7 @@ final class Http {
 	}
 
 	/** A registration body of a small schedule. */
-	static String registration(String id) {
+	public static String registration(String id) {
 		return "{\"id\": \"" + id + "\", \"param_groups\": [{\"lr\": 0.1}],"
 				+ " \"scheduler\": {\"type\": \"StepLR\", \"step_size\": 2}}";
 	}
@@ -85,9 +85,9 @@ final class Http {
 	 * @param contentType the {@code Content-Type}
 	 * @param body the body
 	 */
-	record Response(int status, @Nullable String challenge, String contentType, String body) {
+	public record Response(int status, @Nullable String challenge, String contentType, String body) {
 
-		JsonNode json() {
+		public JsonNode json() {
 			return JSON.readTree(this.body.isEmpty() ? "{}" : this.body);
 		}
 
