@@ -48,7 +48,7 @@ class TokenController {
 	}
 
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-	@Operation(summary = "Mint a token",
+	@Operation(operationId = "mintToken", summary = "Mint a token",
 			description = "Admin token only. The answer holds the secret, once: only its SHA-256 is stored. A write"
 					+ " token may register, step, resume, restore the state of and delete the schedulers its scope"
 					+ " matches, and read them; a read token may only read them (for dashboards). Every rank of a job"
@@ -67,7 +67,7 @@ class TokenController {
 	}
 
 	@GetMapping
-	@Operation(summary = "List tokens",
+	@Operation(operationId = "listTokens", summary = "List tokens",
 			description = "Admin token only. Paged, newest first, revoked and expired ones included; never a secret.")
 	@ApiResponse(responseCode = "200", description = "One page.")
 	@ProblemResponses({ ProblemType.MALFORMED_REQUEST, ProblemType.INVALID_ARGUMENT })
@@ -81,7 +81,7 @@ class TokenController {
 	}
 
 	@DeleteMapping("/{id}")
-	@Operation(summary = "Revoke a token",
+	@Operation(operationId = "revokeToken", summary = "Revoke a token",
 			description = "Admin token only. From the answer on, every replica refuses the token (401 invalid_token):"
 					+ " tokens are looked up in the database on every request, not cached. Revoking a revoked token"
 					+ " answers 204 again.")
