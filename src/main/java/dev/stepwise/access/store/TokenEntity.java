@@ -52,10 +52,6 @@ class TokenEntity {
 		this.revokedAt = token.revokedAt();
 	}
 
-	String getSecretSha256() {
-		return this.secretSha256;
-	}
-
 	@Nullable Instant getRevokedAt() {
 		return this.revokedAt;
 	}
