@@ -140,13 +140,8 @@ def service_jar() -> Path:
     return jar
 
 
-@pytest.fixture(scope="session")
-def service() -> Iterator[Service]:
-    url = os.environ.get("STEPWISE_URL")
-    if url:
-        yield Service(url=url)
-        return
-    svc = Service(jar=service_jar())
+def running(svc: Service) -> Iterator[Service]:
+    """Starts `svc`, yields it once it is ready, then stops it and removes its data."""
     svc.start()
     try:
         svc.wait_ready()
@@ -154,6 +149,15 @@ def service() -> Iterator[Service]:
     finally:
         svc.stop()
         shutil.rmtree(svc.workdir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def service() -> Iterator[Service]:
+    url = os.environ.get("STEPWISE_URL")
+    if url:
+        yield Service(url=url)
+        return
+    yield from running(Service(jar=service_jar()))
 
 
 @pytest.fixture
@@ -168,14 +172,7 @@ def spare_service(service: Service) -> Iterator[Service]:
     if not service.restartable:
         pytest.skip("STEPWISE_URL is set: the tests cannot start a second service")
     assert service.jar is not None
-    svc = Service(jar=service.jar)
-    svc.start()
-    try:
-        svc.wait_ready()
-        yield svc
-    finally:
-        svc.stop()
-        shutil.rmtree(svc.workdir, ignore_errors=True)
+    yield from running(Service(jar=service.jar))
 
 
 @pytest.fixture

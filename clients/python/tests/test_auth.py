@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import urllib.request
 from collections.abc import Iterator
 
 import pytest
-from conftest import Service, service_jar
+from conftest import Service, running, service_jar
 from test_client_transport import OK, Stub
 
 from stepwise_client import StepwiseAuthError, StepwiseClient
@@ -63,16 +62,8 @@ def test_a_refused_token_raises_at_once_and_is_not_retried(status: int) -> None:
 def auth_service() -> Iterator[Service]:
     if os.environ.get("STEPWISE_URL"):
         pytest.skip("STEPWISE_URL is set: the tests cannot start a service with authentication on")
-    svc = Service(
-        jar=service_jar(), args=(f"--stepwise.auth.admin-token={ADMIN}",), ready_path="/actuator/health/readiness"
-    )
-    svc.start()
-    try:
-        svc.wait_ready()
-        yield svc
-    finally:
-        svc.stop()
-        shutil.rmtree(svc.workdir, ignore_errors=True)
+    args = (f"--stepwise.auth.admin-token={ADMIN}",)
+    yield from running(Service(jar=service_jar(), args=args, ready_path="/actuator/health/readiness"))
 
 
 def mint(service: Service, scope: str, access: str) -> str:
