@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 from .attempts import attempt_from_environment
-from .client import StaleAttemptError, StepwiseClient, StepwiseError, StepwiseUnavailableError
+from .client import StaleAttemptError, StepwiseAuthError, StepwiseClient, StepwiseError, StepwiseUnavailableError
 
 if TYPE_CHECKING:
     from .scheduler import RemoteLRScheduler, RemoteReduceLROnPlateau
@@ -20,6 +20,7 @@ __all__ = [
     "RemoteLRScheduler",
     "RemoteReduceLROnPlateau",
     "StaleAttemptError",
+    "StepwiseAuthError",
     "StepwiseClient",
     "StepwiseError",
     "StepwiseUnavailableError",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import email.utils
 import http.client
 import json
+import os
 import random
 import threading
 import time
@@ -35,6 +36,8 @@ _RETRY_STATUSES = frozenset({429, 502, 503, 504})
 
 DEFAULT_RETRY_DEADLINE = 300.0
 STALE_ATTEMPT = "https://stepwise.dev/problems/stale-attempt"
+# The environment variable holding the bearer token every rank of a job uses.
+TOKEN_VARIABLE = "STEPWISE_TOKEN"
 
 
 class StepwiseError(Exception):
@@ -62,7 +65,11 @@ class StepwiseError(Exception):
     def from_response(cls, status: int, reason: str, body: Any) -> StepwiseError:
         if not isinstance(body, dict):  # e.g. a proxy's HTML error page
             return cls(status, reason, body=body)
-        kind = StaleAttemptError if body.get("type") == STALE_ATTEMPT else cls
+        kind: type[StepwiseError] = cls
+        if body.get("type") == STALE_ATTEMPT:
+            kind = StaleAttemptError
+        elif status in (401, 403):
+            kind = StepwiseAuthError
         return kind(status, body.get("title") or reason, body.get("detail"), body.get("errors"), body.get("type"), body)
 
 
@@ -74,6 +81,20 @@ class StaleAttemptError(StepwiseError):
     @property
     def current_attempt(self) -> str | None:
         return cast(Optional[str], self.body.get("attempt")) if isinstance(self.body, dict) else None
+
+
+class StepwiseAuthError(StepwiseError):
+    """401 (no token, or an unknown, expired or revoked one) or 403 (a scheduler outside the token's
+    scope, or a change with a read token). Never retried: the same token would be refused again.
+    The token is the client's `token=` argument, else the STEPWISE_TOKEN environment variable."""
+
+    def __str__(self) -> str:
+        hint = (
+            "set STEPWISE_TOKEN (or StepwiseClient(token=...)) to a valid token"
+            if self.status == 401
+            else "the token's scope or access does not permit this request"
+        )
+        return f"{super().__str__()} ({hint})"
 
 
 class StepwiseUnavailableError(ConnectionError):
@@ -105,6 +126,10 @@ class StepwiseClient:
     have passed since the request was first sent; then `StepwiseUnavailableError` is raised.
     `retries`, when given, also caps the number of retries. Retrying is safe because registration
     carries an id and steps carry their epoch: the service answers a repeated one from its record.
+
+    With authentication on, every request carries `Authorization: Bearer <token>`: `token`, else
+    the STEPWISE_TOKEN environment variable (every rank of a job uses the same one). A 401 or 403
+    raises `StepwiseAuthError` at once.
     """
 
     def __init__(
@@ -115,6 +140,7 @@ class StepwiseClient:
         retries: int | None = None,
         backoff: float = 0.05,
         max_backoff: float = 1.0,
+        token: str | None = None,
     ) -> None:
         url = urllib.parse.urlsplit(base_url)
         if url.scheme not in ("http", "https") or not url.hostname:
@@ -132,6 +158,9 @@ class StepwiseClient:
         self.backoff = backoff
         self.max_backoff = max_backoff
         self._local = threading.local()
+        secret = token if token is not None else os.environ.get(TOKEN_VARIABLE, "")
+        # kept out of repr and messages: it is a secret
+        self._authorization = f"Bearer {secret.strip()}" if secret.strip() else None
 
     # -- API calls ---------------------------------------------------------------------------
 
@@ -318,6 +347,8 @@ class StepwiseClient:
         headers = {"Accept": "application/json, application/problem+json"}
         if payload is not None:
             headers["Content-Type"] = "application/json"
+        if self._authorization is not None:
+            headers["Authorization"] = self._authorization
         conn.request(method, path, body=payload, headers=headers)
         response = conn.getresponse()
         raw = response.read()  # read fully so that the connection can be reused

@@ -39,15 +39,21 @@ SERVICE_ENV_OVERRIDES = {
     "STEPWISE_DATABASE_USERNAME",
     "STEPWISE_DATABASE_PASSWORD",
     "SPRING_PROFILES_ACTIVE",
+    "STEPWISE_AUTH_ADMIN_TOKEN",
+    "STEPWISE_AUTH_METRICS_TOKEN",
+    "STEPWISE_AUTH_ENABLED",
 }
 
 
 class Service:
     """A Stepwise process with a fixed port and database, so a test can kill and restart it."""
 
-    def __init__(self, jar: Path | None = None, url: str | None = None, args: Sequence[str] = ()) -> None:
+    def __init__(
+        self, jar: Path | None = None, url: str | None = None, args: Sequence[str] = (), ready_path: str | None = None
+    ) -> None:
         self.jar: Path | None = None
         self.args = list(args)  # extra service arguments, e.g. --stepwise.rate-limit.burst=5
+        self.ready_path = ready_path or "/api/v1/schedulers?size=1"
         self.process: subprocess.Popen | None = None
         if url:
             self.base_url = url.rstrip("/")
@@ -92,12 +98,12 @@ class Service:
             if self.process is not None and self.process.poll() is not None:
                 pytest.fail(f"the service exited with {self.process.returncode}:\n{self.log_tail()}", pytrace=False)
             try:
-                with urllib.request.urlopen(self.base_url + "/api/v1/schedulers?size=1", timeout=5):
+                with urllib.request.urlopen(self.base_url + self.ready_path, timeout=5):
                     return
             except (OSError, urllib.error.HTTPError):
                 time.sleep(0.25)
         pytest.fail(
-            f"the service did not answer GET /api/v1/schedulers within {STARTUP_TIMEOUT:.0f}s:\n{self.log_tail()}",
+            f"the service did not answer GET {self.ready_path} within {STARTUP_TIMEOUT:.0f}s:\n{self.log_tail()}",
             pytrace=False,
         )
 
@@ -122,9 +128,22 @@ class Service:
         return "\n".join(text.splitlines()[-lines:])
 
 
+def service_jar() -> Path:
+    """The jar the tests start (STEPWISE_JAR, else the build's); a missing one fails the tests."""
+    jar = Path(os.environ.get("STEPWISE_JAR", DEFAULT_JAR))
+    if not jar.is_file():
+        pytest.fail(
+            f"service jar {jar} not found: build it with `cd {DEFAULT_JAR.parents[1]} && "
+            "./mvnw -q -B -DskipTests package`, or set STEPWISE_JAR to a jar or "
+            "STEPWISE_URL to a running service",
+            pytrace=False,
+        )
+    return jar
+
+
 @contextlib.contextmanager
 def running(svc: Service) -> Iterator[Service]:
-    """Starts `svc`, waits until it answers, and stops it (its data dir removed) at the end."""
+    """Starts `svc`, yields it once it is ready, then stops it and removes its data."""
     svc.start()
     try:
         svc.wait_ready()
@@ -140,16 +159,7 @@ def service() -> Iterator[Service]:
     if url:
         yield Service(url=url)
         return
-    jar = Path(os.environ.get("STEPWISE_JAR", DEFAULT_JAR))
-    if not jar.is_file():
-        pytest.fail(
-            f"service jar {jar} not found: build it with `cd {DEFAULT_JAR.parents[1]} && "
-            "./mvnw -q -B -DskipTests package`, or set STEPWISE_JAR to a jar or "
-            "STEPWISE_URL to a running service",
-            pytrace=False,
-        )
-    svc = Service(jar=jar)
-    with running(svc):
+    with running(Service(jar=service_jar())) as svc:
         yield svc
 
 
@@ -165,8 +175,7 @@ def spare_service(service: Service) -> Iterator[Service]:
     if not service.restartable:
         pytest.skip("STEPWISE_URL is set: the tests cannot start a second service")
     assert service.jar is not None
-    svc = Service(jar=service.jar)
-    with running(svc):
+    with running(Service(jar=service.jar)) as svc:
         yield svc
 
 

@@ -46,7 +46,13 @@ class Stub:
             def handle_one(self) -> None:
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 stub.requests.append(
-                    {"method": self.command, "path": self.path, "body": raw, "peer": self.client_address}
+                    {
+                        "method": self.command,
+                        "path": self.path,
+                        "body": raw,
+                        "peer": self.client_address,
+                        "authorization": self.headers.get("Authorization"),
+                    }
                 )
                 answer = stub.script.pop(0) if len(stub.script) > 1 else stub.script[0]
                 if answer is DROP:

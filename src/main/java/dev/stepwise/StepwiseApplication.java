@@ -2,12 +2,14 @@ package dev.stepwise;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration;
 
 /**
  * Stepwise: a learning-rate schedule server that answers what
  * {@code torch.optim.lr_scheduler} would.
  */
-@SpringBootApplication
+// no users and passwords: requests authenticate with bearer tokens (dev.stepwise.access)
+@SpringBootApplication(exclude = UserDetailsServiceAutoConfiguration.class)
 public class StepwiseApplication {
 
 	public static void main(String[] args) {

@@ -151,10 +151,10 @@ public class SchedulerService {
 		return this.store.details(id);
 	}
 
-	/** A page of schedulers, newest first. */
+	/** A page of the schedulers {@code scope} matches, newest first. */
 	@Transactional(readOnly = true)
-	public SchedulerPage list(int page, int size) {
-		return this.store.list(page, size);
+	public SchedulerPage list(IdScope scope, int page, int size) {
+		return this.store.list(scope.likePattern(), page, size);
 	}
 
 	/**

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -44,10 +45,18 @@ class ArchitectureTests {
 
 	static final String RATE_LIMIT = "dev.stepwise.access.ratelimit";
 
+	static final String ACCESS = "dev.stepwise.access";
+
+	static final String ACCESS_STORE = "dev.stepwise.access.store";
+
+	static final String ACCESS_WEB = "dev.stepwise.access.web";
+
 	/**
 	 * Each room and the rooms it may use: the engine nothing, the web never the store or
-	 * the commit, the rate limit only the properties and the web's problems (and nothing
-	 * uses it: it is a filter in front of the API).
+	 * the commit; access uses the schedulers' vocabulary (their id scope) and the API's
+	 * problem types, and the scheduler rooms know nothing of tokens; the rate limit only
+	 * the properties and the web's problems (and nothing uses it: it is a filter in front
+	 * of the API).
 	 */
 	static final Map<String, Set<String>> ALLOWED = allowed();
 
@@ -66,6 +75,9 @@ class ArchitectureTests {
 		allowed.put(COMMIT, Set.of(ENGINE, SYSTEM, SCHEDULER, STORE));
 		allowed.put(SCHEDULER, Set.of(ENGINE, SYSTEM, STORE, COMMIT));
 		allowed.put(WEB, Set.of(ENGINE, SYSTEM, SCHEDULER));
+		allowed.put(ACCESS_STORE, Set.of(ACCESS));
+		allowed.put(ACCESS, Set.of(SCHEDULER, ACCESS_STORE));
+		allowed.put(ACCESS_WEB, Set.of(WEB, ACCESS));
 		allowed.put(RATE_LIMIT, Set.of(SYSTEM, WEB));
 		return allowed;
 	}
@@ -125,7 +137,7 @@ class ArchitectureTests {
 		.because("the engine must not depend on Spring, JPA or Jackson");
 
 	static final ArchRule storeAndCommitUseTheVocabularyNotTheServices = noClasses().that()
-		.resideInAnyPackage(STORE, COMMIT)
+		.resideInAnyPackage(STORE, COMMIT, ACCESS_STORE)
 		.should()
 		.dependOnClassesThat()
 		.areAnnotatedWith(Service.class)
@@ -136,19 +148,24 @@ class ArchitectureTests {
 		.should()
 		.onlyBeAccessed()
 		.byClassesThat()
-		.resideInAPackage(STORE)
+		.resideInAnyPackage(STORE, ACCESS_STORE)
 		.because("entities never reach the services or the wire");
 
-	static final ArchRule webRequestsAndResponsesAreRecords = classes().that()
-		.resideInAPackage(WEB)
-		.and()
-		.haveSimpleNameEndingWith("Request")
-		.or()
-		.resideInAPackage(WEB)
-		.and()
-		.haveSimpleNameEndingWith("Response")
-		.should()
-		.beRecords();
+	static final ArchRule webRequestsAndResponsesAreRecords = requestsAndResponsesAreRecordsIn(WEB, ACCESS_WEB);
+
+	private static ArchRule requestsAndResponsesAreRecordsIn(String... packages) {
+		// one predicate: that().a().and().b().or()... chains left to right, ((a and b) or
+		// c) and d, which would pass every Request; the servlet request wrappers nested
+		// in
+		// filters are no DTOs
+		return classes()
+			.that(JavaClass.Predicates.resideInAnyPackage(packages)
+				.and(JavaClass.Predicates.TOP_LEVEL_CLASSES)
+				.and(JavaClass.Predicates.simpleNameEndingWith("Request")
+					.or(JavaClass.Predicates.simpleNameEndingWith("Response"))))
+			.should()
+			.beRecords();
+	}
 
 	static List<ArchRule> rules() {
 		return List.of(engineImportsOnlyTheJdk, storeAndCommitUseTheVocabularyNotTheServices, entitiesStayInTheStore,
@@ -166,6 +183,10 @@ class ArchitectureTests {
 		assertThat(violated(mayNotUse("dev.stepwise.architecture.fixture", COMMIT))).isTrue();
 		assertThat(violated(mayNotUse("dev.stepwise.architecture.fixture", WEB))).isFalse();
 		assertThat(violated(mayNotUse("dev.stepwise.architecture.fixture", RATE_LIMIT))).isTrue();
+		// the access rooms' rules: a use of the token store, a request that is no record
+		assertThat(violated(mayNotUse("dev.stepwise.architecture.fixture", ACCESS_STORE))).isTrue();
+		assertThat(violated(mayNotUse("dev.stepwise.architecture.fixture", ACCESS_WEB))).isFalse();
+		assertThat(violated(requestsAndResponsesAreRecordsIn("dev.stepwise.architecture.fixture"))).isTrue();
 		assertThat(violated(engineImportsOnlyTheJdkIn("dev.stepwise.architecture.fixture"))).isTrue();
 		assertThat(violated(noClasses().that()
 			.resideInAPackage("dev.stepwise.architecture.fixture")

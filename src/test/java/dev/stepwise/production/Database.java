@@ -19,6 +19,11 @@ record Database(String name, boolean postgres, List<String> args) {
 
 	static final String URL_VARIABLE = "STEPWISE_DATABASE_URL";
 
+	/**
+	 * The postgres profile requires authentication: tests run without unless they ask.
+	 */
+	private static final String AUTH_OFF = "--stepwise.auth.enabled=false";
+
 	private static final List<String> DATABASE_VARIABLES = List.of(URL_VARIABLE, "STEPWISE_DATABASE_USERNAME",
 			"STEPWISE_DATABASE_PASSWORD", "SPRING_PROFILES_ACTIVE", "SPRING_DATASOURCE_URL",
 			"SPRING_DATASOURCE_USERNAME", "SPRING_DATASOURCE_PASSWORD");
@@ -38,7 +43,7 @@ record Database(String name, boolean postgres, List<String> args) {
 			Assumptions.abort(URL_VARIABLE + " is not set: this test needs a PostgreSQL database "
 					+ "(.ci/run starts one and sets STEPWISE_DATABASE_URL, _USERNAME and _PASSWORD)");
 		}
-		return new Database("postgres", true, List.of("--spring.profiles.active=postgres"));
+		return new Database("postgres", true, List.of("--spring.profiles.active=postgres", AUTH_OFF));
 	}
 
 	/**
@@ -48,6 +53,14 @@ record Database(String name, boolean postgres, List<String> args) {
 	static Database configured() {
 		String url = System.getenv(URL_VARIABLE);
 		return (url == null || url.isBlank()) ? h2() : postgresOrAbort();
+	}
+
+	/** This database with authentication on, with this admin token. */
+	Database withAdminToken(String adminToken) {
+		List<String> all = new java.util.ArrayList<>(this.args);
+		all.remove(AUTH_OFF);
+		all.add("--stepwise.auth.admin-token=" + adminToken);
+		return new Database(this.name, this.postgres, List.copyOf(all));
 	}
 
 	/** Adjusts a child process's environment for this database. */

@@ -28,6 +28,12 @@ interface SchedulerRepository extends JpaRepository<SchedulerEntity, Long> {
 
 	Page<SchedulerEntity> findAllByOrderByCreatedAtDescIdDesc(Pageable pageable);
 
+	/** Like the above, of the ids like {@code idLike} (escaped with a backslash). */
+	@Query(value = "select s from SchedulerEntity s where s.publicId like :idLike escape '\\'"
+			+ " order by s.createdAt desc, s.id desc",
+			countQuery = "select count(s) from SchedulerEntity s where s.publicId like :idLike escape '\\'")
+	Page<SchedulerEntity> findByPublicIdLike(String idLike, Pageable pageable);
+
 	@Modifying
 	@Query("delete from SchedulerEntity s where s.publicId = :publicId")
 	int deleteByPublicId(String publicId);

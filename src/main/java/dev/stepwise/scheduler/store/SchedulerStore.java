@@ -66,9 +66,14 @@ public class SchedulerStore {
 		return details(find(id));
 	}
 
-	/** A page of schedulers, newest first. */
-	public SchedulerPage list(int page, int size) {
-		Page<SchedulerEntity> result = this.schedulers.findAllByOrderByCreatedAtDescIdDesc(PageRequest.of(page, size));
+	/**
+	 * A page of schedulers, newest first: of those whose id is like {@code idLike} (a SQL
+	 * {@code LIKE} pattern escaped with {@code \}).
+	 */
+	public SchedulerPage list(String idLike, int page, int size) {
+		Page<SchedulerEntity> result = "%".equals(idLike)
+				? this.schedulers.findAllByOrderByCreatedAtDescIdDesc(PageRequest.of(page, size))
+				: this.schedulers.findByPublicIdLike(idLike, PageRequest.of(page, size));
 		return new SchedulerPage(result.map(SchedulerStore::details).getContent(), page, size,
 				result.getTotalElements(), result.getTotalPages());
 	}

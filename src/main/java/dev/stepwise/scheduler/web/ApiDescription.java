@@ -24,6 +24,16 @@ final class ApiDescription {
 			documents write non-finite numbers as the strings "NaN", "Infinity", "-Infinity" and read both forms. \
 			Scheduler arguments must be finite.
 
+			**Authentication** is on when the service has an admin token (STEPWISE_AUTH_ADMIN_TOKEN; off by \
+			default on the embedded H2 database). Then every /api request needs Authorization: Bearer <token>: \
+			the admin token, or one it minted (POST /api/v1/tokens) with a scope, an id pattern in which * stands \
+			for any run of id characters (resnet50-*), and read or write access. A write token may register, step, \
+			resume, PUT the state of and delete the schedulers its scope matches, and read them; a read token may \
+			read them; both may list (only what the scope matches) and preview. No token is 401 unauthorized with \
+			WWW-Authenticate: Bearer; an unknown, expired or revoked one 401 with error="invalid_token"; a \
+			scheduler outside the scope or a change with a read token 403 forbidden. The scope is checked before \
+			any lookup: a 403 does not tell whether the id exists. A revocation holds on every replica at once.
+
 			**Errors** are RFC 9457 problems (application/problem+json) with a stable `type` per kind and \
 			`errors: [{field, message}]` for argument problems. Unknown fields are refused everywhere, also \
 			outside `scheduler` (a misspelt `epoch` is refused, not ignored). Requests the server refuses before \

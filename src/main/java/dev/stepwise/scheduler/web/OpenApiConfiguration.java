@@ -21,6 +21,8 @@ import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.security.SecurityRequirement;
+import io.swagger.v3.oas.models.security.SecurityScheme;
 import io.swagger.v3.oas.models.servers.Server;
 import io.swagger.v3.oas.models.tags.Tag;
 import org.springdoc.core.customizers.OperationCustomizer;
@@ -42,10 +44,16 @@ class OpenApiConfiguration {
 
 	private static final String RATE_LIMITED = "RateLimited";
 
+	private static final String BEARER = "bearer";
+
 	@Bean
 	OpenAPI stepwiseOpenApi() {
 		Components components = new Components().addSchemas(PROBLEM, problemSchema())
-			.addResponses(RATE_LIMITED, rateLimitedResponse());
+			.addResponses(RATE_LIMITED, rateLimitedResponse())
+			.addSecuritySchemes(BEARER, new SecurityScheme().type(SecurityScheme.Type.HTTP)
+				.scheme("bearer")
+				.description("A token minted by POST /api/v1/tokens, or the admin token (STEPWISE_AUTH_ADMIN_TOKEN)."
+						+ " Needed only when authentication is on."));
 		SchedulerSpecSchemas.addTo(components);
 		return new OpenAPI()
 			.info(new Info().title("Stepwise API")
@@ -56,21 +64,25 @@ class OpenApiConfiguration {
 			.tags(List.of(new Tag().name("Schedulers").description("Register, read, list and delete schedulers."),
 					new Tag().name("Steps").description("Step a scheduler and read the lr every rank must use."),
 					new Tag().name("Checkpoints").description("History, resume from a checkpoint, state documents."),
-					new Tag().name("Previews").description("Compute a schedule without storing it.")))
+					new Tag().name("Previews").description("Compute a schedule without storing it."),
+					new Tag().name("Tokens").description("Mint, list and revoke access tokens (admin token only).")))
 			.components(components);
 	}
 
 	/**
 	 * Lists the problem types of {@link ProblemResponses} under each operation, one
-	 * response per status, and the rate limit's 429 (one shared response) under every
-	 * operation: all of them are under {@code /api}.
+	 * response per status, the rate limit's 429 (one shared response) under every
+	 * operation (all of them are under {@code /api}), and the bearer token's 401 and 403
+	 * that every operation may answer when authentication is on.
 	 */
 	@Bean
 	OperationCustomizer problemResponses() {
 		return (operation, handlerMethod) -> {
+			operation.addSecurityItem(new SecurityRequirement().addList(BEARER));
 			ProblemResponses problems = handlerMethod.getMethodAnnotation(ProblemResponses.class);
 			if (problems != null) {
-				Map<Integer, List<ProblemType>> byStatus = Stream.of(problems.value())
+				Map<Integer, List<ProblemType>> byStatus = Stream
+					.concat(Stream.of(problems.value()), Stream.of(ProblemType.UNAUTHORIZED, ProblemType.FORBIDDEN))
 					.collect(Collectors.groupingBy((type) -> type.status().value(), LinkedHashMap::new,
 							Collectors.toList()));
 				byStatus.forEach((status, types) -> operation.getResponses()

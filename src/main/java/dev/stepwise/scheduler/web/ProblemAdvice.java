@@ -14,6 +14,7 @@ import dev.stepwise.scheduler.ComputeBusyException;
 import dev.stepwise.scheduler.ComputeTooLargeException;
 import dev.stepwise.scheduler.EpochConflictException;
 import dev.stepwise.scheduler.InvalidRequestException;
+import dev.stepwise.scheduler.OutOfScopeException;
 import dev.stepwise.scheduler.RegistrationConflictException;
 import dev.stepwise.scheduler.SchedulerNotFoundException;
 import dev.stepwise.scheduler.StaleAttemptException;
@@ -88,6 +89,15 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 	@ExceptionHandler
 	ResponseEntity<Object> notFound(SchedulerNotFoundException ex, NativeWebRequest request) {
 		return problem(ProblemType.SCHEDULER_NOT_FOUND, ex.getMessage(), List.of(), request);
+	}
+
+	@ExceptionHandler
+	ResponseEntity<Object> outOfScope(OutOfScopeException ex, NativeWebRequest request) {
+		ResponseEntity<Object> response = problem(ProblemType.FORBIDDEN, ex.getMessage(), List.of(), request);
+		return ResponseEntity.status(response.getStatusCode())
+			.headers(response.getHeaders())
+			.header(HttpHeaders.WWW_AUTHENTICATE, SecurityProblems.INSUFFICIENT_SCOPE)
+			.body(response.getBody());
 	}
 
 	@ExceptionHandler

@@ -13,7 +13,7 @@ import java.lang.annotation.Target;
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
-@interface ProblemResponses {
+public @interface ProblemResponses {
 
 	/** The problems. */
 	ProblemType[] value();

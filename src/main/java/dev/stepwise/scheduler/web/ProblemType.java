@@ -13,7 +13,7 @@ import org.springframework.http.ProblemDetail;
  * title and what it means. The problem advice answers with them, and the OpenAPI document
  * lists them per operation ({@link ProblemResponses}) and in the {@code Problem} schema.
  */
-enum ProblemType {
+public enum ProblemType {
 
 	MALFORMED_REQUEST("malformed-request", HttpStatus.BAD_REQUEST, "Malformed request",
 			"malformed JSON, a wrong JSON type, a missing or unknown field, an unknown scheduler type or argument"
@@ -31,6 +31,14 @@ enum ProblemType {
 	MEMORY_LIMIT_EXCEEDED("memory-limit-exceeded", HttpStatus.UNPROCESSABLE_CONTENT, "Memory limit exceeded",
 			"the memory the request would hold while it is read and computed (estimate_bytes) exceeds"
 					+ " stepwise.compute.memory-budget (limit_bytes), so it could never be admitted"),
+
+	UNAUTHORIZED("unauthorized", HttpStatus.UNAUTHORIZED, "Unauthorized",
+			"authentication is on and the request has no bearer token, or one that is unknown, expired or revoked"
+					+ " (WWW-Authenticate: Bearer names which, RFC 6750)"),
+
+	FORBIDDEN("forbidden", HttpStatus.FORBIDDEN, "Forbidden",
+			"the token does not permit this request: a scheduler id outside its scope, a change with read access,"
+					+ " token management without the admin token"),
 
 	SCHEDULER_NOT_FOUND("scheduler-not-found", HttpStatus.NOT_FOUND, "Scheduler not found", "no scheduler has this id"),
 

@@ -3,7 +3,9 @@ package dev.stepwise.scheduler.web;
 import java.net.URI;
 
 import dev.stepwise.scheduler.InvalidRequestException;
+import dev.stepwise.scheduler.IdScope;
 import dev.stepwise.scheduler.Limits;
+import dev.stepwise.scheduler.OutOfScopeException;
 import dev.stepwise.scheduler.RegistrationResult;
 import dev.stepwise.scheduler.SchedulerService;
 import io.swagger.v3.oas.annotations.Operation;
@@ -15,6 +17,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -23,6 +26,7 @@ import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -63,7 +67,13 @@ class SchedulerController {
 	@ProblemResponses({ ProblemType.MALFORMED_REQUEST, ProblemType.REGISTRATION_CONFLICT, ProblemType.STALE_ATTEMPT,
 			ProblemType.STEP_REFUSED, ProblemType.PAYLOAD_TOO_LARGE, ProblemType.INVALID_ARGUMENT,
 			ProblemType.MEMORY_LIMIT_EXCEEDED, ProblemType.SERVICE_UNAVAILABLE })
-	ResponseEntity<SchedulerResponse> register(@Valid @RequestBody RegisterRequest request) {
+	ResponseEntity<SchedulerResponse> register(@Valid @RequestBody RegisterRequest request,
+			@RequestAttribute(name = IdScope.ATTRIBUTE, required = false) @Nullable IdScope scope) {
+		// before any lookup: an identical registration would otherwise read a scheduler
+		// outside the scope
+		if (scope != null) {
+			OutOfScopeException.check(scope, request.id(), true);
+		}
 		RegistrationResult result = this.schedulers.register(request.toRegistration());
 		SchedulerResponse body = SchedulerResponse.of(result.scheduler());
 		if (!result.created()) {
@@ -78,20 +88,23 @@ class SchedulerController {
 
 	@GetMapping
 	@Operation(summary = "List schedulers",
-			description = "Paged, newest first. The offset page x size must fit 32 bits (2147483647): a page beyond is"
+			description = "Paged, newest first; with authentication on, only the schedulers the token's scope"
+					+ " matches (total_elements counts those). The offset page x size must fit 32 bits (2147483647): a page beyond is"
 					+ " 400 malformed-request naming page, as a page beyond 32 bits is.")
 	@ApiResponse(responseCode = "200", description = "One page.")
 	@ProblemResponses({ ProblemType.MALFORMED_REQUEST, ProblemType.INVALID_ARGUMENT })
 	SchedulerListResponse list(
 			@Parameter(description = "Page number, from 0.") @RequestParam(defaultValue = "0") @Min(0) int page,
 			@Parameter(description = "Page size, 1 to " + Limits.MAX_PAGE_SIZE + ".") @RequestParam(
-					defaultValue = "20") @Min(1) @Max(Limits.MAX_PAGE_SIZE) int size) {
+					defaultValue = "20") @Min(1) @Max(Limits.MAX_PAGE_SIZE) int size,
+			@RequestAttribute(name = IdScope.ATTRIBUTE,
+					required = false) @Parameter(hidden = true) @Nullable IdScope scope) {
 		// the database takes the offset as an int: a larger one would wrap around
 		if ((long) page * size > Integer.MAX_VALUE) {
 			throw InvalidRequestException.malformed("page", "must be at most " + (Integer.MAX_VALUE / size)
 					+ " with size " + size + " (page x size is the offset," + " at most " + Integer.MAX_VALUE + ")");
 		}
-		return SchedulerListResponse.of(this.schedulers.list(page, size));
+		return SchedulerListResponse.of(this.schedulers.list((scope != null) ? scope : IdScope.EVERYTHING, page, size));
 	}
 
 	@GetMapping("/{id}")

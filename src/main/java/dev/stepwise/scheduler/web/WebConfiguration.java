@@ -14,6 +14,8 @@ import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import org.springframework.core.Ordered;
 
 /**
@@ -45,6 +47,17 @@ class WebConfiguration {
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
 		registration.addUrlPatterns("/api/*");
 		return registration;
+	}
+
+	/** The scope check of requests on one scheduler (authentication on). */
+	@Bean
+	WebMvcConfigurer scopeChecks() {
+		return new WebMvcConfigurer() {
+			@Override
+			public void addInterceptors(InterceptorRegistry registry) {
+				registry.addInterceptor(new ScopeInterceptor()).addPathPatterns("/api/v1/schedulers/*/**");
+			}
+		};
 	}
 
 	/**

@@ -6,6 +6,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import dev.stepwise.access.TokenService;
 import dev.stepwise.scheduler.PreviewService;
 import dev.stepwise.scheduler.SchedulerService;
 import dev.stepwise.system.SystemConfiguration;
@@ -23,7 +24,7 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 @Documented
 @WebMvcTest
 @Import({ SystemConfiguration.class, WebConfiguration.class })
-@MockitoBean(types = { SchedulerService.class, PreviewService.class })
+@MockitoBean(types = { SchedulerService.class, PreviewService.class, TokenService.class })
 @interface ApiSliceTest {
 
 }

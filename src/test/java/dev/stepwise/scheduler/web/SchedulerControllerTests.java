@@ -9,6 +9,7 @@ import dev.stepwise.schedule.InvalidScheduleException;
 import dev.stepwise.schedule.ParamGroup;
 import dev.stepwise.scheduler.ComputeBusyException;
 import dev.stepwise.scheduler.ComputeTooLargeException;
+import dev.stepwise.scheduler.IdScope;
 import dev.stepwise.scheduler.Registration;
 import dev.stepwise.scheduler.RegistrationConflictException;
 import dev.stepwise.scheduler.RegistrationResult;
@@ -269,7 +270,8 @@ class SchedulerControllerTests {
 
 	@Test
 	void listIsPaged() {
-		given(this.schedulers.list(2, 5)).willReturn(new SchedulerPage(List.of(details()), 2, 5, 11, 3));
+		given(this.schedulers.list(IdScope.EVERYTHING, 2, 5))
+			.willReturn(new SchedulerPage(List.of(details()), 2, 5, 11, 3));
 		assertThat(this.mvc.get().uri("/api/v1/schedulers?page=2&size=5").exchange()).hasStatusOk()
 			.bodyJson()
 			.isLenientlyEqualTo("{\"page\": 2, \"size\": 5, \"total_items\": 11, \"total_pages\": 3,"
@@ -293,7 +295,8 @@ class SchedulerControllerTests {
 		assertField(result, 400, "page",
 				"must be at most 4294967 with size 500 (page x size is the offset, at most 2147483647)");
 		assertField(this.mvc.get().uri("/api/v1/schedulers?page=2147483647&size=2").exchange(), 400, "page", null);
-		given(this.schedulers.list(4294967, 500)).willReturn(new SchedulerPage(List.of(), 4294967, 500, 0, 0));
+		given(this.schedulers.list(IdScope.EVERYTHING, 4294967, 500))
+			.willReturn(new SchedulerPage(List.of(), 4294967, 500, 0, 0));
 		assertThat(this.mvc.get().uri("/api/v1/schedulers?page=4294967&size=500").exchange()).hasStatusOk();
 	}
 

@@ -1,0 +1,129 @@
+package dev.stepwise.access.web;
+
+import dev.stepwise.access.AuthProperties;
+import dev.stepwise.access.Caller;
+import dev.stepwise.access.TokenService;
+import jakarta.servlet.DispatcherType;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration;
+import org.springframework.boot.web.servlet.DelegatingFilterProxyRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.firewall.HttpStatusRequestRejectedHandler;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
+
+/**
+ * Who may call what. Authentication is on when an admin token is set
+ * ({@link AuthProperties#on()}); then:
+ * <ul>
+ * <li>the health probes, {@code /v3/api-docs} and Swagger UI are open;</li>
+ * <li>{@code /actuator/prometheus} is open, or needs the metrics token (or the admin
+ * token) when {@code stepwise.auth.metrics-token} is set;</li>
+ * <li>{@code /api/v1/tokens} needs the admin token;</li>
+ * <li>the rest of {@code /api} needs the admin token or a minted token, whose scope the
+ * scheduler API checks per id (read for GET, write for the rest; a preview, which touches
+ * no stored scheduler, needs any token).</li>
+ * </ul>
+ * Off, the security filter is not registered with the servlet container at all: it costs
+ * the requests nothing.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(AuthProperties.class)
+class SecurityConfiguration {
+
+	private static final Log log = LogFactory.getLog(SecurityConfiguration.class);
+
+	private static final String ADMIN = Caller.Role.ADMIN.name();
+
+	private static final String TOKEN = Caller.Role.TOKEN.name();
+
+	private static final String METRICS = Caller.Role.METRICS.name();
+
+	/**
+	 * Unregisters Spring Security's filter (Boot's
+	 * {@link SecurityFilterAutoConfiguration} registers it) when authentication is off.
+	 * Also where a required but missing admin token stops the startup, before anything
+	 * else starts.
+	 */
+	@Bean
+	static BeanPostProcessor securityFilterWhenOff(Environment environment) {
+		boolean on = Binder.get(environment).bindOrCreate("stepwise.auth", AuthProperties.class).on();
+		return new BeanPostProcessor() {
+			@Override
+			public Object postProcessBeforeInitialization(Object bean, String beanName) {
+				if (!on && bean instanceof DelegatingFilterProxyRegistrationBean registration
+						&& "securityFilterChainRegistration".equals(beanName)) {
+					registration.setEnabled(false);
+				}
+				return bean;
+			}
+		};
+	}
+
+	@Bean
+	SecurityFilterChain apiSecurity(HttpSecurity http, AuthProperties auth, TokenService tokens,
+			AuthenticationEntryPoint entryPoint, AccessDeniedHandler accessDenied) throws Exception {
+		http.csrf(AbstractHttpConfigurer::disable)
+			.httpBasic(AbstractHttpConfigurer::disable)
+			.formLogin(AbstractHttpConfigurer::disable)
+			.logout(AbstractHttpConfigurer::disable)
+			.requestCache(AbstractHttpConfigurer::disable)
+			// the API sets its own Cache-Control (lr's ETag and no-cache)
+			.headers((headers) -> headers.cacheControl((cache) -> cache.disable()))
+			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
+		if (!auth.on()) {
+			log.info("Authentication is OFF: anyone who can reach the port may use the API. Set"
+					+ " STEPWISE_AUTH_ADMIN_TOKEN to turn it on (the postgres profile requires it).");
+			return http.authorizeHttpRequests((requests) -> requests.anyRequest().permitAll()).build();
+		}
+		boolean metricsToken = auth.metricsToken() != null && !auth.metricsToken().isBlank();
+		log.info("Authentication is ON: the API needs a bearer token; /actuator/prometheus is "
+				+ (metricsToken ? "behind the metrics token." : "open."));
+		return http.addFilterBefore(new BearerTokenFilter(tokens, entryPoint), AuthorizationFilter.class)
+			.exceptionHandling(
+					(exceptions) -> exceptions.authenticationEntryPoint(entryPoint).accessDeniedHandler(accessDenied))
+			.authorizeHttpRequests((requests) -> {
+				// an async dispatch continues a request authorised already; an error
+				// dispatch answers one
+				requests.dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll();
+				requests.requestMatchers("/actuator/health", "/actuator/health/**").permitAll();
+				requests
+					.requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml", "/swagger-ui.html",
+							"/swagger-ui/**")
+					.permitAll();
+				if (metricsToken) {
+					requests.requestMatchers("/actuator/prometheus").hasAnyAuthority(METRICS, ADMIN);
+				}
+				else {
+					requests.requestMatchers("/actuator/prometheus").permitAll();
+				}
+				requests.requestMatchers("/api/v1/tokens", "/api/v1/tokens/**").hasAuthority(ADMIN);
+				requests.requestMatchers("/error").permitAll();
+				requests.anyRequest().hasAnyAuthority(ADMIN, TOKEN);
+			})
+			.build();
+	}
+
+	/**
+	 * A request Spring Security's firewall refuses (e.g. an encoded period or a semicolon
+	 * in the path) is a 400 problem, like those Tomcat refuses.
+	 */
+	@Bean
+	RequestRejectedHandler requestRejectedHandler() {
+		return new HttpStatusRequestRejectedHandler();
+	}
+
+}
