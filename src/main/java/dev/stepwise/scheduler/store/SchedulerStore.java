@@ -66,6 +66,11 @@ public class SchedulerStore {
 		return details(find(id));
 	}
 
+	/** How many schedulers are registered (one count of the table). */
+	public long count() {
+		return this.schedulers.count();
+	}
+
 	/** A page of schedulers, newest first. */
 	public SchedulerPage list(int page, int size) {
 		Page<SchedulerEntity> result = this.schedulers.findAllByOrderByCreatedAtDescIdDesc(PageRequest.of(page, size));

@@ -6,6 +6,7 @@ import dev.stepwise.scheduler.InvalidRequestException;
 import dev.stepwise.scheduler.Limits;
 import dev.stepwise.scheduler.RegistrationResult;
 import dev.stepwise.scheduler.SchedulerService;
+import dev.stepwise.system.StepwiseMeters;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -39,8 +40,11 @@ class SchedulerController {
 
 	private final SchedulerService schedulers;
 
-	SchedulerController(SchedulerService schedulers) {
+	private final StepwiseMeters meters;
+
+	SchedulerController(SchedulerService schedulers, StepwiseMeters meters) {
 		this.schedulers = schedulers;
+		this.meters = meters;
 	}
 
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -65,6 +69,8 @@ class SchedulerController {
 			ProblemType.MEMORY_LIMIT_EXCEEDED, ProblemType.SERVICE_UNAVAILABLE })
 	ResponseEntity<SchedulerResponse> register(@Valid @RequestBody RegisterRequest request) {
 		RegistrationResult result = this.schedulers.register(request.toRegistration());
+		// the engine took the spec: its type is one of the catalogue's
+		this.meters.registered(String.valueOf(request.scheduler().get("type")), result.created());
 		SchedulerResponse body = SchedulerResponse.of(result.scheduler());
 		if (!result.created()) {
 			return ResponseEntity.ok(body);

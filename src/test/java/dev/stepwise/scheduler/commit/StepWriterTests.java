@@ -16,6 +16,7 @@ import dev.stepwise.scheduler.StepCommand;
 import dev.stepwise.scheduler.StepResult;
 import dev.stepwise.scheduler.StepUnconfirmedException;
 import dev.stepwise.system.FatalErrors;
+import dev.stepwise.system.StepwiseMeters;
 import dev.stepwise.system.StepwiseProperties;
 import org.junit.jupiter.api.AfterEach;
 import org.jspecify.annotations.Nullable;
@@ -281,7 +282,8 @@ class StepWriterTests {
 	}
 
 	private StepWriter newWriter(StepwiseProperties properties) {
-		this.writer = new StepWriter(this.committer, properties, this.fatal, this.events::add);
+		this.writer = new StepWriter(this.committer, properties, this.fatal, this.events::add, StepwiseMeters.unread(),
+				StepTracing.OFF);
 		return this.writer;
 	}
 
