@@ -11,7 +11,13 @@ from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 from .attempts import attempt_from_environment
-from .client import StaleAttemptError, StepwiseClient, StepwiseError, StepwiseUnavailableError
+from .client import (
+    StaleAttemptError,
+    StepwiseClient,
+    StepwiseError,
+    StepwiseUnavailableError,
+    current_trace_headers,
+)
 
 if TYPE_CHECKING:
     from .scheduler import RemoteLRScheduler, RemoteReduceLROnPlateau
@@ -25,6 +31,7 @@ __all__ = [
     "StepwiseUnavailableError",
     "__version__",
     "attempt_from_environment",
+    "current_trace_headers",
 ]
 
 _LAZY = {"RemoteLRScheduler", "RemoteReduceLROnPlateau"}

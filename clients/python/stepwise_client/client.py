@@ -10,7 +10,7 @@ import threading
 import time
 import urllib.parse
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Optional, cast
 
 from .types import (
@@ -35,6 +35,29 @@ _RETRY_STATUSES = frozenset({429, 502, 503, 504})
 
 DEFAULT_RETRY_DEADLINE = 300.0
 STALE_ATTEMPT = "https://stepwise.dev/problems/stale-attempt"
+# The W3C Trace Context headers a request forwards from the caller's trace.
+TRACE_HEADERS = ("traceparent", "tracestate")
+
+_propagate: Any = None  # opentelemetry.propagate once looked up; False when not installed
+
+
+def current_trace_headers() -> dict[str, str]:
+    """`traceparent` (and `tracestate`) of the caller's current OpenTelemetry span, so that the
+    service's spans join the caller's trace; empty when `opentelemetry` is not installed or no span
+    is current. The default `trace_headers` of `StepwiseClient`."""
+    global _propagate
+    if _propagate is None:
+        try:
+            from opentelemetry import propagate  # type: ignore[import-not-found,unused-ignore]
+
+            _propagate = propagate
+        except ImportError:
+            _propagate = False
+    if _propagate is False:
+        return {}
+    carrier: dict[str, str] = {}
+    _propagate.inject(carrier)
+    return {name: value for name, value in carrier.items() if name in TRACE_HEADERS}
 
 
 class StepwiseError(Exception):
@@ -105,6 +128,12 @@ class StepwiseClient:
     have passed since the request was first sent; then `StepwiseUnavailableError` is raised.
     `retries`, when given, also caps the number of retries. Retrying is safe because registration
     carries an id and steps carry their epoch: the service answers a repeated one from its record.
+
+    Tracing: each request carries the W3C `traceparent` and `tracestate` that `trace_headers()`
+    returns; by default (`current_trace_headers`) those of the caller's current OpenTelemetry span
+    when `opentelemetry` is installed. Pass your own callable to forward a trace context from
+    elsewhere (e.g. `lambda: {"traceparent": os.environ["TRACEPARENT"]}`), or `lambda: {}` to send
+    none.
     """
 
     def __init__(
@@ -115,6 +144,7 @@ class StepwiseClient:
         retries: int | None = None,
         backoff: float = 0.05,
         max_backoff: float = 1.0,
+        trace_headers: Callable[[], Mapping[str, str]] = current_trace_headers,
     ) -> None:
         url = urllib.parse.urlsplit(base_url)
         if url.scheme not in ("http", "https") or not url.hostname:
@@ -131,6 +161,7 @@ class StepwiseClient:
         self.retries = retries
         self.backoff = backoff
         self.max_backoff = max_backoff
+        self.trace_headers = trace_headers
         self._local = threading.local()
 
     # -- API calls ---------------------------------------------------------------------------
@@ -274,12 +305,13 @@ class StepwiseClient:
                 path += "?" + urllib.parse.urlencode(pairs)
         # json.dumps writes NaN/Infinity as bare tokens, as the API accepts for a metric.
         payload = None if body is None else json.dumps(body).encode()
+        trace = {name: value for name, value in self.trace_headers().items() if name in TRACE_HEADERS}
         started = time.monotonic()
         attempt = 0
         while True:
             retry_after: str | None = None
             try:
-                status, reason, headers, data = self._send(method, self._prefix + path, payload)
+                status, reason, headers, data = self._send(method, self._prefix + path, payload, trace)
             except (OSError, http.client.HTTPException) as exc:  # refused, reset, timeout, ...
                 self._drop_connection()
                 if not (idempotent or isinstance(exc, _UNSENT)):
@@ -311,11 +343,13 @@ class StepwiseClient:
         cap: float = min(self.max_backoff, self.backoff * 2.0**attempt)
         return cap * random.uniform(0.5, 1.0)
 
-    def _send(self, method: str, path: str, payload: bytes | None) -> tuple[int, str, http.client.HTTPMessage, Any]:
+    def _send(
+        self, method: str, path: str, payload: bytes | None, trace: Mapping[str, str]
+    ) -> tuple[int, str, http.client.HTTPMessage, Any]:
         conn = getattr(self._local, "conn", None)
         if conn is None:
             conn = self._local.conn = self._connection_class(self._netloc, timeout=self.timeout)
-        headers = {"Accept": "application/json, application/problem+json"}
+        headers = {"Accept": "application/json, application/problem+json", **trace}
         if payload is not None:
             headers["Content-Type"] = "application/json"
         conn.request(method, path, body=payload, headers=headers)

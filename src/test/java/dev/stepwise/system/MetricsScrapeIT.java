@@ -5,14 +5,20 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.stepwise.OnEveryDatabase;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -31,6 +37,10 @@ class MetricsScrapeIT {
 
 	private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*(?:\\{[^}]*\\})?) (\\S+)$",
 			Pattern.MULTILINE);
+
+	private static final String DASHBOARD = "deploy/grafana/dashboards/stepwise.json";
+
+	private static final Pattern METRIC = Pattern.compile("stepwise_[a-z_]+");
 
 	private final HttpClient http = HttpClient.newHttpClient();
 
@@ -106,6 +116,30 @@ class MetricsScrapeIT {
 			.containsKey("stepwise_steps_queue_wait_seconds_bucket{le=\"0.001\"}");
 		assertThat(after.get("stepwise_schedulers_registered")).isEqualTo(totalRegistered());
 		assertThat(scrape).doesNotContain(prefix);
+		assertThat(dashboardMetrics()).hasSizeGreaterThan(10)
+			.allSatisfy((metric) -> assertThat(after.keySet()).as("the dashboard's %s in the scrape", metric)
+				.anyMatch((sample) -> sample.equals(metric) || sample.startsWith(metric + "{")));
+	}
+
+	/**
+	 * The metrics the queries of the Grafana dashboard name; each panel names at least
+	 * one.
+	 */
+	static Set<String> dashboardMetrics() throws IOException {
+		JsonNode dashboard = JsonMapper.shared().readTree(Files.readString(Path.of(DASHBOARD)));
+		Set<String> metrics = new TreeSet<>();
+		assertThat(dashboard.path("panels")).isNotEmpty().allSatisfy((panel) -> {
+			Set<String> named = new TreeSet<>();
+			panel.path("targets").forEach((target) -> {
+				Matcher metric = METRIC.matcher(target.path("expr").asString());
+				while (metric.find()) {
+					named.add(metric.group());
+				}
+			});
+			assertThat(named).as(panel.path("title").asString()).isNotEmpty();
+			metrics.addAll(named);
+		});
+		return metrics;
 	}
 
 	private static String registration(String id, String scheduler) {
