@@ -5,12 +5,13 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
  * Whether steps are traced: only when Spring Boot's tracing is on
- * ({@code management.tracing.export.enabled=true}); otherwise its tracer is the no-op one
- * and a step creates no span at all.
+ * ({@code management.tracing.export.enabled=true}) with a real tracer; otherwise a step
+ * creates no span at all (whatever tracer the context holds).
  */
 @Component
 class StepTracing {
@@ -20,8 +21,9 @@ class StepTracing {
 	private final @Nullable Tracer tracer;
 
 	@Autowired
-	StepTracing(ObjectProvider<Tracer> tracer) {
-		this(tracer.getIfAvailable());
+	StepTracing(ObjectProvider<Tracer> tracer,
+			@Value("${management.tracing.export.enabled:true}") boolean tracingEnabled) {
+		this(tracingEnabled ? tracer.getIfAvailable() : null);
 	}
 
 	private StepTracing(@Nullable Tracer tracer) {
