@@ -29,7 +29,7 @@ public class StepwiseMeters {
 	/** Steps answered, tagged {@code outcome} ({@link StepOutcome}). */
 	public static final String STEPS = "stepwise.steps";
 
-	/** A step request from its arrival to its answer. */
+	/** A step from its hand-over to the step queue to its answer. */
 	public static final String STEP_LATENCY = "stepwise.steps.latency";
 
 	/** How long a queued step waited for a writer to take it. */
@@ -137,7 +137,7 @@ public class StepwiseMeters {
 						.tag("outcome", outcome.tag())
 						.register(registry));
 		}
-		this.stepLatency = latency(STEP_LATENCY, "Step requests from arrival to answer");
+		this.stepLatency = latency(STEP_LATENCY, "Steps from their hand-over to the step queue to their answer");
 		this.queueWait = latency(STEP_QUEUE_WAIT, "Wait of a queued step for a writer");
 		this.commit = latency(STEP_COMMIT, "Transaction of one batch of steps, commit included");
 		this.batchSize = DistributionSummary.builder(STEP_BATCH_SIZE)
