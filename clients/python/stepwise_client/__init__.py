@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 from .attempts import attempt_from_environment
-from .client import StaleAttemptError, StepwiseAuthError, StepwiseClient, StepwiseError, StepwiseUnavailableError
+from .client import (
+    StaleAttemptError,
+    StepwiseAuthError,
+    StepwiseClient,
+    StepwiseError,
+    StepwiseUnavailableError,
+    current_trace_headers,
+)
 
 if TYPE_CHECKING:
     from .scheduler import RemoteLRScheduler, RemoteReduceLROnPlateau
@@ -26,6 +33,7 @@ __all__ = [
     "StepwiseUnavailableError",
     "__version__",
     "attempt_from_environment",
+    "current_trace_headers",
 ]
 
 _LAZY = {"RemoteLRScheduler", "RemoteReduceLROnPlateau"}

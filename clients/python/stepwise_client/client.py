@@ -11,7 +11,7 @@ import threading
 import time
 import urllib.parse
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Optional, cast
 
 from .types import (
@@ -38,6 +38,30 @@ DEFAULT_RETRY_DEADLINE = 300.0
 STALE_ATTEMPT = "https://stepwise.dev/problems/stale-attempt"
 # The environment variable holding the bearer token every rank of a job uses.
 TOKEN_VARIABLE = "STEPWISE_TOKEN"
+
+# The W3C Trace Context headers a request forwards from the caller's trace.
+TRACE_HEADERS = ("traceparent", "tracestate")
+
+_propagate: Any = None  # opentelemetry.propagate once looked up; False when not installed
+
+
+def current_trace_headers() -> dict[str, str]:
+    """`traceparent` (and `tracestate`) of the caller's current OpenTelemetry span, so that the
+    service's spans join the caller's trace; empty when `opentelemetry` is not installed or no span
+    is current. The default `trace_headers` of `StepwiseClient`."""
+    global _propagate
+    if _propagate is None:
+        try:
+            from opentelemetry import propagate  # type: ignore[import-not-found,unused-ignore]
+
+            _propagate = propagate
+        except ImportError:
+            _propagate = False
+    if _propagate is False:
+        return {}
+    carrier: dict[str, str] = {}
+    _propagate.inject(carrier)
+    return {name: value for name, value in carrier.items() if name in TRACE_HEADERS}
 
 
 class StepwiseError(Exception):
@@ -130,6 +154,12 @@ class StepwiseClient:
     With authentication on, every request carries `Authorization: Bearer <token>`: `token`, else
     the STEPWISE_TOKEN environment variable (every rank of a job uses the same one). A 401 or 403
     raises `StepwiseAuthError` at once.
+
+    Tracing: each request carries the W3C `traceparent` and `tracestate` that `trace_headers()`
+    returns; by default (`current_trace_headers`) those of the caller's current OpenTelemetry span
+    when `opentelemetry` is installed. Pass your own callable to forward a trace context from
+    elsewhere (e.g. `lambda: {"traceparent": os.environ["TRACEPARENT"]}`), or `lambda: {}` to send
+    none.
     """
 
     def __init__(
@@ -141,6 +171,7 @@ class StepwiseClient:
         backoff: float = 0.05,
         max_backoff: float = 1.0,
         token: str | None = None,
+        trace_headers: Callable[[], Mapping[str, str]] = current_trace_headers,
     ) -> None:
         url = urllib.parse.urlsplit(base_url)
         if url.scheme not in ("http", "https") or not url.hostname:
@@ -157,6 +188,7 @@ class StepwiseClient:
         self.retries = retries
         self.backoff = backoff
         self.max_backoff = max_backoff
+        self.trace_headers = trace_headers
         self._local = threading.local()
         secret = token if token is not None else os.environ.get(TOKEN_VARIABLE, "")
         # kept out of repr and messages: it is a secret
@@ -303,12 +335,13 @@ class StepwiseClient:
                 path += "?" + urllib.parse.urlencode(pairs)
         # json.dumps writes NaN/Infinity as bare tokens, as the API accepts for a metric.
         payload = None if body is None else json.dumps(body).encode()
+        trace = {name: value for name, value in self.trace_headers().items() if name in TRACE_HEADERS}
         started = time.monotonic()
         attempt = 0
         while True:
             retry_after: str | None = None
             try:
-                status, reason, headers, data = self._send(method, self._prefix + path, payload)
+                status, reason, headers, data = self._send(method, self._prefix + path, payload, trace)
             except (OSError, http.client.HTTPException) as exc:  # refused, reset, timeout, ...
                 self._drop_connection()
                 if not (idempotent or isinstance(exc, _UNSENT)):
@@ -340,11 +373,13 @@ class StepwiseClient:
         cap: float = min(self.max_backoff, self.backoff * 2.0**attempt)
         return cap * random.uniform(0.5, 1.0)
 
-    def _send(self, method: str, path: str, payload: bytes | None) -> tuple[int, str, http.client.HTTPMessage, Any]:
+    def _send(
+        self, method: str, path: str, payload: bytes | None, trace: Mapping[str, str]
+    ) -> tuple[int, str, http.client.HTTPMessage, Any]:
         conn = getattr(self._local, "conn", None)
         if conn is None:
             conn = self._local.conn = self._connection_class(self._netloc, timeout=self.timeout)
-        headers = {"Accept": "application/json, application/problem+json"}
+        headers = {"Accept": "application/json, application/problem+json", **trace}
         if payload is not None:
             headers["Content-Type"] = "application/json"
         if self._authorization is not None:

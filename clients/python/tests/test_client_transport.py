@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -52,6 +53,7 @@ class Stub:
                         "body": raw,
                         "peer": self.client_address,
                         "authorization": self.headers.get("Authorization"),
+                        "headers": {name.lower(): value for name, value in self.headers.items()},
                     }
                 )
                 answer = stub.script.pop(0) if len(stub.script) > 1 else stub.script[0]
@@ -261,3 +263,53 @@ def test_request_bodies_and_paths(stub_with) -> None:
     }
     assert sent[8][:2] == ("GET", "/prefix/api/v1/schedulers?size=10")
     assert sent[9][:2] == ("DELETE", "/prefix/api/v1/schedulers/s")
+
+
+TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+
+
+def test_forwards_the_trace_context_an_explicit_hook_gives(stub_with) -> None:
+    stub = stub_with(OK)
+    hook = {"traceparent": TRACEPARENT, "tracestate": "vendor=1", "authorization": "not forwarded"}
+    StepwiseClient(stub.url, trace_headers=lambda: hook).step("s", epoch=1)
+    headers = stub.requests[0]["headers"]
+    assert headers["traceparent"] == TRACEPARENT
+    assert headers["tracestate"] == "vendor=1"
+    assert "authorization" not in headers
+
+
+@pytest.fixture
+def fake_opentelemetry(tmp_path, monkeypatch) -> dict[str, str]:
+    """An `opentelemetry.propagate` stub on sys.path whose `inject` writes what the returned dict
+    holds (the "current span"), as the real one writes the current span's context."""
+    package = tmp_path / "opentelemetry"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "propagate.py").write_text("CURRENT = {}\n\ndef inject(carrier):\n    carrier.update(CURRENT)\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(client_module, "_propagate", None)
+    import opentelemetry.propagate as propagate
+
+    monkeypatch.setattr(propagate, "CURRENT", {})
+    yield propagate.CURRENT
+    for name in ("opentelemetry.propagate", "opentelemetry"):
+        sys.modules.pop(name, None)
+
+
+def test_injects_the_current_opentelemetry_span(stub_with, fake_opentelemetry) -> None:
+    stub = stub_with(OK)
+    client = StepwiseClient(stub.url)
+    client.step("s", epoch=1)  # no span current: nothing sent
+    fake_opentelemetry.update({"traceparent": TRACEPARENT, "baggage": "user=x"})
+    client.step("s", epoch=2)
+    assert "traceparent" not in stub.requests[0]["headers"]
+    assert stub.requests[1]["headers"]["traceparent"] == TRACEPARENT
+    assert "baggage" not in stub.requests[1]["headers"]
+
+
+def test_sends_no_trace_context_without_opentelemetry(stub_with, monkeypatch) -> None:
+    monkeypatch.setattr(client_module, "_propagate", None)
+    monkeypatch.setitem(sys.modules, "opentelemetry", None)  # import raises ImportError
+    stub = stub_with(OK)
+    StepwiseClient(stub.url).step("s", epoch=1)
+    assert not {"traceparent", "tracestate"} & stub.requests[0]["headers"].keys()

@@ -7,6 +7,7 @@ import org.jspecify.annotations.Nullable;
 
 import dev.stepwise.schedule.Schedule;
 import dev.stepwise.schedule.ScheduleState;
+import dev.stepwise.system.StepwiseMeters;
 
 import org.springframework.stereotype.Service;
 
@@ -19,8 +20,11 @@ public class PreviewService {
 
 	private final ComputeBulkhead bulkhead;
 
-	public PreviewService(ComputeBulkhead bulkhead) {
+	private final StepwiseMeters meters;
+
+	public PreviewService(ComputeBulkhead bulkhead, StepwiseMeters meters) {
 		this.bulkhead = bulkhead;
+		this.meters = meters;
 	}
 
 	/**
@@ -47,6 +51,7 @@ public class PreviewService {
 		}
 		long bytes = MemoryEstimate.computation(command.scheduler(), command.paramGroups().size(),
 				command.metrics().size());
+		long start = System.nanoTime();
 		this.bulkhead.call(bytes, () -> {
 			Schedule schedule = Schedule.of(command.scheduler(), command.paramGroups());
 			ScheduleState first = schedule.startPreview(Math.max(0, command.lastEpoch()), command.steps());
@@ -55,6 +60,7 @@ public class PreviewService {
 			run(schedule, first, command.steps(), command.metrics(), sink);
 			return null;
 		});
+		this.meters.previewed((long) (command.steps() + 1) * command.paramGroups().size(), System.nanoTime() - start);
 	}
 
 	private static void run(Schedule schedule, ScheduleState first, int steps, List<@Nullable Double> metrics,

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeoutException;
 import dev.stepwise.scheduler.StepCommand;
 import dev.stepwise.scheduler.StepResult;
 import dev.stepwise.scheduler.StepUnconfirmedException;
+import io.micrometer.tracing.Span;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,9 +25,53 @@ final class PendingStep {
 
 	private final CompletableFuture<StepResult> outcome = new CompletableFuture<>();
 
+	private final StepTrace trace;
+
+	/** When the request arrived ({@link System#nanoTime()}). */
+	private final long arrived = System.nanoTime();
+
+	private @Nullable Span queueSpan;
+
+	private @Nullable Span commitSpan;
+
 	PendingStep(String schedulerId, StepCommand command) {
+		this(schedulerId, command, StepTrace.OFF);
+	}
+
+	PendingStep(String schedulerId, StepCommand command, StepTrace trace) {
 		this.schedulerId = schedulerId;
 		this.command = command;
+		this.trace = trace;
+	}
+
+	StepTrace trace() {
+		return this.trace;
+	}
+
+	/** Nanoseconds since the request arrived. */
+	long age() {
+		return System.nanoTime() - this.arrived;
+	}
+
+	/** The step waits for a writer from now. */
+	void queued() {
+		this.queueSpan = this.trace.start(StepTrace.QUEUE);
+	}
+
+	/** A writer took the step. */
+	void taken() {
+		StepTrace.end(this.queueSpan);
+	}
+
+	/** The batch's rows are written and its transaction committed from now. */
+	void committing() {
+		this.commitSpan = this.trace.start(StepTrace.COMMIT);
+	}
+
+	/** The batch's transaction ended (committed or not). */
+	void transactionEnded() {
+		StepTrace.end(this.commitSpan);
+		this.commitSpan = null;
 	}
 
 	String schedulerId() {

@@ -24,6 +24,7 @@ import dev.stepwise.scheduler.store.SchedulerRows;
 import dev.stepwise.scheduler.store.SchedulerStepRows;
 import dev.stepwise.scheduler.store.SchedulerStore;
 import dev.stepwise.scheduler.store.Snapshot;
+import io.micrometer.tracing.Span;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.DataAccessException;
@@ -71,15 +72,16 @@ final class StepBatch {
 	List<PendingStep.Outcome> take(List<PendingStep> steps) {
 		List<PendingStep.Outcome> outcomes = new ArrayList<>(steps.size());
 		for (PendingStep step : steps) {
-			outcomes.add(take(step.schedulerId(), step.command()));
+			outcomes.add(take(step));
 		}
+		steps.forEach(PendingStep::committing);
 		write();
 		return outcomes;
 	}
 
-	private PendingStep.Outcome take(String id, StepCommand command) {
+	private PendingStep.Outcome take(PendingStep step) {
 		try {
-			return PendingStep.Outcome.of(step(id, command));
+			return PendingStep.Outcome.of(step(step.schedulerId(), step.command(), step.trace()));
 		}
 		catch (DataAccessException ex) {
 			throw ex;
@@ -89,21 +91,27 @@ final class StepBatch {
 		}
 	}
 
-	private StepResult step(String id, StepCommand command) {
-		Current scheduler = current(id);
+	private StepResult step(String id, StepCommand command, StepTrace trace) {
+		Current scheduler = current(id, trace);
 		StaleAttemptException.check(command.attempt(), scheduler.attempt);
 		StepPlan plan = StepPlan.of(scheduler.lastEpoch, scheduler.position, command.epoch(),
 				scheduler.schedule.acceptsFractionalEpochs());
 		return plan.replay() ? replay(scheduler, plan, command.metric())
-				: apply(scheduler, plan, command.metric(), command.attempt());
+				: apply(scheduler, plan, command.metric(), command.attempt(), trace);
 	}
 
-	private Current current(String id) {
+	private Current current(String id, StepTrace trace) {
 		Current scheduler = this.schedulers.get(id);
 		if (scheduler == null) {
-			SchedulerRows.Locked row = this.tables.schedulers()
-				.lock(this.statements, id)
-				.orElseThrow(() -> new SchedulerNotFoundException(id));
+			Span lock = trace.start(StepTrace.LOCK);
+			Optional<SchedulerRows.Locked> locked;
+			try {
+				locked = this.tables.schedulers().lock(this.statements, id);
+			}
+			finally {
+				StepTrace.end(lock);
+			}
+			SchedulerRows.Locked row = locked.orElseThrow(() -> new SchedulerNotFoundException(id));
 			Schedule schedule = this.tables.cache()
 				.schedule(row.pk(), row.createdAt(), () -> this.tables.schedulers().source(this.statements, row.pk()));
 			scheduler = new Current(id, row, schedule);
@@ -112,11 +120,19 @@ final class StepBatch {
 		return scheduler;
 	}
 
-	private StepResult apply(Current scheduler, StepPlan plan, @Nullable Double metric, @Nullable String attempt) {
+	private StepResult apply(Current scheduler, StepPlan plan, @Nullable Double metric, @Nullable String attempt,
+			StepTrace trace) {
 		Schedule schedule = scheduler.schedule;
 		ScheduleState current = scheduler.state(this.tables.cache(), this.tables.store());
-		ScheduleState next = (plan.explicit() && schedule.acceptsFractionalEpochs())
-				? schedule.stepTo(current, plan.position(), metric) : schedule.step(current, metric);
+		Span engine = trace.start(StepTrace.ENGINE);
+		ScheduleState next;
+		try {
+			next = (plan.explicit() && schedule.acceptsFractionalEpochs())
+					? schedule.stepTo(current, plan.position(), metric) : schedule.step(current, metric);
+		}
+		finally {
+			StepTrace.end(engine);
+		}
 		if (!scheduler.attemptStarted) {
 			// the attempt starts here, from the schedule's start, without a checkpoint
 			Snapshot start = this.tables.store().snapshot(schedule, current, scheduler.position);

@@ -130,6 +130,9 @@ class StepCommitter {
 			}
 			throw ex;
 		}
+		finally {
+			steps.forEach(PendingStep::transactionEnded);
+		}
 	}
 
 	private static void settle(List<PendingStep> steps, List<PendingStep.Outcome> outcomes) {

@@ -10,10 +10,15 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import dev.stepwise.schedule.StepException;
+import dev.stepwise.scheduler.EpochConflictException;
+import dev.stepwise.scheduler.StaleAttemptException;
 import dev.stepwise.scheduler.StepCommand;
 import dev.stepwise.scheduler.StepResult;
 import dev.stepwise.scheduler.StepUnconfirmedException;
 import dev.stepwise.system.FatalErrors;
+import dev.stepwise.system.StepwiseMeters;
+import dev.stepwise.system.StepwiseMeters.StepOutcome;
 import dev.stepwise.system.StepwiseProperties;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -73,6 +78,10 @@ public class StepWriter implements SmartLifecycle {
 
 	private final Duration commitTimeout;
 
+	private final StepwiseMeters meters;
+
+	private final StepTracing tracing;
+
 	private volatile boolean running;
 
 	private volatile int alive;
@@ -82,8 +91,10 @@ public class StepWriter implements SmartLifecycle {
 	private volatile int deathsInARow;
 
 	StepWriter(StepCommitter committer, StepwiseProperties properties, FatalErrors fatal,
-			ApplicationEventPublisher events) {
+			ApplicationEventPublisher events, StepwiseMeters meters, StepTracing tracing) {
 		this.committer = committer;
+		this.meters = meters;
+		this.tracing = tracing;
 		this.fatal = fatal;
 		this.events = events;
 		this.batchSize = properties.steps().batchSize();
@@ -99,6 +110,7 @@ public class StepWriter implements SmartLifecycle {
 					"stepwise.steps.commit-timeout must be positive, not " + this.commitTimeout);
 		}
 		this.writers = new Thread[writerCount];
+		meters.watchQueueDepth(this::queued);
 	}
 
 	/**
@@ -107,13 +119,35 @@ public class StepWriter implements SmartLifecycle {
 	 * timeout, or its writer died
 	 */
 	public StepResult step(String id, StepCommand command) {
-		PendingStep step = new PendingStep(id, command);
+		PendingStep step = new PendingStep(id, command, this.tracing.trace());
+		try {
+			StepResult result = take(step);
+			this.meters.stepped(result.replayed() ? StepOutcome.REPLAYED : StepOutcome.APPLIED, step.age());
+			return result;
+		}
+		catch (RuntimeException ex) {
+			this.meters.stepped(outcomeOf(ex), step.age());
+			throw ex;
+		}
+	}
+
+	/** What a step that ended with {@code failure} came to. */
+	static StepOutcome outcomeOf(RuntimeException failure) {
+		if (failure instanceof EpochConflictException || failure instanceof StaleAttemptException) {
+			return StepOutcome.CONFLICT;
+		}
+		return (failure instanceof StepException) ? StepOutcome.REFUSED : StepOutcome.FAILED;
+	}
+
+	private StepResult take(PendingStep step) {
+		step.queued();
 		boolean queued;
 		synchronized (this.lifecycleMonitor) {
 			queued = this.running && this.alive > 0 && this.queue.offer(step);
 		}
 		if (!queued) {
-			this.committer.commit(List.of(step));
+			step.taken();
+			commitTimed(List.of(step));
 		}
 		try {
 			return step.result(this.commitTimeout);
@@ -262,14 +296,24 @@ public class StepWriter implements SmartLifecycle {
 			}
 			batch.add(first);
 			this.queue.drainTo(batch, this.batchSize - 1);
+			for (PendingStep step : batch) {
+				step.taken();
+				this.meters.queueWaited(step.age());
+			}
 			commit(batch);
 			batch.clear();
 		}
 	}
 
+	private void commitTimed(List<PendingStep> batch) {
+		long start = System.nanoTime();
+		this.committer.commit(batch);
+		this.meters.committed(batch.size(), System.nanoTime() - start);
+	}
+
 	private void commit(List<PendingStep> batch) {
 		try {
-			this.committer.commit(batch);
+			commitTimed(batch);
 		}
 		catch (RuntimeException ex) {
 			logger.error("Committing a batch of " + batch.size() + " steps failed", ex);

@@ -66,6 +66,11 @@ public class SchedulerStore {
 		return details(find(id));
 	}
 
+	/** How many schedulers are registered (one count of the table). */
+	public long count() {
+		return this.schedulers.count();
+	}
+
 	/**
 	 * A page of schedulers, newest first: of those whose id is like {@code idLike} (a SQL
 	 * {@code LIKE} pattern escaped with {@code \}).

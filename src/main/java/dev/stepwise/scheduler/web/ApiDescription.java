@@ -34,6 +34,10 @@ final class ApiDescription {
 			scheduler outside the scope or a change with a read token 403 forbidden. The scope is checked before \
 			any lookup: a 403 does not tell whether the id exists. A revocation holds on every replica at once.
 
+			**Tracing.** Any request may carry a W3C Trace Context `traceparent` (and `tracestate`) header: \
+			when the service's tracing is on, its spans (a step's queue, lock, engine and commit) join that \
+			trace; otherwise the headers are ignored. They are never required.
+
 			**Errors** are RFC 9457 problems (application/problem+json) with a stable `type` per kind and \
 			`errors: [{field, message}]` for argument problems. Unknown fields are refused everywhere, also \
 			outside `scheduler` (a misspelt `epoch` is refused, not ignored). Requests the server refuses before \

@@ -8,6 +8,7 @@ import dev.stepwise.scheduler.Limits;
 import dev.stepwise.scheduler.OutOfScopeException;
 import dev.stepwise.scheduler.RegistrationResult;
 import dev.stepwise.scheduler.SchedulerService;
+import dev.stepwise.system.StepwiseMeters;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -43,8 +44,11 @@ class SchedulerController {
 
 	private final SchedulerService schedulers;
 
-	SchedulerController(SchedulerService schedulers) {
+	private final StepwiseMeters meters;
+
+	SchedulerController(SchedulerService schedulers, StepwiseMeters meters) {
 		this.schedulers = schedulers;
+		this.meters = meters;
 	}
 
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -75,6 +79,8 @@ class SchedulerController {
 			OutOfScopeException.check(scope, request.id(), true);
 		}
 		RegistrationResult result = this.schedulers.register(request.toRegistration());
+		// the engine took the spec: its type is one of the catalogue's
+		this.meters.registered(String.valueOf(request.scheduler().get("type")), result.created());
 		SchedulerResponse body = SchedulerResponse.of(result.scheduler());
 		if (!result.created()) {
 			return ResponseEntity.ok(body);

@@ -6,6 +6,7 @@ import dev.stepwise.scheduler.CurrentPosition;
 import dev.stepwise.scheduler.InvalidRequestException;
 import dev.stepwise.scheduler.Limits;
 import dev.stepwise.scheduler.SchedulerService;
+import dev.stepwise.system.StepwiseMeters;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -44,8 +45,11 @@ class TrainingController {
 
 	private final SchedulerService schedulers;
 
-	TrainingController(SchedulerService schedulers) {
+	private final StepwiseMeters meters;
+
+	TrainingController(SchedulerService schedulers, StepwiseMeters meters) {
 		this.schedulers = schedulers;
+		this.meters = meters;
 	}
 
 	@PostMapping("/steps")
@@ -88,7 +92,9 @@ class TrainingController {
 			@RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) @Nullable String ifNoneMatch) {
 		CurrentPosition current = this.schedulers.current(id);
 		String etag = ETags.of(current);
-		if (ETags.matches(ifNoneMatch, etag)) {
+		boolean notModified = ETags.matches(ifNoneMatch, etag);
+		this.meters.lrRead(notModified);
+		if (notModified) {
 			return ResponseEntity.status(HttpStatus.NOT_MODIFIED).eTag(etag).build();
 		}
 		return ResponseEntity.ok()
@@ -142,7 +148,9 @@ class TrainingController {
 	@ProblemResponses({ ProblemType.MALFORMED_REQUEST, ProblemType.SCHEDULER_NOT_FOUND, ProblemType.EPOCH_CONFLICT,
 			ProblemType.STALE_ATTEMPT, ProblemType.INVALID_ARGUMENT })
 	StateResponse resume(@PathVariable String id, @Valid @RequestBody ResumeRequest request) {
-		return StateResponse.of(this.schedulers.resume(id, request.lastEpoch(), request.attempt()));
+		StateResponse resumed = StateResponse.of(this.schedulers.resume(id, request.lastEpoch(), request.attempt()));
+		this.meters.resumed();
+		return resumed;
 	}
 
 	@GetMapping("/attempts")
@@ -199,7 +207,10 @@ class TrainingController {
 			@Parameter(description = "The training attempt (as in the other requests); absent: not checked.",
 					example = "resnet50-run17-job42/1") @RequestParam(name = "attempt",
 							required = false) @Pattern(regexp = Limits.ATTEMPT_PATTERN) @Nullable String attempt) {
-		return StateResponse.of(this.schedulers.replaceState(id, SpecJson.stateDocument(document), attempt));
+		StateResponse restored = StateResponse
+			.of(this.schedulers.replaceState(id, SpecJson.stateDocument(document), attempt));
+		this.meters.statePut();
+		return restored;
 	}
 
 }

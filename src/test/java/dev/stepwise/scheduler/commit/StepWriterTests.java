@@ -11,12 +11,20 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
+import dev.stepwise.schedule.StepException;
+import dev.stepwise.scheduler.EpochConflictException;
+import dev.stepwise.scheduler.SchedulerNotFoundException;
 import dev.stepwise.scheduler.SchedulerPosition;
+import dev.stepwise.scheduler.StaleAttemptException;
 import dev.stepwise.scheduler.StepCommand;
 import dev.stepwise.scheduler.StepResult;
 import dev.stepwise.scheduler.StepUnconfirmedException;
 import dev.stepwise.system.FatalErrors;
+import dev.stepwise.system.StepwiseMeters;
+import dev.stepwise.system.StepwiseMeters.StepOutcome;
 import dev.stepwise.system.StepwiseProperties;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -59,6 +67,8 @@ class StepWriterTests {
 	private final FatalErrors fatal = new FatalErrors(this.halts::add);
 
 	private final List<Object> events = new CopyOnWriteArrayList<>();
+
+	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
 	@AfterEach
 	void stop() {
@@ -258,6 +268,42 @@ class StepWriterTests {
 		return null;
 	}
 
+	@Test
+	void measuresEachStepTheQueueAndEachBatch() throws Exception {
+		StepWriter writer = writer(4, true);
+		writer.start();
+		CompletableFuture<StepResult> first = submit(writer, "a");
+		assertThat(this.firstCommitEntered.await(10, TimeUnit.SECONDS)).isTrue();
+		List<CompletableFuture<StepResult>> queued = List.of(submit(writer, "b"), submit(writer, "c"),
+				submit(writer, "d"));
+		awaitTrue(() -> this.registry.get(StepwiseMeters.STEP_QUEUE_DEPTH).gauge().value() == 3);
+		this.releaseFirstCommit.countDown();
+		first.get(10, TimeUnit.SECONDS);
+		for (CompletableFuture<StepResult> step : queued) {
+			step.get(10, TimeUnit.SECONDS);
+		}
+		assertThat(this.registry.get(StepwiseMeters.STEPS).tag("outcome", "applied").counter().count()).isEqualTo(4);
+		assertThat(this.registry.get(StepwiseMeters.STEP_LATENCY).timer().count()).isEqualTo(4);
+		assertThat(this.registry.get(StepwiseMeters.STEP_QUEUE_WAIT).timer().count()).isEqualTo(4);
+		DistributionSummary batches = this.registry.get(StepwiseMeters.STEP_BATCH_SIZE).summary();
+		assertThat(batches.count()).isEqualTo(2);
+		assertThat(batches.totalAmount()).isEqualTo(4);
+		assertThat(batches.max()).isEqualTo(3);
+		assertThat(this.registry.get(StepwiseMeters.STEP_COMMIT).timer().count()).isEqualTo(2);
+		assertThat(this.registry.get(StepwiseMeters.STEP_QUEUE_DEPTH).gauge().value()).isZero();
+	}
+
+	@Test
+	void tellsTheOutcomeOfAFailedStep() {
+		assertThat(StepWriter.outcomeOf(EpochConflictException.gap("5", 3))).isEqualTo(StepOutcome.CONFLICT);
+		assertThat(StepWriter.outcomeOf(new StaleAttemptException("job/1", "job/2"))).isEqualTo(StepOutcome.CONFLICT);
+		assertThat(StepWriter.outcomeOf(new StepException(StepException.Reason.METRIC_REQUIRED, "metric")))
+			.isEqualTo(StepOutcome.REFUSED);
+		assertThat(StepWriter.outcomeOf(new SchedulerNotFoundException("a"))).isEqualTo(StepOutcome.FAILED);
+		assertThat(StepWriter.outcomeOf(new StepUnconfirmedException("late", new RuntimeException())))
+			.isEqualTo(StepOutcome.FAILED);
+	}
+
 	private CompletableFuture<StepResult> submit(StepWriter writer, String id) {
 		return CompletableFuture.supplyAsync(() -> writer.step(id, new StepCommand(null, null)), this.callers);
 	}
@@ -281,7 +327,8 @@ class StepWriterTests {
 	}
 
 	private StepWriter newWriter(StepwiseProperties properties) {
-		this.writer = new StepWriter(this.committer, properties, this.fatal, this.events::add);
+		this.writer = new StepWriter(this.committer, properties, this.fatal, this.events::add,
+				new StepwiseMeters(this.registry), StepTracing.OFF);
 		return this.writer;
 	}
 

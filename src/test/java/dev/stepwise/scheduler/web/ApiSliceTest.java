@@ -9,9 +9,12 @@ import java.lang.annotation.Target;
 import dev.stepwise.access.TokenService;
 import dev.stepwise.scheduler.PreviewService;
 import dev.stepwise.scheduler.SchedulerService;
+import dev.stepwise.system.StepwiseMeters;
 import dev.stepwise.system.SystemConfiguration;
 
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 
@@ -23,8 +26,19 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @WebMvcTest
-@Import({ SystemConfiguration.class, WebConfiguration.class })
+@Import({ SystemConfiguration.class, WebConfiguration.class, ApiSliceTest.UnreadMeters.class })
 @MockitoBean(types = { SchedulerService.class, PreviewService.class, TokenService.class })
 @interface ApiSliceTest {
+
+	/** The controllers count what they answer; nobody reads it in a slice. */
+	@TestConfiguration(proxyBeanMethods = false)
+	class UnreadMeters {
+
+		@Bean
+		StepwiseMeters stepwiseMeters() {
+			return StepwiseMeters.unread();
+		}
+
+	}
 
 }
