@@ -11,6 +11,7 @@ N * COUNT steps are recorded. Standard library only; keep-alive connections, 16 
 import argparse
 import http.client
 import json
+import os
 import threading
 import time
 import urllib.parse
@@ -27,6 +28,11 @@ KINDS = [
 
 local = threading.local()
 
+# with authentication on, bench/run.sh --auth puts a minted token here
+HEADERS = {"Content-Type": "application/json"}
+if os.environ.get("STEPWISE_BENCH_AUTHORIZATION"):
+    HEADERS["Authorization"] = os.environ["STEPWISE_BENCH_AUTHORIZATION"]
+
 
 def connection(base):
     conn = getattr(local, "conn", None)
@@ -40,7 +46,7 @@ def call(base, method, path, body):
     for attempt in range(3):
         conn = connection(base)
         try:
-            conn.request(method, path, json.dumps(body), {"Content-Type": "application/json"})
+            conn.request(method, path, json.dumps(body), HEADERS)
             resp = conn.getresponse()
             data = resp.read()
             return resp.status, data

@@ -8,6 +8,11 @@
 #   bench/run.sh --scale --active 100000   ... the load goes over all of them (no cache helps)
 #   bench/run.sh --duration 10s   shorter measured runs (default 30s)
 #   bench/run.sh --runs 1         one measured run of each endpoint (default 3, one table row each)
+#   bench/run.sh --auth           each database twice in the same run: first with authentication off and
+#                                 every meter disabled (management.metrics.enable.all=false), then with
+#                                 authentication on (an admin token; wrk and the registrations carry a
+#                                 minted write token scoped bench-*) and the meters on, scraped from
+#                                 /actuator/prometheus every 5 s: the cost of auth + metrics (goal 10%)
 #
 # For each database: builds the jar, starts it with the Docker image's JVM flags and malloc settings
 # (STEPWISE_BENCH_JAVA_OPTS replaces the flags), registers the schedulers, warms up (until
@@ -38,6 +43,8 @@ RUNS=3
 DURATION=30s
 BUILD=1
 WARMUP_MAX=240
+AUTH_MODES=(default)
+ADMIN_TOKEN=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
 JAVA_OPTS=${STEPWISE_BENCH_JAVA_OPTS:-"-Xms224m -Xmx224m -Xmn112m -XX:SurvivorRatio=4 -XX:+AlwaysPreTouch -Xss512k -XX:MaxMetaspaceSize=160m -XX:ReservedCodeCacheSize=48m -XX:MaxDirectMemorySize=32m -Djdk.nio.maxCachedBufferSize=262144 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError"}
 
 while [ $# -gt 0 ]; do
@@ -49,6 +56,7 @@ while [ $# -gt 0 ]; do
 		--duration) DURATION=$2; shift 2 ;;
 		--no-build) BUILD=0; shift ;;
 		--warmup-max) WARMUP_MAX=$2; shift 2 ;;
+		--auth) AUTH_MODES=(off on); shift ;;
 		-h|--help) awk 'NR > 1 && /^#/ { print; next } NR > 1 { exit }' "$0"; exit 0 ;;
 		*) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
 	esac
@@ -67,6 +75,7 @@ PG_DATA=""
 
 cleanup() {
 	set +e
+	stop_scraper
 	stop_service
 	if [ -n "$PG_DATA" ] && [ -f "$PG_DATA/postmaster.pid" ]; then
 		as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null 2>&1
@@ -124,23 +133,48 @@ reset_postgres() {
 # The service
 BASE=""
 
+# start_service DB [AUTH]: AUTH is default (as configured), off (and no meters) or on (admin token).
 start_service() {
-	local db=$1 port data
+	local db=$1 auth=${2:-default} port data
 	port=$(free_port)
-	data=$WORK/data-$db
+	data=$WORK/data-$db-$auth
 	mkdir -p "$data"
-	local env=(env -u STEPWISE_DATABASE_URL -u STEPWISE_DATABASE_USERNAME -u STEPWISE_DATABASE_PASSWORD -u SPRING_PROFILES_ACTIVE)
+	local env=(env -u STEPWISE_DATABASE_URL -u STEPWISE_DATABASE_USERNAME -u STEPWISE_DATABASE_PASSWORD -u SPRING_PROFILES_ACTIVE -u STEPWISE_AUTH_ADMIN_TOKEN)
 	local args=()
+	case "$auth" in
+		on) env+=(STEPWISE_AUTH_ADMIN_TOKEN="$ADMIN_TOKEN" STEPWISE_AUTH_ENABLED=true) ;;
+		off) env+=(STEPWISE_AUTH_ENABLED=false); args+=(--management.metrics.enable.all=false) ;;
+		*) [ "$db" = postgres ] && env+=(STEPWISE_AUTH_ENABLED="${STEPWISE_AUTH_ENABLED:-false}") ;;
+	esac
 	if [ "$db" = postgres ]; then
-		env+=(SPRING_PROFILES_ACTIVE=postgres STEPWISE_AUTH_ENABLED="${STEPWISE_AUTH_ENABLED:-false}" STEPWISE_DATABASE_URL="$PG_URL" STEPWISE_DATABASE_USERNAME="$PG_USER" STEPWISE_DATABASE_PASSWORD="$PG_PASSWORD")
+		env+=(SPRING_PROFILES_ACTIVE=postgres STEPWISE_DATABASE_URL="$PG_URL" STEPWISE_DATABASE_USERNAME="$PG_USER" STEPWISE_DATABASE_PASSWORD="$PG_PASSWORD")
 	fi
 	# shellcheck disable=SC2086
 	"${env[@]}" MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072 java $JAVA_OPTS -jar "$JAR" --server.address=127.0.0.1 --server.port="$port" \
-		--stepwise.data-dir="$data" "${args[@]}" >"$RESULTS/$TS-$MODE_NAME-$db-service.log" 2>&1 &
+		--stepwise.data-dir="$data" "${args[@]}" >"$RESULTS/$TS-$MODE_NAME-$db-$auth-service.log" 2>&1 &
 	SERVICE_PID=$!
 	BASE=http://127.0.0.1:$port
-	await_healthy "$RESULTS/$TS-$MODE_NAME-$db-service.log" 180
-	log "service up on $BASE (pid $SERVICE_PID, $db, JAVA_OPTS: $JAVA_OPTS)"
+	await_healthy "$RESULTS/$TS-$MODE_NAME-$db-$auth-service.log" 180
+	log "service up on $BASE (pid $SERVICE_PID, $db, auth $auth, JAVA_OPTS: $JAVA_OPTS)"
+	unset STEPWISE_BENCH_AUTHORIZATION
+	if [ "$auth" = on ]; then
+		local secret
+		secret=$(curl -fsS -X POST "$BASE/api/v1/tokens" -H "Authorization: Bearer $ADMIN_TOKEN" \
+			-H 'Content-Type: application/json' -d '{"name": "bench", "scope": "bench-*", "access": "write"}' |
+			python3 -c 'import json, sys; print(json.load(sys.stdin)["secret"])')
+		export STEPWISE_BENCH_AUTHORIZATION="Bearer $secret"
+	fi
+}
+
+# Scrapes /actuator/prometheus every 5 s, as a Prometheus server would, until stopped.
+SCRAPER_PID=""
+start_scraper() {
+	(while sleep 5; do curl -fsS -o /dev/null "$BASE/actuator/prometheus" || true; done) &
+	SCRAPER_PID=$!
+}
+stop_scraper() {
+	[ -n "$SCRAPER_PID" ] && kill "$SCRAPER_PID" 2>/dev/null || true
+	SCRAPER_PID=""
 }
 
 
@@ -194,7 +228,7 @@ ROWS=()
 
 measure() {
 	local db=$1 label=$2 mode=$3 count=$4 prefix=$5 run=$6
-	local out=$RESULTS/$TS-$MODE_NAME-$db-$mode-$run.txt
+	local out=$RESULTS/$TS-$MODE_NAME-$db-${auth:-default}-$mode-$run.txt
 	log "measuring $mode on $db ($DURATION, run $run of $RUNS)"
 	{
 		echo "# $(date -u +%FT%TZ) $db $label: wrk -t2 -c64 -d$DURATION --latency -s bench/wrk.lua $BASE -- $mode $count $prefix"
@@ -239,9 +273,9 @@ load_scale() {
 		# H2 allows one process per database file: stop the service, run the script, start it again.
 		stop_service
 		unzip -p "$JAR" 'BOOT-INF/lib/h2-*.jar' >"$WORK/h2.jar"
-		java -Xmx2g -cp "$WORK/h2.jar" org.h2.tools.RunScript -url "jdbc:h2:file:$WORK/data-h2/stepwise" \
+		java -Xmx2g -cp "$WORK/h2.jar" org.h2.tools.RunScript -url "jdbc:h2:file:$WORK/data-h2-default/stepwise" \
 			-user sa -script "$ROOT/bench/scale.sql"
-		java -cp "$WORK/h2.jar" org.h2.tools.Shell -url "jdbc:h2:file:$WORK/data-h2/stepwise" -user sa -sql "ANALYZE" >/dev/null
+		java -cp "$WORK/h2.jar" org.h2.tools.Shell -url "jdbc:h2:file:$WORK/data-h2-default/stepwise" -user sa -sql "ANALYZE" >/dev/null
 		start_service h2
 	fi
 	local last
@@ -259,29 +293,36 @@ JAR=$(ls "$ROOT"/target/stepwise-*.jar | grep -v '\.original$' | head -n 1)
 for db in "${DBS[@]}"; do
 	if [ "$db" = postgres ]; then
 		start_postgres
-		reset_postgres
 	fi
-	start_service "$db"
-	if [ "$SCALE" = 1 ]; then
-		count=$ACTIVE prefix=scale- label="$((SCALE_SCHEDULERS / 1000))k schedulers, $((SCALE_SCHEDULERS * SCALE_STEPS_EACH / 1000000))M steps, load over $ACTIVE"
-		load_scale "$db"
-	else
-		count=1000 prefix=bench- label="1,000 schedulers"
-		python3 "$ROOT/bench/register.py" "$BASE" "$count" "$prefix" >&2
-	fi
-	log "RSS after loading: $(rss_mb) MB"
-	warm_up "$count" "$prefix"
-	for run in $(seq 1 "$RUNS"); do
-		measure "$db" "$label" lr "$count" "$prefix" "$run"
-		measure "$db" "$label" steps "$count" "$prefix" "$run"
-		if [ "$SCALE" = 0 ]; then
-			measure "$db" "$label" health "$count" "$prefix" "$run"
+	for auth in "${AUTH_MODES[@]}"; do
+		[ "$db" = postgres ] && reset_postgres
+		start_service "$db" "$auth"
+		if [ "$SCALE" = 1 ]; then
+			count=$ACTIVE prefix=scale- label="$((SCALE_SCHEDULERS / 1000))k schedulers, $((SCALE_SCHEDULERS * SCALE_STEPS_EACH / 1000000))M steps, load over $ACTIVE"
+			load_scale "$db"
+		else
+			count=1000 prefix=bench- label="1,000 schedulers"
+			python3 "$ROOT/bench/register.py" "$BASE" "$count" "$prefix" >&2
 		fi
+		case "$auth" in
+			off) label="$label, auth and meters off" ;;
+			on) label="$label, auth and meters on"; start_scraper ;;
+		esac
+		log "RSS after loading: $(rss_mb) MB"
+		warm_up "$count" "$prefix"
+		for run in $(seq 1 "$RUNS"); do
+			measure "$db" "$label" lr "$count" "$prefix" "$run"
+			measure "$db" "$label" steps "$count" "$prefix" "$run"
+			if [ "$SCALE" = 0 ]; then
+				measure "$db" "$label" health "$count" "$prefix" "$run"
+			fi
+		done
+		stop_scraper
+		if [ "$db" = h2 ]; then
+			log "H2 file after the runs: $(du -m "$WORK/data-h2-$auth/stepwise.mv.db" | cut -f1) MB"
+		fi
+		stop_service
 	done
-	if [ "$db" = h2 ]; then
-		log "H2 file after the runs: $(du -m "$WORK/data-h2/stepwise.mv.db" | cut -f1) MB"
-	fi
-	stop_service
 done
 
 {

@@ -1,8 +1,10 @@
 package dev.stepwise.access.ratelimit;
 
+import dev.stepwise.access.TokenService;
 import dev.stepwise.scheduler.PreviewService;
 import dev.stepwise.scheduler.SchedulerNotFoundException;
 import dev.stepwise.scheduler.SchedulerService;
+import dev.stepwise.system.StepwiseMeters;
 import dev.stepwise.system.SystemConfiguration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,7 +37,7 @@ import static org.mockito.Mockito.never;
  */
 @WebMvcTest(properties = { "stepwise.rate-limit.requests-per-second=0.5", "stepwise.rate-limit.burst=2" })
 @Import({ SystemConfiguration.class, RateLimitConfiguration.class, RateLimitFilterTests.StoppedClock.class })
-@MockitoBean(types = { SchedulerService.class, PreviewService.class })
+@MockitoBean(types = { SchedulerService.class, PreviewService.class, TokenService.class })
 class RateLimitFilterTests {
 
 	private static final String LR = "/api/v1/schedulers/resnet50-run17/lr";
@@ -109,6 +111,12 @@ class RateLimitFilterTests {
 		@Bean
 		Ticker stoppedClock() {
 			return () -> 42L;
+		}
+
+		/** The controllers count what they answer; nobody reads it here. */
+		@Bean
+		StepwiseMeters stepwiseMeters() {
+			return StepwiseMeters.unread();
 		}
 
 	}
