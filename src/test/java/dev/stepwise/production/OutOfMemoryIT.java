@@ -33,18 +33,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OutOfMemoryIT {
 
 	/**
-	 * A registration of 1,024 groups with an lr_lambda of about 900 characters each:
-	 * about 1 MB of JSON, compiled into about 7 MB of expression nodes. Sixteen at once,
-	 * all admitted, exhaust a small heap.
+	 * Nearly 1 MB of empty objects in a registration, the JSON that takes the most memory
+	 * to parse (about 20 MB each): sixteen at once, all admitted, exhaust a small heap.
 	 */
-	private static final String LARGEST_REGISTRATION = largestRegistration();
-
-	private static String largestRegistration() {
-		String expression = "\"" + "epoch * 0.5 + ".repeat(64) + "1\"";
-		return "{\"param_groups\": [" + "{\"lr\": 0.1},".repeat(1023)
-				+ "{\"lr\": 0.1}], \"scheduler\": {\"type\": \"LambdaLR\", \"lr_lambda\": ["
-				+ (expression + ",").repeat(1023) + expression + "]}}";
-	}
+	private static final String LARGEST_REGISTRATION = "{\"param_groups\": [{\"lr\": 0.1}], \"scheduler\":"
+			+ " {\"type\": \"StepLR\", \"step_size\": 3, \"x\": [" + "{},".repeat(330_000) + "{}]}}";
 
 	@Test
 	void anOutOfMemoryErrorEndsTheProcess() throws Exception {
