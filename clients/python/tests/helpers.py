@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import math
 import socket
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any, Callable, Optional
 
 import torch
@@ -92,3 +94,16 @@ def torch_lrs(
         scheduler.step(*([metrics[i]] if metrics is not None else []))
         out.append([g["lr"] for g in optimizer.param_groups])
     return out
+
+
+def rank_log(logdir: Path, rank: int) -> list[dict[str, Any]]:
+    """A rank's per-step records (`rank{N}.jsonl` of examples/train_ddp.py); a line cut short by
+    SIGKILL is dropped."""
+    path = logdir / f"rank{rank}.jsonl"
+    records = []
+    for line in path.read_text().splitlines() if path.exists() else []:
+        try:
+            records.append(json.loads(line))
+        except ValueError:
+            pass
+    return records

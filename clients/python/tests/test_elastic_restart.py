@@ -7,7 +7,6 @@ the workers when one of them dies."""
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -19,7 +18,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from helpers import close, free_port, torch_lrs
+from helpers import close, free_port, rank_log, torch_lrs
 
 CLIENT_ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = CLIENT_ROOT / "examples" / "train_ddp.py"
@@ -131,15 +130,7 @@ class Attempt:
 
 
 def log(logdir: Path, rank: int) -> list[dict]:
-    """A rank's per-step records; a line cut short by SIGKILL is dropped."""
-    path = logdir / f"rank{rank}.jsonl"
-    records = []
-    for line in path.read_text().splitlines() if path.exists() else []:
-        try:
-            records.append(json.loads(line))
-        except ValueError:
-            pass
-    return records
+    return rank_log(logdir, rank)
 
 
 def assert_torch_lrs(records: list[dict]) -> None:

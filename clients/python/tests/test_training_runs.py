@@ -4,7 +4,6 @@ run SIGKILLed mid-training resumes from its checkpoint with an uninterrupted run
 from __future__ import annotations
 
 import importlib.util
-import json
 import math
 import os
 import signal
@@ -16,7 +15,7 @@ from typing import Callable
 
 import pytest
 
-from helpers import close, torch_lrs
+from helpers import close, rank_log, torch_lrs
 
 pytestmark = pytest.mark.slow
 
@@ -84,15 +83,7 @@ class Run:
         self.process.wait()
 
     def log(self, rank: int) -> list[dict]:
-        """The rank's per-step records; a line cut short by SIGKILL is dropped."""
-        path = self.logdir / f"rank{rank}.jsonl"
-        records = []
-        for line in path.read_text().splitlines() if path.exists() else []:
-            try:
-                records.append(json.loads(line))
-            except ValueError:
-                pass
-        return records
+        return rank_log(self.logdir, rank)
 
 
 @pytest.fixture(scope="session")
