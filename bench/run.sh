@@ -14,6 +14,8 @@
 #                                 minted write token scoped bench-*; the rate limit off, as that one
 #                                 token carries the whole load) and the meters on, scraped from
 #                                 /actuator/prometheus every 5 s: the cost of auth + metrics (goal 10%)
+#   bench/run.sh --auth --observation   a third pass: as the second, plus the http.server.requests
+#                                 observation (a timer per URI template and status), off by default
 #
 # For each database: builds the jar, starts it with the Docker image's JVM flags and malloc settings
 # (STEPWISE_BENCH_JAVA_OPTS replaces the flags), registers the schedulers, warms up (until
@@ -45,8 +47,9 @@ DURATION=30s
 BUILD=1
 WARMUP_MAX=240
 AUTH_MODES=(default)
+OBSERVATION=0
 ADMIN_TOKEN=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
-JAVA_OPTS=${STEPWISE_BENCH_JAVA_OPTS:-"-Xms224m -Xmx224m -Xmn112m -XX:SurvivorRatio=4 -XX:+AlwaysPreTouch -Xss512k -XX:MaxMetaspaceSize=160m -XX:ReservedCodeCacheSize=48m -XX:MaxDirectMemorySize=32m -Djdk.nio.maxCachedBufferSize=262144 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError"}
+JAVA_OPTS=${STEPWISE_BENCH_JAVA_OPTS:-"-Xms224m -Xmx224m -Xmn64m -XX:SurvivorRatio=4 -XX:+AlwaysPreTouch -Xss512k -XX:MaxMetaspaceSize=160m -XX:ReservedCodeCacheSize=48m -XX:MaxDirectMemorySize=32m -Djdk.nio.maxCachedBufferSize=262144 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError"}
 
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -58,10 +61,15 @@ while [ $# -gt 0 ]; do
 		--no-build) BUILD=0; shift ;;
 		--warmup-max) WARMUP_MAX=$2; shift 2 ;;
 		--auth) AUTH_MODES=(off on); shift ;;
+		--observation) OBSERVATION=1; shift ;;
 		-h|--help) awk 'NR > 1 && /^#/ { print; next } NR > 1 { exit }' "$0"; exit 0 ;;
 		*) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
 	esac
 done
+if [ "$OBSERVATION" = 1 ]; then
+	[ "${AUTH_MODES[0]}" = off ] || { echo "--observation needs --auth" >&2; exit 2; }
+	AUTH_MODES+=(observed)
+fi
 case "$DBS" in h2) DBS=(h2) ;; postgres) DBS=(postgres) ;; both) DBS=(h2 postgres) ;; *) echo "--db h2|postgres|both" >&2; exit 2 ;; esac
 
 need wrk jcmd curl python3
@@ -146,6 +154,8 @@ start_service() {
 		# the rate limit off: one token carries the whole load here, which the default limit
 		# (2,000 req/s per token) would hold back; its own cost is measured apart (README)
 		on) env+=(STEPWISE_AUTH_ADMIN_TOKEN="$ADMIN_TOKEN" STEPWISE_AUTH_ENABLED=true); args+=(--stepwise.rate-limit.enabled=false) ;;
+		observed) env+=(STEPWISE_AUTH_ADMIN_TOKEN="$ADMIN_TOKEN" STEPWISE_AUTH_ENABLED=true)
+			args+=(--stepwise.rate-limit.enabled=false --management.observations.enable.http.server.requests=true) ;;
 		off) env+=(STEPWISE_AUTH_ENABLED=false); args+=(--management.metrics.enable.all=false) ;;
 		*) [ "$db" = postgres ] && env+=(STEPWISE_AUTH_ENABLED="${STEPWISE_AUTH_ENABLED:-false}") ;;
 	esac
@@ -160,7 +170,7 @@ start_service() {
 	await_healthy "$RESULTS/$TS-$MODE_NAME-$db-$auth-service.log" 180
 	log "service up on $BASE (pid $SERVICE_PID, $db, auth $auth, JAVA_OPTS: $JAVA_OPTS)"
 	unset STEPWISE_BENCH_AUTHORIZATION
-	if [ "$auth" = on ]; then
+	if [ "$auth" = on ] || [ "$auth" = observed ]; then
 		local secret
 		secret=$(curl -fsS -X POST "$BASE/api/v1/tokens" -H "Authorization: Bearer $ADMIN_TOKEN" \
 			-H 'Content-Type: application/json' -d '{"name": "bench", "scope": "bench-*", "access": "write"}' |
@@ -310,6 +320,7 @@ for db in "${DBS[@]}"; do
 		case "$auth" in
 			off) label="$label, auth and meters off" ;;
 			on) label="$label, auth and meters on"; start_scraper ;;
+			observed) label="$label, auth, meters and http.server.requests on"; start_scraper ;;
 		esac
 		log "RSS after loading: $(rss_mb) MB"
 		warm_up "$count" "$prefix"

@@ -30,7 +30,7 @@ import threading
 import time
 import urllib.request
 
-JAVA_OPTS = ("-Xms224m -Xmx224m -Xmn112m -XX:SurvivorRatio=4 -XX:+AlwaysPreTouch -Xss512k "
+JAVA_OPTS = ("-Xms224m -Xmx224m -Xmn64m -XX:SurvivorRatio=4 -XX:+AlwaysPreTouch -Xss512k "
              "-XX:MaxMetaspaceSize=160m -XX:ReservedCodeCacheSize=48m -XX:MaxDirectMemorySize=32m "
              "-Djdk.nio.maxCachedBufferSize=262144 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError").split()
 
@@ -131,6 +131,16 @@ def wrk(url, duration, connections):
             "errors": errors.group(0) if errors else "none", "raw": out}
 
 
+def histogram(pid, label, log):
+    """Writes the heap's 25 largest classes (live objects: jcmd runs a full collection first) to the log."""
+    out = subprocess.run(["jcmd", str(pid), "GC.class_histogram"], capture_output=True, text=True).stdout
+    lines = out.splitlines()
+    total = next((line for line in reversed(lines) if line.startswith("Total")), "")
+    log.write(f"\n# heap histogram, {label}: {total}\n" + "\n".join(lines[:28]) + "\n")
+    log.flush()
+    print(f"# live heap, {label}: {total}")
+
+
 def main():
     sys.stdout.reconfigure(line_buffering=True)
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -140,6 +150,12 @@ def main():
     parser.add_argument("--duration", type=int, default=20, help="seconds of each wrk run")
     parser.add_argument("--connections", type=int, default=16, help="wrk's normal clients")
     parser.add_argument("--warmup", type=int, default=30, help="seconds of wrk before measuring")
+    parser.add_argument("--java-opt", action="append", default=[],
+                        help="one more JVM flag for the service (repeatable), e.g. -Xlog:gc:file=gc.log")
+    parser.add_argument("--server-arg", action="append", default=[],
+                        help="one more argument for the service (repeatable), e.g. --server.tomcat.max-connections=2000")
+    parser.add_argument("--histogram", action="store_true",
+                        help="log the heap's largest classes (jcmd GC.class_histogram) half-way through each run")
     args = parser.parse_args()
     jar = args.jar or sorted(glob.glob("target/stepwise-*.jar"))[-1]
     port = free_port()
@@ -147,8 +163,8 @@ def main():
     os.makedirs("bench/results", exist_ok=True)
     log = open(f"bench/results/stalled-{time.strftime('%Y%m%d-%H%M%S')}.log", "w")
     env = dict(os.environ, MALLOC_ARENA_MAX="2", MALLOC_MMAP_THRESHOLD_="131072")
-    service = subprocess.Popen(["java", *JAVA_OPTS, "-jar", jar, "--server.address=127.0.0.1",
-                                f"--server.port={port}", f"--stepwise.data-dir={data}"],
+    service = subprocess.Popen(["java", *JAVA_OPTS, *args.java_opt, "-jar", jar, "--server.address=127.0.0.1",
+                                f"--server.port={port}", f"--stepwise.data-dir={data}", *args.server_arg],
                                stdout=log, stderr=subprocess.STDOUT, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -168,11 +184,22 @@ def main():
         print(f"# {os.cpu_count()} cores, {subprocess.run(['java', '-version'], capture_output=True, text=True).stderr.splitlines()[0]};"
               f" wrk -t2 -c{args.connections} -d{args.duration}s; {args.stalled} stalled connections of each kind")
         wrk(url, args.warmup, args.connections)
-        rows = [("none", wrk(url, args.duration, args.connections), None)]
+
+        def measured(label):
+            if not args.histogram:
+                return wrk(url, args.duration, args.connections)
+            timer = threading.Timer(args.duration / 2, histogram, (service.pid, label, log))
+            timer.start()
+            try:
+                return wrk(url, args.duration, args.connections)
+            finally:
+                timer.join()
+
+        rows = [("none", measured("no stalled connections"), None)]
         for run in range(1, args.runs + 1):
             stallers = Stallers(port, scheduler, args.stalled)
             stallers.start()
-            result = wrk(url, args.duration, args.connections)
+            result = measured(f"run {run}, {args.stalled} stalled connections of each kind")
             held = dict(stallers.open)
             stallers.stop()
             rows.append((f"run {run}", result, (held, dict(stallers.reopened), dict(stallers.answers),

@@ -17,8 +17,10 @@ import org.springframework.stereotype.Service;
 
 /**
  * Mints, lists and revokes tokens, and says who a bearer secret belongs to. A secret is
- * looked up by its SHA-256 in the database on every request (one indexed read, no cache),
- * so a revocation on one replica holds on every replica from its commit on.
+ * looked up by its SHA-256, in the store's token cache while every revocation reaches
+ * this replica at once (cleared on a revocation's commit here, and by PostgreSQL's
+ * {@code NOTIFY} on the other replicas), else in the database; expiry is checked on every
+ * request.
  */
 @Service
 public class TokenService {

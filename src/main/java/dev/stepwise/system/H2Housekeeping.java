@@ -64,6 +64,20 @@ class H2Housekeeping implements SmartLifecycle {
 	 */
 	private static final long BUDGET_NANOS = TimeUnit.MILLISECONDS.toNanos(60);
 
+	/**
+	 * The round's budget while the file nears the size the soak's goal allows (twice its
+	 * live data plus 64 MB): early in a heavy load the file outgrew it by 7% with 60 ms,
+	 * and came within 1% of it when the catch-up began at 1.8 times.
+	 */
+	private static final long CATCH_UP_BUDGET_NANOS = TimeUnit.MILLISECONDS.toNanos(150);
+
+	/**
+	 * The catch-up budget applies above this many times the live bytes plus the slack.
+	 */
+	private static final double CATCH_UP_RATIO = 1.5;
+
+	private static final long CATCH_UP_SLACK_BYTES = 64L * 1024 * 1024;
+
 	/** Chunk bytes moved at most per round, only while nothing else commits. */
 	private static final long MOVE_BYTES = 16 * 1024 * 1024;
 
@@ -170,7 +184,7 @@ class H2Housekeeping implements SmartLifecycle {
 		// H2 waits only 10 ms for the store's lock, which steps' commits hold most of the
 		// time under load: try again until the round's budget is spent. Rewritten pages
 		// are written by the commit; whole dead chunks are freed once a second old.
-		long until = System.nanoTime() + BUDGET_NANOS;
+		long until = System.nanoTime() + (nearTheLimit(file) ? CATCH_UP_BUDGET_NANOS : BUDGET_NANOS);
 		while (file.getChunksFillRate() < CHUNKS_FILL_TARGET && System.nanoTime() - until < 0) {
 			this.passes++;
 			if (store.compact(CHUNKS_FILL_TARGET, idle ? IDLE_REWRITE_BYTES : REWRITE_BYTES)) {
@@ -188,13 +202,28 @@ class H2Housekeeping implements SmartLifecycle {
 		if (logger.isDebugEnabled() && System.nanoTime() - this.lastStats >= STATS_EVERY_NANOS) {
 			this.lastStats = System.nanoTime();
 			long size = file.size();
-			long live = size * file.getFillRate() / 100 * file.getChunksFillRate() / 100;
+			long live = live(file);
 			logger.debug("H2 file " + size + " bytes, live " + live + " bytes (file " + file.getFillRate()
 					+ "% used, chunks " + file.getChunksFillRate() + "% live); " + this.rewrites + " of " + this.passes
 					+ " rewriting passes had the lock");
 			this.passes = 0;
 			this.rewrites = 0;
 		}
+	}
+
+	/**
+	 * H2's count of the live bytes: the used share of the file times the chunks' fill.
+	 */
+	private static long live(FileStore<?> file) {
+		return file.size() * file.getFillRate() / 100 * file.getChunksFillRate() / 100;
+	}
+
+	static boolean nearTheLimit(long size, long live) {
+		return size > CATCH_UP_RATIO * live + CATCH_UP_SLACK_BYTES;
+	}
+
+	private static boolean nearTheLimit(FileStore<?> file) {
+		return nearTheLimit(file.size(), live(file));
 	}
 
 	private static void sleep(long millis) {

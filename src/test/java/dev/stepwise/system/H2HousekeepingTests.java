@@ -109,4 +109,14 @@ class H2HousekeepingTests {
 		assertThat(this.halts).isEmpty();
 	}
 
+	@Test
+	void roundsCatchUpOnlyNearTheSoaksLimitOfTwiceTheDataPlus64Megabytes() {
+		long mb = 1024L * 1024;
+		// 1.5 x live + 64 MB: 364 MB for 200 MB live
+		assertThat(H2Housekeeping.nearTheLimit(360 * mb, 200 * mb)).isFalse();
+		assertThat(H2Housekeeping.nearTheLimit(370 * mb, 200 * mb)).isTrue();
+		assertThat(H2Housekeeping.nearTheLimit(60 * mb, 0)).isFalse();
+		assertThat(H2Housekeeping.nearTheLimit(4300 * mb, 2850 * mb)).isFalse();
+	}
+
 }

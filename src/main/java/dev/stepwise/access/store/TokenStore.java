@@ -32,9 +32,15 @@ public class TokenStore {
 
 	private final JdbcClient jdbc;
 
-	TokenStore(TokenRepository tokens, JdbcClient jdbc) {
+	private final TokenCache cache;
+
+	private final TokenRevocations revocations;
+
+	TokenStore(TokenRepository tokens, JdbcClient jdbc, TokenCache cache, TokenRevocations revocations) {
 		this.tokens = tokens;
 		this.jdbc = jdbc;
+		this.cache = cache;
+		this.revocations = revocations;
 	}
 
 	/** Stores a new token with the hash of its secret. */
@@ -44,13 +50,19 @@ public class TokenStore {
 	}
 
 	/**
-	 * The token whose secret has this SHA-256: on every authenticated request, so one
-	 * unique-index read in plain JDBC (no persistence context, no transaction), confirmed
-	 * by a constant-time comparison of the whole hash.
+	 * The token whose secret has this SHA-256: on every authenticated request, so from
+	 * the {@link TokenCache} while it is live, else one unique-index read in plain JDBC
+	 * (no persistence context, no transaction), confirmed by a constant-time comparison
+	 * of the whole hash.
 	 */
 	public Optional<AccessToken> findBySecretSha256(byte[] secretSha256) {
+		String hex = HexFormat.of().formatHex(secretSha256);
+		return this.cache.get(hex, () -> read(hex, secretSha256));
+	}
+
+	private Optional<AccessToken> read(String hex, byte[] secretSha256) {
 		return this.jdbc.sql(BY_HASH)
-			.param(HexFormat.of().formatHex(secretSha256))
+			.param(hex)
 			.query((rs,
 					row) -> new Row(new AccessToken(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4),
 							instant(rs, 5), instant(rs, 6), instant(rs, 7)), rs.getString(8)))
@@ -82,6 +94,7 @@ public class TokenStore {
 		return this.tokens.findById(id).map((entity) -> {
 			if (entity.getRevokedAt() == null) {
 				entity.revoke(now);
+				this.revocations.announce(this.jdbc);
 			}
 			return entity.token();
 		});

@@ -148,6 +148,8 @@ class AsyncBodyFilter extends OncePerRequestFilter {
 	/**
 	 * Collects a body as it arrives; the first of its end, its deadline or an error wins.
 	 */
+	private static final int READ_BUFFER_BYTES = 8192;
+
 	private final class BodyReader implements ReadListener, AsyncListener {
 
 		private final HttpServletRequest request;
@@ -160,7 +162,10 @@ class AsyncBodyFilter extends OncePerRequestFilter {
 
 		private final ByteArrayOutputStream body;
 
-		private final byte[] buffer = new byte[8192];
+		/**
+		 * At most 8 KB, and no larger than a declared length: stalled bodies hold theirs.
+		 */
+		private final byte[] buffer;
 
 		private final AtomicBoolean done = new AtomicBoolean();
 
@@ -175,6 +180,7 @@ class AsyncBodyFilter extends OncePerRequestFilter {
 			this.reservation = reservation;
 			long length = request.getContentLengthLong();
 			this.body = new ByteArrayOutputStream((length > 0) ? (int) Math.min(length, 64 * 1024) : 256);
+			this.buffer = new byte[(length > 0) ? (int) Math.min(length, READ_BUFFER_BYTES) : READ_BUFFER_BYTES];
 		}
 
 		@Override

@@ -1,5 +1,7 @@
 package dev.stepwise.scheduler.web;
 
+import java.io.IOException;
+
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.commons.logging.Log;
@@ -27,7 +29,16 @@ class ErrorProblemController implements ErrorController {
 	private static final Log log = LogFactory.getLog(ErrorProblemController.class);
 
 	@RequestMapping("${server.error.path:/error}")
-	ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
+	@Nullable ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
+		Object exception = request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
+		if (exception instanceof IOException
+				|| (exception instanceof Throwable failure && ProblemAdvice.clientGone(failure))) {
+			// the container's read or write failed: the client hung up, there is no one
+			// to
+			// answer and nothing of ours failed
+			log.debug("The client went away: " + exception);
+			return null;
+		}
 		Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
 		if (!(code instanceof Integer status)) {
 			return respond(ProblemType.NOT_FOUND.problem(404, "No resource " + request.getRequestURI() + "."),
@@ -36,7 +47,6 @@ class ErrorProblemController implements ErrorController {
 		String uri = String.valueOf(request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI));
 		ProblemType type = ProblemType.forStatus(status);
 		if (status >= 500) {
-			Object exception = request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
 			log.error("Failure outside the API's handlers",
 					(exception instanceof Throwable throwable) ? throwable : null);
 			return respond(type.problem(status, "The service failed to answer this request."), uri);

@@ -23,6 +23,7 @@ import dev.stepwise.scheduler.web.RequestSizeFilter.PayloadTooLargeException;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.apache.catalina.connector.ClientAbortException;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 
@@ -40,6 +41,7 @@ import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.NativeWebRequest;
 import org.springframework.web.context.request.WebRequest;
@@ -245,6 +247,13 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 	@Override
 	protected @Nullable ResponseEntity<Object> handleExceptionInternal(Exception ex, @Nullable Object body,
 			HttpHeaders headers, HttpStatusCode statusCode, WebRequest request) {
+		if (clientGone(ex)) {
+			// nobody to answer, and no failure of ours: a stack trace per hang-up would
+			// let
+			// a client flood the log
+			log.debug("The client went away before its answer was written: " + ex.getMessage());
+			return null;
+		}
 		ProblemDetail problem = (body instanceof ProblemDetail detail) ? detail : ProblemDetail.forStatus(statusCode);
 		if (problem.getDetail() == null && !statusCode.is5xxServerError()) {
 			problem.setDetail(ex.getMessage());
@@ -297,6 +306,11 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 	/** {@code paramGroups[0].lr} as the JSON names it: {@code param_groups[0].lr}. */
 	static String snakeCase(@Nullable String javaPath) {
 		return (javaPath != null) ? javaPath.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase() : "";
+	}
+
+	/** Whether writing the answer failed because the client closed its connection. */
+	static boolean clientGone(Throwable ex) {
+		return cause(ex, AsyncRequestNotUsableException.class) != null || cause(ex, ClientAbortException.class) != null;
 	}
 
 	private static <T extends Throwable> @Nullable T cause(Throwable ex, Class<T> type) {

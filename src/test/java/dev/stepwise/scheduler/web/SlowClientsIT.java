@@ -17,12 +17,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.stepwise.TestSchedulers;
+import org.apache.catalina.connector.Connector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTestClient;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.tomcat.TomcatWebServer;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
@@ -101,6 +104,24 @@ class SlowClientsIT {
 			.expectBody()
 			.jsonPath("$.last_epoch")
 			.isEqualTo(0);
+	}
+
+	@Test
+	void heldConnectionsUseSmallSocketBuffersAndAreRecycled(@Autowired WebServerApplicationContext context) {
+		Connector connector = ((TomcatWebServer) context.getWebServer()).getTomcat().getConnector();
+		String buffer = String.valueOf(SlowClientConfiguration.SOCKET_BUFFER_BYTES);
+		assertThat(property(connector, "socket.appReadBufSize")).isEqualTo(buffer);
+		assertThat(property(connector, "socket.appWriteBufSize")).isEqualTo(buffer);
+		// as many recycled buffers and processors as connections
+		String connections = property(connector, "maxConnections");
+		assertThat(connections).isEqualTo("2048");
+		assertThat(property(connector, "socket.bufferPool")).isEqualTo(connections);
+		assertThat(property(connector, "processorCache")).isEqualTo(connections);
+		assertThat(property(connector, "maxHttpResponseHeaderSize")).isEqualTo("4096");
+	}
+
+	private static String property(Connector connector, String name) {
+		return String.valueOf(connector.getProperty(name));
 	}
 
 	@Test
