@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 import dev.stepwise.scheduler.HistoryEntry;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.domain.Limit;
 import org.springframework.data.jpa.repository.JpaRepository;
@@ -22,7 +23,8 @@ interface SchedulerStepRepository extends JpaRepository<SchedulerStepEntity, Lon
 	@Query("select new dev.stepwise.scheduler.HistoryEntry(s.lastEpoch, s.position, s.metric, s.paramGroupsJson, s.recordedAt,"
 			+ " s.attempt)"
 			+ " from SchedulerStepEntity s where s.schedulerId = :schedulerId and s.position >= :from and s.position <= :to"
-			+ " order by s.position")
+			// both columns of the index: H2 then reads it in order and stops at the limit
+			+ " order by s.schedulerId, s.position")
 	List<HistoryEntry> findRows(long schedulerId, double from, double to, Limit limit);
 
 	/**
@@ -40,6 +42,10 @@ interface SchedulerStepRepository extends JpaRepository<SchedulerStepEntity, Lon
 	@Query("select s from SchedulerStepEntity s where s.schedulerId = :schedulerId and s.position >= :from"
 			+ " and s.position < :to and s.lastEpoch = :lastEpoch order by s.position desc")
 	List<SchedulerStepEntity> findLastInRange(long schedulerId, long lastEpoch, double from, double to, Limit limit);
+
+	/** The position of a scheduler's last record, {@code null} without any. */
+	@Query("select max(s.position) from SchedulerStepEntity s where s.schedulerId = :schedulerId")
+	@Nullable Double lastPosition(long schedulerId);
 
 	/**
 	 * Deletes a scheduler's whole history (before the scheduler itself: there is no
