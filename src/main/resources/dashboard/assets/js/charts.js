@@ -91,6 +91,8 @@ function markersPlugin(markers) {
         ctx.lineWidth = ratio;
         ctx.setLineDash([5 * ratio, 4 * ratio]);
         ctx.font = `${11 * ratio}px ${cssVariable('--sans')}`;
+        ctx.textAlign = 'left';
+        ctx.textBaseline = 'alphabetic';
         for (const marker of markers) {
           const x = Math.round(u.valToPos(marker.epoch, 'x', true));
           if (x < left || x > left + width) {
@@ -189,7 +191,8 @@ export function chart(container, { title, series, data, group, markers = [], log
     height,
     scales: { x: { time: false }, y: logY ? { distr: 3, log: 10 } : { auto: true } },
     axes: [
-      { ...axis, values: (u, splits) => splits.map(formatNumber) },
+      // epochs: whole-number ticks
+      { ...axis, incrs: EPOCH_TICKS, values: (u, splits) => splits.map(formatNumber) },
       { ...axis, size: 72, values: (u, splits) => splits.map(formatNumber) },
     ],
     series: [{ label: 'epoch', value: (u, v) => formatNumber(v) }, ...series],
@@ -227,6 +230,9 @@ export function chart(container, { title, series, data, group, markers = [], log
   };
   return plot;
 }
+
+/** Tick spacings of the epoch axis: 1, 2, 5, 10, 20, 50, … */
+const EPOCH_TICKS = Array.from({ length: 30 }, (_, i) => [1, 2, 5][i % 3] * 10 ** Math.floor(i / 3));
 
 function positiveOrNull(value) {
   return value > 0 ? value : null;

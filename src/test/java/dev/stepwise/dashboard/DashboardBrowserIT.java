@@ -315,12 +315,11 @@ class DashboardBrowserIT {
 		this.browser.awaitReady();
 	}
 
+	@SuppressWarnings("unchecked")
 	private List<String> rowIds() {
-		return this.browser.driver()
-			.findElements(By.cssSelector("#jobs-body tr"))
-			.stream()
-			.map((row) -> row.getDomAttribute("data-id"))
-			.toList();
+		// read at once: the rows are replaced while a new page arrives
+		return (List<String>) this.browser
+			.script("return [...document.querySelectorAll('#jobs-body tr')].map((row) => row.dataset.id)");
 	}
 
 	private WebElement row(String id) {
