@@ -23,11 +23,12 @@ import static dev.stepwise.schedule.KeywordArgument.optional;
  */
 record ConstantLR(double factor, long totalIters, Map<String, @Nullable Object> arguments) implements Chainable {
 
-	static final SchedulerType TYPE = SchedulerType.torch("ConstantLR",
-			"Multiplies the lr by factor until total_iters steps have been taken.",
-			"`base_lr · factor` until `total_iters`",
-			optional("factor", ArgumentKind.NUMBER, 1.0 / 3, "Factor applied until total_iters; in [0, 1]."),
-			optional("total_iters", ArgumentKind.INTEGER, 5L, "Number of steps the factor applies."));
+	static final SchedulerType TYPE = SchedulerType
+		.torch("ConstantLR", "Multiplies the lr by factor until total_iters steps have been taken.",
+				"`base_lr · factor` until `total_iters`",
+				optional("factor", ArgumentKind.NUMBER, 1.0 / 3, "Factor applied until total_iters; in [0, 1]."),
+				optional("total_iters", ArgumentKind.INTEGER, 5L, "Number of steps the factor applies."))
+		.lasting(ScheduleLength.argument("total_iters"));
 
 	static ConstantLR read(ArgumentReader arguments) {
 		double factor = arguments.real("factor");

@@ -39,10 +39,12 @@ record CosineAnnealingLR(long tMax, double etaMin, Map<String, @Nullable Object>
 
 	static final KeywordArgument ETA_MIN = optional("eta_min", ArgumentKind.NUMBER, 0.0, "Minimum learning rate.");
 
-	static final SchedulerType TYPE = SchedulerType.torch("CosineAnnealingLR",
-			"Anneals the lr along a cosine from the base lr to eta_min over T_max steps.",
-			"cosine to `eta_min`, periodic past `T_max`",
-			required("T_max", ArgumentKind.INTEGER, "Half period: steps from the base lr down to eta_min."), ETA_MIN);
+	static final SchedulerType TYPE = SchedulerType
+		.torch("CosineAnnealingLR", "Anneals the lr along a cosine from the base lr to eta_min over T_max steps.",
+				"cosine to `eta_min`, periodic past `T_max`",
+				required("T_max", ArgumentKind.INTEGER, "Half period: steps from the base lr down to eta_min."),
+				ETA_MIN)
+		.lasting(ScheduleLength.argument("T_max"));
 
 	static CosineAnnealingLR read(ArgumentReader arguments) {
 		long tMax = arguments.integer("T_max", false);

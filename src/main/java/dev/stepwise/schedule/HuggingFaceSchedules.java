@@ -45,6 +45,9 @@ final class HuggingFaceSchedules {
 	private static final KeywordArgument TRAINING = required("num_training_steps", ArgumentKind.INTEGER,
 			"Total number of training steps.");
 
+	/** The length of the schedules that take num_training_steps. */
+	private static final ScheduleLength TRAINING_LENGTH = ScheduleLength.argument("num_training_steps");
+
 	private static final KeywordArgument HALF_CYCLES = optional("num_cycles", ArgumentKind.NUMBER, 0.5,
 			"Number of cosine waves (0.5: half a cosine, from the peak down to the floor).");
 
@@ -60,20 +63,26 @@ final class HuggingFaceSchedules {
 			SchedulerType.huggingFace("constant_with_warmup",
 					"get_constant_schedule_with_warmup: linear warmup, then constant.", "linear warmup, then constant",
 					List.of(WARMUP)),
-			SchedulerType.huggingFace("linear",
-					"get_linear_schedule_with_warmup: linear warmup, then linear decay to 0 at num_training_steps.",
-					"warmup, linear decay to 0", List.of(WARMUP, TRAINING)),
+			SchedulerType
+				.huggingFace("linear",
+						"get_linear_schedule_with_warmup: linear warmup, then linear decay to 0 at num_training_steps.",
+						"warmup, linear decay to 0", List.of(WARMUP, TRAINING))
+				.lasting(TRAINING_LENGTH),
 			SchedulerType.huggingFace("cosine",
 					"get_cosine_schedule_with_warmup: linear warmup, then cosine decay (not clamped after the end).",
-					"warmup, cosine (not clamped after `num_training_steps`)", List.of(WARMUP, TRAINING, HALF_CYCLES)),
-			SchedulerType.huggingFace("cosine_with_restarts",
-					"get_cosine_with_hard_restarts_schedule_with_warmup: linear warmup, then cosine waves with hard"
-							+ " restarts; 0 after num_training_steps.",
-					"warmup, hard-restart cosine, 0 after `num_training_steps`",
-					// a float, as HF multiplies it into a float (the signature's int hint
-					// is not checked)
-					List.of(WARMUP, TRAINING,
-							optional("num_cycles", ArgumentKind.NUMBER, 1.0, "Number of hard restarts."))),
+					"warmup, cosine (not clamped after `num_training_steps`)", List.of(WARMUP, TRAINING, HALF_CYCLES))
+				.lasting(TRAINING_LENGTH),
+			SchedulerType
+				.huggingFace("cosine_with_restarts",
+						"get_cosine_with_hard_restarts_schedule_with_warmup: linear warmup, then cosine waves with hard"
+								+ " restarts; 0 after num_training_steps.",
+						"warmup, hard-restart cosine, 0 after `num_training_steps`",
+						// a float, as HF multiplies it into a float (the signature's int
+						// hint
+						// is not checked)
+						List.of(WARMUP, TRAINING,
+								optional("num_cycles", ArgumentKind.NUMBER, 1.0, "Number of hard restarts.")))
+				.lasting(TRAINING_LENGTH),
 			SchedulerType.huggingFace("polynomial",
 					"get_polynomial_decay_schedule_with_warmup: linear warmup, then polynomial decay to lr_end (relative"
 							+ " to the first group's lr).",
@@ -81,7 +90,8 @@ final class HuggingFaceSchedules {
 					List.of(WARMUP, TRAINING,
 							optional("lr_end", ArgumentKind.NUMBER, 1e-7,
 									"Final lr; must be below the first group's lr."),
-							optional("power", ArgumentKind.NUMBER, 1.0, "Power of the polynomial."))),
+							optional("power", ArgumentKind.NUMBER, 1.0, "Power of the polynomial.")))
+				.lasting(TRAINING_LENGTH),
 			SchedulerType.huggingFace("inverse_sqrt", "get_inverse_sqrt_schedule: linear warmup, then 1 / sqrt decay.",
 					"warmup, `1/sqrt` decay; `timescale` defaults to `num_warmup_steps or 10000`",
 					List.of(WARMUP,
@@ -90,16 +100,19 @@ final class HuggingFaceSchedules {
 			SchedulerType.huggingFace("reduce_lr_on_plateau",
 					"get_reduce_on_plateau_schedule: torch's ReduceLROnPlateau.", "as `ReduceLROnPlateau`",
 					ReduceLROnPlateau.ARGUMENTS),
-			SchedulerType.huggingFace("cosine_with_min_lr",
-					"get_cosine_with_min_lr_schedule_with_warmup: linear warmup, then cosine decay to a floor.",
-					"warmup, cosine floored at `min_lr` or `min_lr_rate` (exactly one)",
-					concat(List.of(WARMUP, TRAINING, HALF_CYCLES), MIN_LR)),
+			SchedulerType
+				.huggingFace("cosine_with_min_lr",
+						"get_cosine_with_min_lr_schedule_with_warmup: linear warmup, then cosine decay to a floor.",
+						"warmup, cosine floored at `min_lr` or `min_lr_rate` (exactly one)",
+						concat(List.of(WARMUP, TRAINING, HALF_CYCLES), MIN_LR))
+				.lasting(TRAINING_LENGTH),
 			SchedulerType.huggingFace("cosine_warmup_with_min_lr",
 					"get_cosine_with_min_lr_schedule_with_warmup_lr_rate: like cosine_with_min_lr, shifted by one step.",
 					"as `cosine_with_min_lr`, shifted one step (DeepSpeed-style warmup)",
 					concat(List.of(WARMUP, TRAINING, HALF_CYCLES), MIN_LR,
 							List.of(optional("warmup_lr_rate", ArgumentKind.NUMBER, null,
-									"Fraction of the lr the warmup starts from; null: (t + 1) / num_warmup_steps.")))),
+									"Fraction of the lr the warmup starts from; null: (t + 1) / num_warmup_steps."))))
+				.lasting(TRAINING_LENGTH),
 			SchedulerType
 				.huggingFace("warmup_stable_decay",
 						"get_wsd_schedule: warmup, a stable phase at the peak lr, then decay.",
@@ -113,7 +126,10 @@ final class HuggingFaceSchedules {
 								choice("decay_type", "cosine", "Decay shape.", "linear", "cosine", "1-sqrt"),
 								optional("min_lr_ratio", ArgumentKind.NUMBER, 0.0,
 										"Floor as a fraction of the peak lr; the warmup starts there too."),
-								HALF_CYCLES)));
+								HALF_CYCLES))
+				// num_stable_steps wins over num_training_steps
+				.lasting(ScheduleLength.sum("num_warmup_steps", "num_stable_steps", "num_decay_steps")
+					.orElse(TRAINING_LENGTH)));
 
 	private HuggingFaceSchedules() {
 	}

@@ -29,12 +29,13 @@ import static dev.stepwise.schedule.KeywordArgument.optional;
 record LinearLR(double startFactor, double endFactor, long totalIters,
 		Map<String, @Nullable Object> arguments) implements Ramp {
 
-	static final SchedulerType TYPE = SchedulerType.torch("LinearLR",
-			"Changes the lr factor linearly from start_factor to end_factor over total_iters steps.",
-			"linear ramp of the factor from `start_factor` to `end_factor`",
-			optional("start_factor", ArgumentKind.NUMBER, 1.0 / 3, "Factor at epoch 0; in (0, 1]."),
-			optional("end_factor", ArgumentKind.NUMBER, 1.0, "Factor from total_iters on; in [0, 1]."),
-			optional("total_iters", ArgumentKind.INTEGER, 5L, "Steps of the linear change."));
+	static final SchedulerType TYPE = SchedulerType
+		.torch("LinearLR", "Changes the lr factor linearly from start_factor to end_factor over total_iters steps.",
+				"linear ramp of the factor from `start_factor` to `end_factor`",
+				optional("start_factor", ArgumentKind.NUMBER, 1.0 / 3, "Factor at epoch 0; in (0, 1]."),
+				optional("end_factor", ArgumentKind.NUMBER, 1.0, "Factor from total_iters on; in [0, 1]."),
+				optional("total_iters", ArgumentKind.INTEGER, 5L, "Steps of the linear change."))
+		.lasting(ScheduleLength.argument("total_iters"));
 
 	static LinearLR read(ArgumentReader arguments) {
 		double start = arguments.real("start_factor");

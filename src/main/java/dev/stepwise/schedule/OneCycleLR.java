@@ -48,26 +48,27 @@ record OneCycleLR(double[] maxLrs, long totalSteps, double[] phaseEnds, boolean 
 
 	private static final int MIN = 2;
 
-	static final SchedulerType TYPE = SchedulerType.torch("OneCycleLR",
-			"The 1cycle policy: warm up to max_lr, then anneal far below the initial lr.",
-			"1cycle over `total_steps` (or `epochs · steps_per_epoch`) steps; the next step is refused (409)",
-			required("max_lr", ArgumentKind.NUMBER_OR_LIST, "Peak lr." + KeywordArgument.PER_GROUP),
-			optional("total_steps", ArgumentKind.INTEGER, null,
-					"Steps of the cycle; else epochs * steps_per_epoch. step() may be called total_steps times."),
-			optional("epochs", ArgumentKind.INTEGER, null, "Epochs to train for (with steps_per_epoch)."),
-			optional("steps_per_epoch", ArgumentKind.INTEGER, null, "Steps per epoch (with epochs)."),
-			optional("pct_start", ArgumentKind.NUMBER, 0.3,
-					"Fraction of the cycle spent raising the lr; a decimal in [0, 1] (the integer 1 is refused,"
-							+ " as in PyTorch)."),
-			choice("anneal_strategy", "cos", "Annealing strategy.", "cos", "linear"), CyclicLR.CYCLE_MOMENTUM,
-			optional("base_momentum", ArgumentKind.NUMBER_OR_LIST, 0.85,
-					"Lower momentum boundary." + KeywordArgument.PER_GROUP),
-			optional("max_momentum", ArgumentKind.NUMBER_OR_LIST, 0.95,
-					"Upper momentum boundary." + KeywordArgument.PER_GROUP),
-			optional("div_factor", ArgumentKind.NUMBER, 25.0, "initial_lr = max_lr / div_factor."),
-			optional("final_div_factor", ArgumentKind.NUMBER, 1e4, "min_lr = initial_lr / final_div_factor."),
-			optional("three_phase", ArgumentKind.BOOLEAN, false,
-					"Whether a third phase anneals to min_lr after the symmetric first two."));
+	static final SchedulerType TYPE = SchedulerType
+		.torch("OneCycleLR", "The 1cycle policy: warm up to max_lr, then anneal far below the initial lr.",
+				"1cycle over `total_steps` (or `epochs · steps_per_epoch`) steps; the next step is refused (409)",
+				required("max_lr", ArgumentKind.NUMBER_OR_LIST, "Peak lr." + KeywordArgument.PER_GROUP),
+				optional("total_steps", ArgumentKind.INTEGER, null,
+						"Steps of the cycle; else epochs * steps_per_epoch. step() may be called total_steps times."),
+				optional("epochs", ArgumentKind.INTEGER, null, "Epochs to train for (with steps_per_epoch)."),
+				optional("steps_per_epoch", ArgumentKind.INTEGER, null, "Steps per epoch (with epochs)."),
+				optional("pct_start", ArgumentKind.NUMBER, 0.3,
+						"Fraction of the cycle spent raising the lr; a decimal in [0, 1] (the integer 1 is refused,"
+								+ " as in PyTorch)."),
+				choice("anneal_strategy", "cos", "Annealing strategy.", "cos", "linear"), CyclicLR.CYCLE_MOMENTUM,
+				optional("base_momentum", ArgumentKind.NUMBER_OR_LIST, 0.85,
+						"Lower momentum boundary." + KeywordArgument.PER_GROUP),
+				optional("max_momentum", ArgumentKind.NUMBER_OR_LIST, 0.95,
+						"Upper momentum boundary." + KeywordArgument.PER_GROUP),
+				optional("div_factor", ArgumentKind.NUMBER, 25.0, "initial_lr = max_lr / div_factor."),
+				optional("final_div_factor", ArgumentKind.NUMBER, 1e4, "min_lr = initial_lr / final_div_factor."),
+				optional("three_phase", ArgumentKind.BOOLEAN, false,
+						"Whether a third phase anneals to min_lr after the symmetric first two."))
+		.lasting(ScheduleLength.argument("total_steps").orElse(ScheduleLength.product("epochs", "steps_per_epoch")));
 
 	static OneCycleLR read(ArgumentReader arguments) {
 		double[] maxLrs = arguments.reals("max_lr");

@@ -22,10 +22,12 @@ import static dev.stepwise.schedule.KeywordArgument.optional;
  */
 record PolynomialLR(long totalIters, double power, Map<String, @Nullable Object> arguments) implements Ramp {
 
-	static final SchedulerType TYPE = SchedulerType.torch("PolynomialLR",
-			"Decays the lr polynomially to 0 over total_iters steps.", "`base_lr · (1 - t/T)^power`, 0 after `T`",
-			optional("total_iters", ArgumentKind.INTEGER, 5L, "Steps of the decay."),
-			optional("power", ArgumentKind.NUMBER, 1.0, "Power of the polynomial."));
+	static final SchedulerType TYPE = SchedulerType
+		.torch("PolynomialLR", "Decays the lr polynomially to 0 over total_iters steps.",
+				"`base_lr · (1 - t/T)^power`, 0 after `T`",
+				optional("total_iters", ArgumentKind.INTEGER, 5L, "Steps of the decay."),
+				optional("power", ArgumentKind.NUMBER, 1.0, "Power of the polynomial."))
+		.lasting(ScheduleLength.argument("total_iters"));
 
 	static PolynomialLR read(ArgumentReader arguments) {
 		long totalIters = arguments.integer("total_iters", false);

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Every scheduler type the engine builds, each declared by its own class: the PyTorch
@@ -46,6 +47,18 @@ public final class SchedulerCatalogue {
 	/** The names of every type, in the order of {@link #all()}. */
 	public static List<String> names() {
 		return NAMES;
+	}
+
+	/**
+	 * How many steps the schedule of a normalised spec lasts, by its type's declared
+	 * {@link SchedulerType#length() length}; empty for an unknown type.
+	 */
+	public static OptionalLong length(Map<?, ?> spec) {
+		@SuppressWarnings("unchecked")
+		Map<String, ?> arguments = (Map<String, ?>) spec;
+		return (spec.get("type") instanceof String name)
+				? named(name).map((type) -> type.length().of(arguments)).orElse(OptionalLong.empty())
+				: OptionalLong.empty();
 	}
 
 	/** The type called {@code name}, if the engine has one. */

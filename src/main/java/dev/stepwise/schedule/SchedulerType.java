@@ -13,8 +13,15 @@ import java.util.Set;
  * @param description what it does, naming the PyTorch class or Hugging Face function
  * @param summary what the lr does, one line of Markdown for the README's table
  * @param arguments its keyword arguments, in the order of the normalised spec
+ * @param length how many steps a schedule of this type lasts, read from its arguments
  */
-public record SchedulerType(String name, String description, String summary, List<KeywordArgument> arguments) {
+public record SchedulerType(String name, String description, String summary, List<KeywordArgument> arguments,
+		ScheduleLength length) {
+
+	/** A type whose schedules have no length. */
+	public SchedulerType(String name, String description, String summary, List<KeywordArgument> arguments) {
+		this(name, description, summary, arguments, ScheduleLength.NONE);
+	}
 
 	/** Checks that every argument is declared once ({@code type} is not an argument). */
 	public SchedulerType {
@@ -35,6 +42,11 @@ public record SchedulerType(String name, String description, String summary, Lis
 
 	static SchedulerType huggingFace(String name, String description, String summary, List<KeywordArgument> arguments) {
 		return new SchedulerType(name, "Hugging Face " + description, summary, arguments);
+	}
+
+	/** This type, whose schedules last {@code length} steps. */
+	SchedulerType lasting(ScheduleLength length) {
+		return new SchedulerType(this.name, this.description, this.summary, this.arguments, length);
 	}
 
 	/** The declared argument called {@code name}. */

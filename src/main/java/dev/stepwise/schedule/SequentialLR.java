@@ -38,13 +38,14 @@ record SequentialLR(List<LrScheduler> children, long[] milestones,
 	 * Declared in the order of the normalised spec, which records the children once they
 	 * are built.
 	 */
-	static final SchedulerType TYPE = SchedulerType.torch("SequentialLR",
-			"Runs the schedulers one after another, switching at the milestones.",
-			"one child at a time, restarted at its milestone",
-			required("milestones", ArgumentKind.INTEGER_LIST,
-					"Epochs at which the next scheduler takes over; one fewer than schedulers."),
-			required("schedulers", ArgumentKind.SCHEDULERS,
-					"The schedulers (nested specs without optimizer; no ReduceLROnPlateau)."));
+	static final SchedulerType TYPE = SchedulerType
+		.torch("SequentialLR", "Runs the schedulers one after another, switching at the milestones.",
+				"one child at a time, restarted at its milestone",
+				required("milestones", ArgumentKind.INTEGER_LIST,
+						"Epochs at which the next scheduler takes over; one fewer than schedulers."),
+				required("schedulers", ArgumentKind.SCHEDULERS,
+						"The schedulers (nested specs without optimizer; no ReduceLROnPlateau)."))
+		.lasting(ScheduleLength.sequential("milestones", "schedulers"));
 
 	static SchedulerFactory.Built build(ArgumentReader arguments, Optimizer optimizer) {
 		// Python builds the children before it calls SequentialLR(...) with the rest; the

@@ -50,6 +50,18 @@ public final class Limits {
 	/** Records in one slice of a history. */
 	public static final int MAX_HISTORY_LIMIT = 10_000;
 
+	/**
+	 * Records of one downsampled history ({@code points}): about ten per pixel column of
+	 * a wide chart.
+	 */
+	public static final int MAX_HISTORY_POINTS = 10_000;
+
+	/** Characters of the {@code id_contains} filter of the list: an id's length. */
+	public static final int MAX_ID_FILTER = 128;
+
+	/** Resumes and state PUTs listed with the attempts: the latest this many. */
+	public static final int MAX_RESTORES_LISTED = 1000;
+
 	/** The largest epoch a step may name: 2^53, beyond which doubles skip integers. */
 	public static final String MAX_EPOCH = "" + Schedule.MAX_EPOCH;
 

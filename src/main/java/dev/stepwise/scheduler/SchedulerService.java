@@ -151,10 +151,13 @@ public class SchedulerService {
 		return this.store.details(id);
 	}
 
-	/** A page of the schedulers {@code scope} matches, newest first. */
+	/**
+	 * A page of the schedulers {@code scope} and the query's filter match, in the query's
+	 * order, each with its summary.
+	 */
 	@Transactional(readOnly = true)
-	public SchedulerPage list(IdScope scope, int page, int size) {
-		return this.store.list(scope.likePattern(), page, size);
+	public SchedulerPage list(IdScope scope, SchedulerListQuery query) {
+		return this.store.list(scope.likePattern(), query);
 	}
 
 	/**
@@ -197,6 +200,16 @@ public class SchedulerService {
 	}
 
 	/**
+	 * The records from {@code fromEpoch} to {@code toEpoch}: all of them when there are
+	 * at most {@code points}, else at most {@code points} chosen to keep the curves'
+	 * shape ({@link M4Selection}).
+	 */
+	@Transactional(readOnly = true)
+	public DownsampledHistory downsampledHistory(String id, double fromEpoch, double toEpoch, int points) {
+		return this.store.downsampledHistory(id, fromEpoch, toEpoch, points);
+	}
+
+	/**
 	 * Returns the scheduler to the state it had at the end of epoch {@code lastEpoch} and
 	 * discards the later history. Nothing is computed (the recorded documents are
 	 * copied), so it is not admitted through the {@link ComputeBulkhead}.
@@ -229,7 +242,7 @@ public class SchedulerService {
 		}
 		Snapshot recorded = scheduler.endOfEpoch(lastEpoch)
 			.orElseThrow(() -> EpochConflictException.notRecorded(Long.toString(lastEpoch), scheduler.lastEpoch()));
-		SchedulerPosition position = scheduler.returnTo(recorded);
+		SchedulerPosition position = scheduler.returnTo(recorded, attempt);
 		scheduler.restored(AttemptRecord.BY_RESUME, lastEpoch, attempt);
 		return position;
 	}
@@ -305,6 +318,15 @@ public class SchedulerService {
 			scheduler.restored(AttemptRecord.BY_STATE, state.lastEpoch(), attempt);
 			return position;
 		})));
+	}
+
+	/**
+	 * The scheduler's latest resumes and state PUTs (at most
+	 * {@link Limits#MAX_RESTORES_LISTED}), oldest first: where they cut the history.
+	 */
+	@Transactional(readOnly = true)
+	public List<RestoreRecord> restores(String id) {
+		return this.store.restores(id, Limits.MAX_RESTORES_LISTED);
 	}
 
 	/** The training attempts the scheduler adopted, in the order of their adoption. */

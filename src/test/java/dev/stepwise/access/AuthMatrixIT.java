@@ -91,6 +91,9 @@ class AuthMatrixIT {
 			new Endpoint("POST", "/api/v1/schedulers/{id}/steps", "{\"epoch\": 1}", Needs.WRITE, 200),
 			new Endpoint("GET", "/api/v1/schedulers/{id}/lr", "", Needs.READ, 200),
 			new Endpoint("GET", "/api/v1/schedulers/{id}/history", "", Needs.READ, 200),
+			new Endpoint("GET", "/api/v1/schedulers/{id}/history?points=100", "", Needs.READ, 200),
+			new Endpoint("GET", "/api/v1/schedulers?sort=updated_at&id_contains={id}", "", Needs.ANY_TOKEN, 200),
+			new Endpoint("GET", "/api/v1/scheduler-types", "", Needs.ANY_TOKEN, 200),
 			new Endpoint("POST", "/api/v1/schedulers/{id}/resume", "{\"last_epoch\": 0}", Needs.WRITE, 200),
 			new Endpoint("GET", "/api/v1/schedulers/{id}/attempts", "", Needs.READ, 200),
 			new Endpoint("GET", "/api/v1/schedulers/{id}/state", "", Needs.READ, 200),
@@ -194,7 +197,8 @@ class AuthMatrixIT {
 				assertThat(after.json().path("last_epoch").asLong()).isZero();
 			}
 		}
-		if (endpoint.path().equals("/api/v1/schedulers") && endpoint.method().equals("GET") && expected == 200) {
+		if (endpoint.path().matches("/api/v1/schedulers(\\?.*)?") && endpoint.method().equals("GET")
+				&& expected == 200) {
 			List<String> listed = new ArrayList<>();
 			response.json().path("items").forEach((item) -> listed.add(item.path("id").asString()));
 			if (caller == Caller.WRONG_SCOPE) {

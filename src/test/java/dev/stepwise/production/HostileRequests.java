@@ -231,6 +231,11 @@ final class HostileRequests {
 		get("history limit 10^8", SCHEDULERS + "/" + TARGET + "/history?limit=100000000", 400, 422);
 		get("history to_epoch NaN", SCHEDULERS + "/" + TARGET + "/history?to_epoch=NaN", 422);
 		get("history from_epoch not a number", SCHEDULERS + "/" + TARGET + "/history?from_epoch=x", 400);
+		get("history points 10^9", SCHEDULERS + "/" + TARGET + "/history?points=1000000000", 400, 422);
+		get("history points with limit", SCHEDULERS + "/" + TARGET + "/history?points=100&limit=10", 400);
+		get("list sorted by SQL", SCHEDULERS + "?sort=id%3Bdrop%20table%20scheduler", 400);
+		get("list direction sideways", SCHEDULERS + "?direction=sideways", 400);
+		get("list id_contains of 129", SCHEDULERS + "?id_contains=" + "a".repeat(129), 400);
 		get("20,000 query parameters",
 				SCHEDULERS + "/nobody/lr?"
 						+ IntStream.range(0, 20_000).mapToObj((i) -> "p" + i + "=1").collect(Collectors.joining("&")),

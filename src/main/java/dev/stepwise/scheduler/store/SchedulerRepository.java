@@ -4,8 +4,6 @@ import java.util.Optional;
 
 import jakarta.persistence.LockModeType;
 
-import org.springframework.data.domain.Page;
-import org.springframework.data.domain.Pageable;
 import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.data.jpa.repository.Lock;
 import org.springframework.data.jpa.repository.Modifying;
@@ -25,14 +23,6 @@ interface SchedulerRepository extends JpaRepository<SchedulerEntity, Long> {
 	@Lock(LockModeType.PESSIMISTIC_WRITE)
 	@Query("select s from SchedulerEntity s where s.publicId = :publicId")
 	Optional<SchedulerEntity> lockByPublicId(String publicId);
-
-	Page<SchedulerEntity> findAllByOrderByCreatedAtDescIdDesc(Pageable pageable);
-
-	/** Like the above, of the ids like {@code idLike} (escaped with a backslash). */
-	@Query(value = "select s from SchedulerEntity s where s.publicId like :idLike escape '\\'"
-			+ " order by s.createdAt desc, s.id desc",
-			countQuery = "select count(s) from SchedulerEntity s where s.publicId like :idLike escape '\\'")
-	Page<SchedulerEntity> findByPublicIdLike(String idLike, Pageable pageable);
 
 	@Modifying
 	@Query("delete from SchedulerEntity s where s.publicId = :publicId")

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 import dev.stepwise.scheduler.HistoryEntry;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.domain.Limit;
 import org.springframework.data.jpa.repository.JpaRepository;
@@ -40,6 +41,10 @@ interface SchedulerStepRepository extends JpaRepository<SchedulerStepEntity, Lon
 	@Query("select s from SchedulerStepEntity s where s.schedulerId = :schedulerId and s.position >= :from"
 			+ " and s.position < :to and s.lastEpoch = :lastEpoch order by s.position desc")
 	List<SchedulerStepEntity> findLastInRange(long schedulerId, long lastEpoch, double from, double to, Limit limit);
+
+	/** The position of a scheduler's last record, {@code null} without any. */
+	@Query("select max(s.position) from SchedulerStepEntity s where s.schedulerId = :schedulerId")
+	@Nullable Double lastPosition(long schedulerId);
 
 	/**
 	 * Deletes a scheduler's whole history (before the scheduler itself: there is no

@@ -6,23 +6,31 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.stepwise.schedule.ParamGroup;
 import dev.stepwise.schedule.Schedule;
 import dev.stepwise.schedule.ScheduleState;
+import dev.stepwise.schedule.SchedulerCatalogue;
 import dev.stepwise.scheduler.AttemptRecord;
 import dev.stepwise.scheduler.CurrentPosition;
+import dev.stepwise.scheduler.DownsampledHistory;
 import dev.stepwise.scheduler.HistoryPage;
+import dev.stepwise.scheduler.M4Selection;
 import dev.stepwise.scheduler.Registration;
+import dev.stepwise.scheduler.RestoreRecord;
 import dev.stepwise.scheduler.SchedulerDetails;
+import dev.stepwise.scheduler.SchedulerListQuery;
 import dev.stepwise.scheduler.SchedulerNotFoundException;
 import dev.stepwise.scheduler.SchedulerPage;
 import dev.stepwise.scheduler.SchedulerPosition;
+import dev.stepwise.scheduler.SchedulerSummary;
 import dev.stepwise.scheduler.StaleAttemptException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.domain.Limit;
-import org.springframework.data.domain.Page;
-import org.springframework.data.domain.PageRequest;
 import org.springframework.stereotype.Component;
 
 /**
@@ -41,16 +49,39 @@ public class SchedulerStore {
 
 	private final SchedulerRows rows;
 
+	private final SchedulerListRows listRows;
+
+	private final HistoryRows historyRows;
+
+	private final RestoreRows restores;
+
 	private final SchedulerCache cache;
 
 	private final JsonCodec json;
 
+	/**
+	 * Downsampled histories by the scheduler's version: a finished job's chart is read
+	 * again and again, and each reading scans its whole history.
+	 */
+	private final Cache<DownsampledKey, DownsampledHistory> downsampled = Caffeine.newBuilder()
+		.maximumWeight(DOWNSAMPLED_CACHE_CHARACTERS)
+		.<DownsampledKey, DownsampledHistory>weigher((key,
+				history) -> history.items().stream().mapToInt((item) -> item.paramGroupsJson().length() + 100).sum())
+		.build();
+
+	/** Characters the cache of downsampled histories holds, about twice as many bytes. */
+	static final long DOWNSAMPLED_CACHE_CHARACTERS = 4L << 20;
+
 	SchedulerStore(SchedulerRepository schedulers, SchedulerStepRepository steps, SchedulerAttemptRepository attempts,
-			SchedulerRows rows, SchedulerCache cache, JsonCodec json) {
+			SchedulerRows rows, SchedulerListRows listRows, HistoryRows historyRows, RestoreRows restores,
+			SchedulerCache cache, JsonCodec json) {
 		this.schedulers = schedulers;
 		this.steps = steps;
 		this.attempts = attempts;
 		this.rows = rows;
+		this.listRows = listRows;
+		this.historyRows = historyRows;
+		this.restores = restores;
 		this.cache = cache;
 		this.json = json;
 	}
@@ -72,15 +103,27 @@ public class SchedulerStore {
 	}
 
 	/**
-	 * A page of schedulers, newest first: of those whose id is like {@code idLike} (a SQL
-	 * {@code LIKE} pattern escaped with {@code \}).
+	 * A page of the schedulers whose id is like {@code scopeLike} (a SQL {@code LIKE}
+	 * pattern escaped with {@code \}) and the query's filter, in its order, each with its
+	 * summary.
 	 */
-	public SchedulerPage list(String idLike, int page, int size) {
-		Page<SchedulerEntity> result = "%".equals(idLike)
-				? this.schedulers.findAllByOrderByCreatedAtDescIdDesc(PageRequest.of(page, size))
-				: this.schedulers.findByPublicIdLike(idLike, PageRequest.of(page, size));
-		return new SchedulerPage(result.map(SchedulerStore::details).getContent(), page, size,
-				result.getTotalElements(), result.getTotalPages());
+	public SchedulerPage list(String scopeLike, SchedulerListQuery query) {
+		List<SchedulerPage.Listed> items = this.listRows.page(scopeLike, query)
+			.stream()
+			.map((row) -> new SchedulerPage.Listed(row.details(), summary(row)))
+			.toList();
+		long total = this.listRows.count(scopeLike, query);
+		int pages = (int) Math.min(Integer.MAX_VALUE, (total + query.size() - 1) / query.size());
+		return new SchedulerPage(items, query.page(), query.size(), total, pages);
+	}
+
+	private SchedulerSummary summary(SchedulerListRows.Row row) {
+		List<Double> lrs = this.json.readParamGroups(row.details().position().paramGroupsJson())
+			.stream()
+			.map(ParamGroup::lr)
+			.toList();
+		OptionalLong length = SchedulerCatalogue.length(this.json.readDocument(row.details().specJson()));
+		return new SchedulerSummary(lrs, row.lastMetric(), length.isPresent() ? length.getAsLong() : null);
 	}
 
 	/**
@@ -115,6 +158,11 @@ public class SchedulerStore {
 			.toList();
 	}
 
+	/** The scheduler's latest {@code most} resumes and state PUTs, oldest first. */
+	public List<RestoreRecord> restores(String id, int most) {
+		return this.restores.latest(find(id).getId(), most);
+	}
+
 	/**
 	 * The records of a scheduler from {@code fromEpoch} to {@code toEpoch}, at most
 	 * {@code limit}.
@@ -126,6 +174,41 @@ public class SchedulerStore {
 			return new HistoryPage(records, null);
 		}
 		return new HistoryPage(records.subList(0, limit), records.get(limit).position());
+	}
+
+	/**
+	 * The records of a scheduler from {@code fromEpoch} to {@code toEpoch}: all of them
+	 * when there are at most {@code points}, else the {@link M4Selection} of at most
+	 * {@code points}, read in a stream of pages (memory bounded by the points and a page,
+	 * not by the history).
+	 */
+	public DownsampledHistory downsampledHistory(String id, double fromEpoch, double toEpoch, int points) {
+		SchedulerEntity scheduler = find(id);
+		// every change of the history changes the row's version
+		DownsampledKey key = new DownsampledKey(scheduler.getId(), scheduler.getVersion(), fromEpoch, toEpoch, points);
+		DownsampledHistory cached = this.downsampled.getIfPresent(key);
+		if (cached != null) {
+			return cached;
+		}
+		DownsampledHistory history = downsample(scheduler, fromEpoch, toEpoch, points);
+		if (history.downsampled()) {
+			this.downsampled.put(key, history);
+		}
+		return history;
+	}
+
+	private DownsampledHistory downsample(SchedulerEntity scheduler, double fromEpoch, double toEpoch, int points) {
+		long pk = scheduler.getId();
+		HistoryRows.Range range = this.historyRows.range(pk, fromEpoch, toEpoch);
+		if (range.count() <= points || range.first() == null || range.last() == null) {
+			return new DownsampledHistory(this.steps.findRows(pk, fromEpoch, toEpoch, Limit.of(points)), range.count(),
+					false);
+		}
+		// the scan reads three columns of every record; the chosen ones are read whole
+		M4Selection<Double> selection = new M4Selection<>(range.first(), range.last(), points);
+		this.historyRows.scan(pk, range.first(), range.last(), scheduler.getParamGroupsJson().length(),
+				(position, lr, metric) -> selection.add(position, lr, metric, position));
+		return new DownsampledHistory(this.historyRows.records(pk, selection.selected()), range.count(), true);
 	}
 
 	/** A state read back from its state document. */
@@ -195,6 +278,10 @@ public class SchedulerStore {
 	/** The current time at the precision both databases store. */
 	public static Instant now() {
 		return Instant.now().truncatedTo(ChronoUnit.MICROS);
+	}
+
+	/** What a downsampled history depends on. */
+	private record DownsampledKey(long pk, long version, double from, double to, int points) {
 	}
 
 	/**
@@ -330,11 +417,22 @@ public class SchedulerStore {
 				.map(SchedulerStepEntity::snapshot);
 		}
 
-		/** Returns to a recorded state and discards the history after it. */
-		public SchedulerPosition returnTo(Snapshot snapshot) {
+		/**
+		 * Returns to a recorded state and discards the history after it (a resume by
+		 * {@code attempt}, recorded as such).
+		 */
+		public SchedulerPosition returnTo(Snapshot snapshot, @Nullable String attempt) {
+			Instant now = now();
+			recordRestore(AttemptRecord.BY_RESUME, snapshot.lastEpoch(), attempt, now);
 			SchedulerStore.this.steps.deleteAfter(this.scheduler.getId(), snapshot.position());
-			this.scheduler.moveTo(snapshot, now());
+			this.scheduler.moveTo(snapshot, now);
 			return position(this.scheduler);
+		}
+
+		/** Notes a restore, with where the history it cuts ends now. */
+		private void recordRestore(String by, long epoch, @Nullable String attempt, Instant at) {
+			long pk = this.scheduler.getId();
+			SchedulerStore.this.restores.insert(pk, by, epoch, SchedulerStore.this.steps.lastPosition(pk), attempt, at);
 		}
 
 		/**
@@ -342,8 +440,9 @@ public class SchedulerStore {
 		 * {@code attempt}), in place of the history from its epoch on.
 		 */
 		public SchedulerPosition replaceWith(Snapshot snapshot, @Nullable String attempt) {
-			SchedulerStore.this.steps.deleteFrom(this.scheduler.getId(), snapshot.lastEpoch());
 			Instant now = now();
+			recordRestore(AttemptRecord.BY_STATE, snapshot.lastEpoch(), attempt, now);
+			SchedulerStore.this.steps.deleteFrom(this.scheduler.getId(), snapshot.lastEpoch());
 			this.scheduler.moveTo(snapshot, now);
 			append(this.scheduler.getId(), snapshot, null, now, attempt);
 			return position(this.scheduler);
@@ -356,6 +455,7 @@ public class SchedulerStore {
 		public void delete() {
 			SchedulerStore.this.steps.deleteHistory(this.scheduler.getId());
 			SchedulerStore.this.attempts.deleteAttempts(this.scheduler.getId());
+			SchedulerStore.this.restores.delete(this.scheduler.getId());
 			SchedulerStore.this.schedulers.deleteByPublicId(this.scheduler.getPublicId());
 		}
 

@@ -48,7 +48,8 @@ final class ApiDescription {
 
 			**Limits.** Request body 1 MiB; param_groups 1 to %d; lr >= 0 and finite, momentum finite; ids \
 			`%s`; a fast-forward (last_epoch) of at most %,d steps; epochs \
-			from 0 to 2^53; list size <= %d and page x size <= 2^31 - 1; history limit <= %d; preview steps <= %d with (steps + 1) x \
+			from 0 to 2^53; list size <= %d and page x size <= 2^31 - 1, id_contains <= %d characters; history limit <= %d, \
+			history points from 2 to %,d; preview steps <= %d with (steps + 1) x \
 			param groups <= %,d and at most one metric per step; list arguments such as milestones <= %,d \
 			entries; at most %d schedulers in one SequentialLR or ChainedScheduler, and schedulers (nested ones \
 			included) x param groups <= %,d; an expression <= 1,000 characters, and the lr_lambda expressions of one \
@@ -118,6 +119,14 @@ final class ApiDescription {
 			history cut) as that attempt's own first step would. Deleting a scheduler \
 			forgets its attempts.
 
+			**Charts** (the dashboard reads these): GET /api/v1/scheduler-types lists every type with its \
+			arguments as the API validates them (cacheable: ETag, Cache-Control). GET /api/v1/schedulers takes \
+			id_contains, sort (created_at, id, updated_at, last_epoch) and direction, and each item has a summary \
+			(the current lr of each group, the latest metric, the schedule's length where its type has one). \
+			GET .../history?points=N answers a whole range of any length in one response of at most N real \
+			records that keep the curves' shape (M4), read as a stream in bounded memory. GET .../attempts lists \
+			the latest resumes and state PUTs (restores), the epochs where the history was cut.
+
 			**Finite at registration.** A registration or preview whose own state has a non-finite lr (an \
 			lr_lambda or scale_fn that gives inf or NaN at construction, or a fast-forward that reaches one) is \
 			422 invalid-argument, where PyTorch would take it; a later step that reaches inf or NaN is taken as \
@@ -140,9 +149,9 @@ final class ApiDescription {
 	 */
 	static String text() {
 		return String.format(Locale.ROOT, TEXT, problemTypes(), Limits.MAX_PARAM_GROUPS, Limits.ID_PATTERN,
-				Limits.MAX_FAST_FORWARD, Limits.MAX_PAGE_SIZE, Limits.MAX_HISTORY_LIMIT, Limits.MAX_PREVIEW_STEPS,
-				Limits.MAX_PREVIEW_VALUES, Limits.MAX_LIST_ENTRIES, Limits.MAX_CHILDREN, Limits.MAX_STATE_SIZE,
-				Limits.MAX_EXPRESSION_CHARACTERS, Limits.MAX_WORK,
+				Limits.MAX_FAST_FORWARD, Limits.MAX_PAGE_SIZE, Limits.MAX_ID_FILTER, Limits.MAX_HISTORY_LIMIT,
+				Limits.MAX_HISTORY_POINTS, Limits.MAX_PREVIEW_STEPS, Limits.MAX_PREVIEW_VALUES, Limits.MAX_LIST_ENTRIES,
+				Limits.MAX_CHILDREN, Limits.MAX_STATE_SIZE, Limits.MAX_EXPRESSION_CHARACTERS, Limits.MAX_WORK,
 				StepwiseProperties.RateLimit.DEFAULT_REQUESTS_PER_SECOND, StepwiseProperties.RateLimit.DEFAULT_BURST);
 	}
 

@@ -5,19 +5,59 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.stepwise.scheduler.AttemptRecord;
+import dev.stepwise.scheduler.Limits;
+import dev.stepwise.scheduler.RestoreRecord;
 import io.swagger.v3.oas.annotations.media.Schema;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The training attempts a scheduler adopted.
+ * The training attempts a scheduler adopted, and where resumes and state PUTs cut its
+ * history.
  *
  * @param items the attempts in the order of their adoption
+ * @param restores the latest resumes and state PUTs, oldest first
  */
-@Schema(name = "Attempts", description = "The training attempts a scheduler adopted, in the order of their adoption.")
-record AttemptsResponse(List<Item> items) {
+@Schema(name = "Attempts", description = "The training attempts a scheduler adopted, in the order of their adoption,"
+		+ " and where resumes and state PUTs cut its history.")
+record AttemptsResponse(List<Item> items,
+		@Schema(description = "The latest " + Limits.MAX_RESTORES_LISTED
+				+ " resumes and state PUTs (with or without an attempt), oldest first: each cut the history after its"
+				+ " epoch. Those before this list's introduction are not recorded.") List<Restore> restores) {
 
-	static AttemptsResponse of(List<AttemptRecord> attempts) {
-		return new AttemptsResponse(attempts.stream().map(Item::of).toList());
+	static AttemptsResponse of(List<AttemptRecord> attempts, List<RestoreRecord> restores) {
+		return new AttemptsResponse(attempts.stream().map(Item::of).toList(),
+				restores.stream().map(Restore::of).toList());
+	}
+
+	/**
+	 * A resume or state PUT.
+	 *
+	 * @param restoredBy how
+	 * @param epoch the epoch restored
+	 * @param discardedTo the last recorded epoch before the cut
+	 * @param attempt the training attempt that restored it
+	 * @param restoredAt when
+	 */
+	@Schema(name = "Restore", description = "A resume or state PUT: the history after epoch was discarded.")
+	record Restore(
+			@Schema(description = "resume (POST .../resume) or state (PUT .../state).", example = "resume",
+					allowableValues = {
+							"resume", "state" }) @JsonProperty("restored_by") String restoredBy,
+			@Schema(description = "The epoch restored: the history after it was cut (a state PUT records its"
+					+ " document at this epoch).", example = "40") long epoch,
+			@Schema(description = "The epoch of the last record before the cut: the history from epoch to here was"
+					+ " discarded; null when there was none.", example = "57",
+					nullable = true) @JsonProperty("discarded_to") @Nullable Number discardedTo,
+			@Schema(description = "The training attempt of the request; null without one.",
+					nullable = true) @Nullable String attempt,
+			@JsonProperty("restored_at") Instant restoredAt){
+
+		static Restore of(RestoreRecord restore) {
+			return new Restore(restore.restoredBy(), restore.epoch(),
+					(restore.discardedTo() != null) ? HistoryResponse.jsonEpoch(restore.discardedTo()) : null,
+					restore.attempt(), restore.restoredAt());
+		}
+
 	}
 
 	/**

@@ -3,8 +3,10 @@ package dev.stepwise.scheduler.web;
 import java.time.Instant;
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonRawValue;
+import dev.stepwise.scheduler.DownsampledHistory;
 import dev.stepwise.scheduler.HistoryEntry;
 import dev.stepwise.scheduler.HistoryPage;
 import io.swagger.v3.oas.annotations.media.ArraySchema;
@@ -16,15 +18,31 @@ import org.jspecify.annotations.Nullable;
  *
  * @param items the records in epoch order
  * @param nextFromEpoch the {@code from_epoch} of the next slice, {@code null} at the end
+ * @param downsampled with {@code points}: whether the items are a choice of the range's
+ * records; absent without {@code points}
+ * @param totalRecords with {@code points}: how many records the range holds
  */
 @Schema(name = "History", description = "A slice of a scheduler's history, in epoch order.")
 record HistoryResponse(List<Item> items,
-		@Schema(description = "from_epoch of the next slice; null when this slice reaches to_epoch or the end.",
-				example = "1000", nullable = true) @JsonProperty("next_from_epoch") @Nullable Number nextFromEpoch) {
+		@Schema(description = "from_epoch of the next slice; null when this slice reaches to_epoch or the end"
+				+ " (always null with points).", example = "1000",
+				nullable = true) @JsonProperty("next_from_epoch") @Nullable Number nextFromEpoch,
+		@Schema(description = "Only with points: true when the range holds more than points records and items are"
+				+ " the M4 choice of them (per bucket of the epoch range: the first, the last, the lowest and"
+				+ " highest lr of the first param group, the lowest and highest metric); false when items are all"
+				+ " of them.",
+				example = "true") @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Boolean downsampled,
+		@Schema(description = "Only with points: how many records the range holds.",
+				example = "1000001") @JsonProperty("total_records") @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Long totalRecords) {
 
 	static HistoryResponse of(HistoryPage page) {
 		return new HistoryResponse(page.items().stream().map(Item::of).toList(),
-				(page.nextFromEpoch() != null) ? jsonEpoch(page.nextFromEpoch()) : null);
+				(page.nextFromEpoch() != null) ? jsonEpoch(page.nextFromEpoch()) : null, null, null);
+	}
+
+	static HistoryResponse of(DownsampledHistory history) {
+		return new HistoryResponse(history.items().stream().map(Item::of).toList(), null, history.downsampled(),
+				history.totalRecords());
 	}
 
 	/** An integral epoch as a JSON integer, a fractional one as a decimal. */

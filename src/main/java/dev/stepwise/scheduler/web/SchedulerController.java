@@ -7,12 +7,15 @@ import dev.stepwise.scheduler.IdScope;
 import dev.stepwise.scheduler.Limits;
 import dev.stepwise.scheduler.OutOfScopeException;
 import dev.stepwise.scheduler.RegistrationResult;
+import dev.stepwise.scheduler.SchedulerListQuery;
 import dev.stepwise.scheduler.SchedulerService;
+import dev.stepwise.scheduler.SchedulerSort;
 import dev.stepwise.system.StepwiseMeters;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -94,15 +97,29 @@ class SchedulerController {
 
 	@GetMapping
 	@Operation(summary = "List schedulers",
-			description = "Paged, newest first; with authentication on, only the schedulers the token's scope"
-					+ " matches (total_elements counts those). The offset page x size must fit 32 bits (2147483647): a page beyond is"
-					+ " 400 malformed-request naming page, as a page beyond 32 bits is.")
+			description = "Paged, newest first unless sort says otherwise; with authentication on, only the"
+					+ " schedulers the token's scope matches (total_items counts those). id_contains keeps the ids"
+					+ " that contain it. Filtering, sorting and paging happen in the database. Each item has a"
+					+ " summary (the current lr of each group, the latest metric, the schedule's length). The offset"
+					+ " page x size must fit 32 bits (2147483647): a page beyond is 400 malformed-request naming page,"
+					+ " as a page beyond 32 bits is.")
 	@ApiResponse(responseCode = "200", description = "One page.")
 	@ProblemResponses({ ProblemType.MALFORMED_REQUEST, ProblemType.INVALID_ARGUMENT })
 	SchedulerListResponse list(
 			@Parameter(description = "Page number, from 0.") @RequestParam(defaultValue = "0") @Min(0) int page,
 			@Parameter(description = "Page size, 1 to " + Limits.MAX_PAGE_SIZE + ".") @RequestParam(
 					defaultValue = "20") @Min(1) @Max(Limits.MAX_PAGE_SIZE) int size,
+			@Parameter(description = "Only the ids that contain this (case-sensitive), at most " + Limits.MAX_ID_FILTER
+					+ " characters.", example = "resnet50") @RequestParam(name = "id_contains",
+							required = false) @Nullable String idContains,
+			@Parameter(
+					description = "The order: created_at (registration, the default), id, updated_at (the last"
+							+ " change of the state) or last_epoch; ties in registration order.",
+					schema = @Schema(allowableValues = { "created_at", "id", "updated_at", "last_epoch" },
+							defaultValue = "created_at")) @RequestParam(required = false) @Nullable String sort,
+			@Parameter(description = "asc or desc; default: asc for id, desc (newest, latest, furthest first)"
+					+ " for the others.", schema = @Schema(allowableValues = { "asc", "desc" })) @RequestParam(
+							required = false) @Nullable String direction,
 			@RequestAttribute(name = IdScope.ATTRIBUTE,
 					required = false) @Parameter(hidden = true) @Nullable IdScope scope) {
 		// the database takes the offset as an int: a larger one would wrap around
@@ -110,7 +127,25 @@ class SchedulerController {
 			throw InvalidRequestException.malformed("page", "must be at most " + (Integer.MAX_VALUE / size)
 					+ " with size " + size + " (page x size is the offset," + " at most " + Integer.MAX_VALUE + ")");
 		}
-		return SchedulerListResponse.of(this.schedulers.list((scope != null) ? scope : IdScope.EVERYTHING, page, size));
+		if (idContains != null && idContains.length() > Limits.MAX_ID_FILTER) {
+			throw InvalidRequestException.malformed("id_contains",
+					"must be at most " + Limits.MAX_ID_FILTER + " characters, the longest id");
+		}
+		SchedulerSort order = (sort != null) ? SchedulerSort.of(sort) : SchedulerSort.CREATED_AT;
+		SchedulerListQuery query = new SchedulerListQuery(page, size,
+				(idContains != null && !idContains.isEmpty()) ? idContains : null, order, ascending(direction, order));
+		return SchedulerListResponse.of(this.schedulers.list((scope != null) ? scope : IdScope.EVERYTHING, query));
+	}
+
+	private static boolean ascending(@Nullable String direction, SchedulerSort sort) {
+		if (direction == null) {
+			return sort.ascendingByDefault();
+		}
+		return switch (direction) {
+			case "asc" -> true;
+			case "desc" -> false;
+			default -> throw InvalidRequestException.malformed("direction", "must be asc or desc");
+		};
 	}
 
 	@GetMapping("/{id}")

@@ -7,15 +7,16 @@ import dev.stepwise.scheduler.SchedulerPage;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
- * One page of registered schedulers, newest first.
+ * One page of registered schedulers, each with its summary.
  *
  * @param items the schedulers
  * @param page the page number, from 0
  * @param size the page size
- * @param totalItems how many schedulers are registered
+ * @param totalItems how many schedulers the filters match
  * @param totalPages how many pages there are
  */
-@Schema(name = "SchedulerList", description = "One page of schedulers, newest first.")
+@Schema(name = "SchedulerList",
+		description = "One page of schedulers, in the order asked for (newest first by" + " default).")
 record SchedulerListResponse(List<SchedulerResponse> items, int page, int size,
 		@JsonProperty("total_items") long totalItems, @JsonProperty("total_pages") int totalPages) {
 

@@ -1,10 +1,14 @@
 package dev.stepwise.scheduler.web;
 
 import java.time.Instant;
+import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import dev.stepwise.scheduler.SchedulerDetails;
+import dev.stepwise.scheduler.SchedulerPage;
+import dev.stepwise.scheduler.SchedulerSummary;
 import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Schema;
 import org.jspecify.annotations.Nullable;
@@ -21,6 +25,7 @@ import org.jspecify.annotations.Nullable;
  * @param updatedAt when its state last changed
  * @param attempt the current training attempt
  * @param attemptStarted whether it has started
+ * @param summary in the list only: what it shows at a glance
  */
 @Schema(name = "Scheduler", description = "A registered scheduler.")
 record SchedulerResponse(@Schema(example = "resnet50-run17") String id,
@@ -37,12 +42,44 @@ record SchedulerResponse(@Schema(example = "resnet50-run17") String id,
 				nullable = true) @Nullable String attempt,
 		@Schema(description = "false from the adoption of the attempt until its first step, resume or state PUT"
 				+ " (the scheduler stands at the schedule's start meanwhile); true without an attempt.",
-				example = "true") @JsonProperty("attempt_started") boolean attemptStarted) {
+				example = "true") @JsonProperty("attempt_started") boolean attemptStarted,
+		@Schema(description = "In the list only: the scheduler at a glance.") @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Summary summary) {
 
 	static SchedulerResponse of(SchedulerDetails details) {
+		return of(details, null);
+	}
+
+	static SchedulerResponse of(SchedulerPage.Listed listed) {
+		SchedulerSummary summary = listed.summary();
+		return of(listed.details(), new Summary(summary.lrs(), summary.lastMetric(), summary.totalSteps()));
+	}
+
+	private static SchedulerResponse of(SchedulerDetails details, @Nullable Summary summary) {
 		return new SchedulerResponse(details.position().id(), details.position().lastEpoch(),
 				details.position().paramGroupsJson(), details.specJson(), details.initialParamGroupsJson(),
-				details.createdAt(), details.updatedAt(), details.attempt(), details.attemptStarted());
+				details.createdAt(), details.updatedAt(), details.attempt(), details.attemptStarted(), summary);
+	}
+
+	/**
+	 * A scheduler at a glance, for a list.
+	 *
+	 * @param lrs the current lr of each param group
+	 * @param lastMetric the metric of the latest history record
+	 * @param totalSteps the schedule's length, where its type has one
+	 */
+	@Schema(name = "SchedulerSummary", description = "A scheduler at a glance.")
+	record Summary(
+			@Schema(description = "The current lr of each param group; non-finite values as strings.",
+					example = "[0.1, 0.01]") List<Double> lrs,
+			@Schema(description = "The metric of the latest history record; null when that step had none (a"
+					+ " registration, a state PUT, a step without metric); non-finite values as strings.",
+					example = "0.532", nullable = true) @JsonProperty("last_metric") @Nullable Double lastMetric,
+			@Schema(description = "How many steps the schedule lasts, where its type has a length: OneCycleLR's"
+					+ " total_steps (or epochs x steps_per_epoch), CosineAnnealingLR's T_max, the total_iters of"
+					+ " LinearLR, ConstantLR and PolynomialLR, Hugging Face's num_training_steps (warmup_stable_decay:"
+					+ " warmup + stable + decay when num_stable_steps is given), a SequentialLR's last milestone plus"
+					+ " its last child's length; else null.", example = "1000",
+					nullable = true) @JsonProperty("total_steps") @Nullable Long totalSteps) {
 	}
 
 }

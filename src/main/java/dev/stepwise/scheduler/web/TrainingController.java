@@ -43,6 +43,9 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping(path = "/api/v1/schedulers/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
 class TrainingController {
 
+	/** Records of a slice of the history when the request names no limit. */
+	private static final int DEFAULT_LIMIT = 1000;
+
 	private final SchedulerService schedulers;
 
 	private final StepwiseMeters meters;
@@ -108,18 +111,40 @@ class TrainingController {
 	@Operation(summary = "Read the history",
 			description = "The recorded states from from_epoch to to_epoch (inclusive) in epoch order, at most limit"
 					+ " of them; next_from_epoch continues. The registration is the first record (epoch 0, or k"
-					+ " after a fast-forward).")
-	@ApiResponse(responseCode = "200", description = "A slice of the history.")
+					+ " after a fast-forward). With points instead of limit, the whole range in one answer for a"
+					+ " chart: all of its records when it holds at most points, else at most points of them chosen"
+					+ " to keep the curves' shape (M4: the range of epochs is cut into points / 6 buckets of equal"
+					+ " width, and each keeps its first and last record, those of its lowest and highest lr of the"
+					+ " first param group, and those of its lowest and highest metric); downsampled says which, and"
+					+ " total_records counts the range. points and limit together are 400.")
+	@ApiResponse(responseCode = "200", description = "A slice of the history, or the downsampled range.")
 	@ProblemResponses({ ProblemType.MALFORMED_REQUEST, ProblemType.SCHEDULER_NOT_FOUND, ProblemType.INVALID_ARGUMENT })
 	HistoryResponse history(@PathVariable String id,
 			@Parameter(description = "First epoch (inclusive); default: the first record.") @RequestParam(
 					name = "from_epoch", required = false) @Nullable Double fromEpoch,
 			@Parameter(description = "Last epoch (inclusive); default: the last record.") @RequestParam(
 					name = "to_epoch", required = false) @Nullable Double toEpoch,
-			@Parameter(description = "At most this many records, 1 to " + Limits.MAX_HISTORY_LIMIT + ".") @RequestParam(
-					defaultValue = "1000") @Min(1) @Max(Limits.MAX_HISTORY_LIMIT) int limit) {
-		return HistoryResponse.of(this.schedulers.history(id, bound("from_epoch", fromEpoch, Double.NEGATIVE_INFINITY),
-				bound("to_epoch", toEpoch, Double.POSITIVE_INFINITY), limit));
+			@Parameter(
+					description = "At most this many records, 1 to " + Limits.MAX_HISTORY_LIMIT
+							+ "; default 1000. Not with points.",
+					schema = @Schema(type = "integer", format = "int32", defaultValue = "1000")) @RequestParam(
+							required = false) @Min(1) @Max(Limits.MAX_HISTORY_LIMIT) @Nullable Integer limit,
+			@Parameter(
+					description = "Downsample the range to at most this many records, 2 to " + Limits.MAX_HISTORY_POINTS
+							+ " (about the chart's width in pixels times 6). Not with limit.",
+					example = "1000") @RequestParam(
+							required = false) @Min(2) @Max(Limits.MAX_HISTORY_POINTS) @Nullable Integer points) {
+		double from = bound("from_epoch", fromEpoch, Double.NEGATIVE_INFINITY);
+		double to = bound("to_epoch", toEpoch, Double.POSITIVE_INFINITY);
+		if (points == null) {
+			return HistoryResponse.of(this.schedulers.history(id, from, to, (limit != null) ? limit : DEFAULT_LIMIT));
+		}
+		if (limit != null) {
+			throw InvalidRequestException.malformed("points",
+					"cannot be combined with limit: points answers the whole range, downsampled; limit pages"
+							+ " through it");
+		}
+		return HistoryResponse.of(this.schedulers.downsampledHistory(id, from, to, points));
 	}
 
 	/** A bound of the history, refused when NaN (it would select nothing, silently). */
@@ -158,11 +183,13 @@ class TrainingController {
 	@Operation(summary = "List the training attempts",
 			description = "Every attempt a registration adopted, in the order of adoption: the current one, how each"
 					+ " started (step: from the schedule's start, without a checkpoint; resume or state: from a"
-					+ " checkpoint) and from which epoch, the epoch it last restored, when it was superseded.")
+					+ " checkpoint) and from which epoch, the epoch it last restored, when it was superseded; and the"
+					+ " latest resumes and state PUTs (restores), each an epoch where the history was cut, for"
+					+ " markers on a chart.")
 	@ApiResponse(responseCode = "200", description = "The attempts.")
 	@ProblemResponses({ ProblemType.SCHEDULER_NOT_FOUND })
 	AttemptsResponse attempts(@PathVariable String id) {
-		return AttemptsResponse.of(this.schedulers.attempts(id));
+		return AttemptsResponse.of(this.schedulers.attempts(id), this.schedulers.restores(id));
 	}
 
 	@GetMapping("/state")

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.data.domain.Limit;
-import org.springframework.data.domain.PageRequest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -136,17 +135,6 @@ class SchedulerPersistenceTests {
 		assertThat(this.steps.findRows(scheduler.getId(), 0, 10, Limit.unlimited())).isEmpty();
 		assertThat(this.steps.findRows(other.getId(), 0, 10, Limit.unlimited())).hasSize(1);
 		assertThat(this.schedulers.deleteByPublicId(scheduler.getPublicId())).isZero();
-	}
-
-	@Test
-	void listIsNewestFirst() {
-		SchedulerEntity older = register(snapshot(0, 0.0));
-		SchedulerEntity newer = register(snapshot(0, 0.0));
-		flushAndClear();
-		List<String> ids = this.schedulers.findAllByOrderByCreatedAtDescIdDesc(PageRequest.of(0, 500))
-			.map(SchedulerEntity::getPublicId)
-			.getContent();
-		assertThat(ids).containsSubsequence(newer.getPublicId(), older.getPublicId());
 	}
 
 	@Test

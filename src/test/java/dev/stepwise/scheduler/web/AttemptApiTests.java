@@ -166,7 +166,8 @@ class AttemptApiTests {
 					   "restored_epoch": null, "superseded_at": "2026-01-02T03:04:05Z"},
 					  {"attempt": "job-7/1", "current": true, "adopted_at": "2026-01-02T03:04:05Z",
 					   "started_by": "resume", "start_epoch": 40, "started_at": "2026-01-02T03:04:05Z",
-					   "restored_epoch": 40, "superseded_at": null}]}""");
+					   "restored_epoch": 40, "superseded_at": null}],
+					 "restores": []}""");
 	}
 
 	private MvcTestResult step(String body) {

@@ -14,10 +14,12 @@ import dev.stepwise.scheduler.Registration;
 import dev.stepwise.scheduler.RegistrationConflictException;
 import dev.stepwise.scheduler.RegistrationResult;
 import dev.stepwise.scheduler.SchedulerDetails;
+import dev.stepwise.scheduler.SchedulerListQuery;
 import dev.stepwise.scheduler.SchedulerNotFoundException;
 import dev.stepwise.scheduler.SchedulerPage;
 import dev.stepwise.scheduler.SchedulerService;
 import dev.stepwise.scheduler.SchedulerPosition;
+import dev.stepwise.scheduler.SchedulerSummary;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 
@@ -270,8 +272,8 @@ class SchedulerControllerTests {
 
 	@Test
 	void listIsPaged() {
-		given(this.schedulers.list(IdScope.EVERYTHING, 2, 5))
-			.willReturn(new SchedulerPage(List.of(details()), 2, 5, 11, 3));
+		given(this.schedulers.list(IdScope.EVERYTHING, SchedulerListQuery.newestFirst(2, 5)))
+			.willReturn(new SchedulerPage(List.of(listed()), 2, 5, 11, 3));
 		assertThat(this.mvc.get().uri("/api/v1/schedulers?page=2&size=5").exchange()).hasStatusOk()
 			.bodyJson()
 			.isLenientlyEqualTo("{\"page\": 2, \"size\": 5, \"total_items\": 11, \"total_pages\": 3,"
@@ -295,7 +297,7 @@ class SchedulerControllerTests {
 		assertField(result, 400, "page",
 				"must be at most 4294967 with size 500 (page x size is the offset, at most 2147483647)");
 		assertField(this.mvc.get().uri("/api/v1/schedulers?page=2147483647&size=2").exchange(), 400, "page", null);
-		given(this.schedulers.list(IdScope.EVERYTHING, 4294967, 500))
+		given(this.schedulers.list(IdScope.EVERYTHING, SchedulerListQuery.newestFirst(4294967, 500)))
 			.willReturn(new SchedulerPage(List.of(), 4294967, 500, 0, 0));
 		assertThat(this.mvc.get().uri("/api/v1/schedulers?page=4294967&size=500").exchange()).hasStatusOk();
 	}
@@ -331,6 +333,10 @@ class SchedulerControllerTests {
 
 	private MvcTestResult register(String body) {
 		return json(this.mvc.post().uri("/api/v1/schedulers"), body);
+	}
+
+	static SchedulerPage.Listed listed() {
+		return new SchedulerPage.Listed(details(), new SchedulerSummary(List.of(0.1), null, null));
 	}
 
 	static SchedulerDetails details() {

@@ -1,0 +1,112 @@
+package dev.stepwise.schedule;
+
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * How many steps a schedule of one type lasts, read from its normalised spec: declared
+ * once per type, next to its arguments ({@link SchedulerType#length()}). The dashboard
+ * shows {@code last_epoch} out of it. Empty where the type has no length (StepLR,
+ * ExponentialLR, ReduceLROnPlateau, ...), and where the spec's value is missing, negative
+ * or overflows.
+ */
+@FunctionalInterface
+public interface ScheduleLength {
+
+	/** No length: the schedule runs as long as it is stepped. */
+	ScheduleLength NONE = (spec) -> OptionalLong.empty();
+
+	/** The length of a schedule with this normalised spec. */
+	OptionalLong of(Map<String, ?> spec);
+
+	/** This length, or {@code other} where this one is empty. */
+	default ScheduleLength orElse(ScheduleLength other) {
+		return (spec) -> {
+			OptionalLong length = of(spec);
+			return length.isPresent() ? length : other.of(spec);
+		};
+	}
+
+	/** The value of the integer argument {@code name}. */
+	static ScheduleLength argument(String name) {
+		return (spec) -> steps(spec.get(name));
+	}
+
+	/** The product of two integer arguments (OneCycleLR's epochs x steps_per_epoch). */
+	static ScheduleLength product(String first, String second) {
+		return (spec) -> {
+			OptionalLong a = steps(spec.get(first));
+			OptionalLong b = steps(spec.get(second));
+			if (a.isEmpty() || b.isEmpty()) {
+				return OptionalLong.empty();
+			}
+			try {
+				return OptionalLong.of(Math.multiplyExact(a.getAsLong(), b.getAsLong()));
+			}
+			catch (ArithmeticException ex) {
+				return OptionalLong.empty();
+			}
+		};
+	}
+
+	/** The sum of integer arguments, when every one of them is given. */
+	static ScheduleLength sum(String... names) {
+		return (spec) -> {
+			long total = 0;
+			for (String name : names) {
+				OptionalLong steps = steps(spec.get(name));
+				if (steps.isEmpty()) {
+					return OptionalLong.empty();
+				}
+				try {
+					total = Math.addExact(total, steps.getAsLong());
+				}
+				catch (ArithmeticException ex) {
+					return OptionalLong.empty();
+				}
+			}
+			return OptionalLong.of(total);
+		};
+	}
+
+	/**
+	 * SequentialLR's: its last milestone (0 without one) plus the length of its last
+	 * child, when that child has one.
+	 */
+	static ScheduleLength sequential(String milestones, String schedulers) {
+		return (spec) -> {
+			if (!(spec.get(schedulers) instanceof List<?> children) || children.isEmpty()
+					|| !(children.get(children.size() - 1) instanceof Map<?, ?> last)) {
+				return OptionalLong.empty();
+			}
+			OptionalLong child = SchedulerCatalogue.length(last);
+			OptionalLong start = (spec.get(milestones) instanceof List<?> list && !list.isEmpty())
+					? steps(list.get(list.size() - 1)) : OptionalLong.of(0);
+			if (child.isEmpty() || start.isEmpty()) {
+				return OptionalLong.empty();
+			}
+			try {
+				return OptionalLong.of(Math.addExact(start.getAsLong(), child.getAsLong()));
+			}
+			catch (ArithmeticException ex) {
+				return OptionalLong.empty();
+			}
+		};
+	}
+
+	/** A non-negative whole number of steps, else empty. */
+	private static OptionalLong steps(Object value) {
+		if (value instanceof Long || value instanceof Integer || value instanceof Short) {
+			long steps = ((Number) value).longValue();
+			return (steps >= 0) ? OptionalLong.of(steps) : OptionalLong.empty();
+		}
+		if (value instanceof Number number) {
+			double steps = number.doubleValue();
+			return (steps >= 0 && steps == Math.rint(steps) && steps < 0x1p63) ? OptionalLong.of((long) steps)
+					: OptionalLong.empty();
+		}
+		return OptionalLong.empty();
+	}
+
+}

@@ -1,0 +1,157 @@
+package dev.stepwise.scheduler.store;
+
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import dev.stepwise.scheduler.HistoryEntry;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * Reads of a long history in plain JDBC: the extent of a range, and a scan of it in
+ * position order, in keyset pages of a bounded number of rows (portable, no cursor to
+ * configure per database), without the state documents. What a scan holds at once is one
+ * page, whatever the history's length.
+ */
+@Component
+class HistoryRows {
+
+	private static final String RANGE = "select count(*), min(position), max(position) from scheduler_step"
+			+ " where scheduler_id = ? and position >= ? and position <= ?";
+
+	private static final String PAGE = "select position, metric, param_groups_json from scheduler_step"
+			+ " where scheduler_id = ? and position > ? and position <= ? order by position fetch first ? rows only";
+
+	private static final String RECORDS = "select last_epoch, position, metric, param_groups_json, recorded_at,"
+			+ " attempt from scheduler_step where scheduler_id = ? and position in (%s) order by position";
+
+	/** Positions of one query of {@link #records}. */
+	static final int RECORDS_PER_QUERY = 500;
+
+	/** The characters of param groups a page may hold, about twice as many bytes. */
+	private static final int PAGE_CHARACTERS = 1 << 20;
+
+	/** The most rows of one page. */
+	static final int MAX_PAGE_ROWS = 4096;
+
+	private final JdbcClient jdbc;
+
+	HistoryRows(JdbcClient jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	/** How many records lie from {@code from} to {@code to}, and the first and last. */
+	Range range(long pk, double from, double to) {
+		return this.jdbc.sql(RANGE).params(pk, from, to).query((rs, row) -> {
+			long count = rs.getLong(1);
+			return (count == 0) ? new Range(0, null, null) : new Range(count, rs.getDouble(2), rs.getDouble(3));
+		}).single();
+	}
+
+	/**
+	 * Hands the position, first lr and metric of every record from {@code first} to
+	 * {@code last} (inclusive) to {@code each}, in position order, a page at a time; a
+	 * page holds at most about {@value #PAGE_CHARACTERS} characters of param groups of
+	 * {@code groupsLength} characters each.
+	 */
+	void scan(long pk, double first, double last, int groupsLength, Sample each) {
+		int pageRows = pageRows(groupsLength);
+		double[] after = { Math.nextDown(first) };
+		int[] read = new int[1];
+		do {
+			read[0] = 0;
+			this.jdbc.sql(PAGE).params(pk, after[0], last, pageRows).query((ResultSet rs) -> {
+				double position = rs.getDouble(1);
+				double value = rs.getDouble(2);
+				Double metric = rs.wasNull() ? null : value;
+				each.accept(position, firstLr(rs.getString(3)), metric);
+				after[0] = position;
+				read[0]++;
+			});
+		}
+		while (read[0] == pageRows);
+	}
+
+	/** The records at {@code positions} (ascending), without their state documents. */
+	List<HistoryEntry> records(long pk, List<Double> positions) {
+		return records(pk, positions, RECORDS_PER_QUERY);
+	}
+
+	/** The same, {@code perQuery} positions a query. */
+	List<HistoryEntry> records(long pk, List<Double> positions, int perQuery) {
+		List<HistoryEntry> records = new ArrayList<>(positions.size());
+		for (int from = 0; from < positions.size(); from += perQuery) {
+			List<Double> chunk = positions.subList(from, Math.min(positions.size(), from + perQuery));
+			List<Object> params = new ArrayList<>(chunk.size() + 1);
+			params.add(pk);
+			params.addAll(chunk);
+			String sql = String.format(RECORDS, String.join(", ", Collections.nCopies(chunk.size(), "?")));
+			records.addAll(this.jdbc.sql(sql).params(params).query((rs, row) -> {
+				double value = rs.getDouble(3);
+				// read at once: wasNull speaks of the last column read
+				Double metric = rs.wasNull() ? null : value;
+				return new HistoryEntry(rs.getLong(1), rs.getDouble(2), metric, rs.getString(4),
+						BatchStatements.instant(rs, 5), rs.getString(6));
+			}).list());
+		}
+		return records;
+	}
+
+	/** Rows of a page: a bounded number of characters, 16 to {@value #MAX_PAGE_ROWS}. */
+	static int pageRows(int groupsLength) {
+		return Math.max(16, Math.min(MAX_PAGE_ROWS, PAGE_CHARACTERS / Math.max(1, groupsLength + 64)));
+	}
+
+	/**
+	 * The lr of the first param group in param groups as the store writes them
+	 * ({@code [{"lr":0.1,"momentum":0.9},...]}, non-finite numbers as strings), without
+	 * parsing the rest; NaN when there is none.
+	 */
+	static double firstLr(String paramGroupsJson) {
+		int key = paramGroupsJson.indexOf("\"lr\"");
+		if (key < 0) {
+			return Double.NaN;
+		}
+		int start = paramGroupsJson.indexOf(':', key) + 1;
+		while (start < paramGroupsJson.length() && Character.isWhitespace(paramGroupsJson.charAt(start))) {
+			start++;
+		}
+		int end = start;
+		while (end < paramGroupsJson.length() && ",}] ".indexOf(paramGroupsJson.charAt(end)) < 0) {
+			end++;
+		}
+		String value = paramGroupsJson.substring(start, end);
+		if (value.startsWith("\"")) {
+			value = value.substring(1, value.length() - 1);
+		}
+		try {
+			return Double.parseDouble(value);
+		}
+		catch (NumberFormatException ex) {
+			return Double.NaN;
+		}
+	}
+
+	/** What a scan hands on of each record. */
+	@FunctionalInterface
+	interface Sample {
+
+		void accept(double position, double firstLr, @Nullable Double metric);
+
+	}
+
+	/**
+	 * The extent of a range of a history.
+	 *
+	 * @param count how many records it holds
+	 * @param first the first one's position, {@code null} when empty
+	 * @param last the last one's position, {@code null} when empty
+	 */
+	record Range(long count, @Nullable Double first, @Nullable Double last) {
+	}
+
+}
