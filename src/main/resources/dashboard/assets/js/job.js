@@ -34,9 +34,14 @@ const view = {
   detailRequest: null,
 };
 
-/** About two records per pixel of the chart's width: the most a chart can show. */
+/**
+ * How many records to read for the charts: about two per pixel of their width (the most a chart
+ * can show), or ?points=N in the address.
+ */
 function points() {
-  return Math.min(MAX_HISTORY_POINTS, Math.max(200, Math.round(byId('chart-lr').clientWidth * 2)));
+  const asked = Number.parseInt(new URLSearchParams(location.search).get('points'), 10);
+  const wanted = asked > 0 ? asked : Math.max(200, Math.round(byId('chart-lr').clientWidth * 2));
+  return Math.min(MAX_HISTORY_POINTS, Math.max(2, wanted));
 }
 
 async function load() {

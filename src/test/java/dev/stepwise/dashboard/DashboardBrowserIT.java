@@ -52,6 +52,8 @@ class DashboardBrowserIT {
 
 	static final String STEP = "cnn-step-" + RUN;
 
+	static final String LONG = "llama-long-" + RUN;
+
 	@LocalServerPort
 	private int port;
 
@@ -92,6 +94,8 @@ class DashboardBrowserIT {
 		step(COSINE, 1, 20, null, (epoch) -> null);
 		register(STEP, "[{\"lr\": 0.1, \"momentum\": 0.9}]", "{\"type\": \"StepLR\", \"step_size\": 10}", null);
 		step(STEP, 1, 33, null, DashboardBrowserIT::loss);
+		register(LONG, "[{\"lr\": 0.02}]", "{\"type\": \"CosineAnnealingLR\", \"T_max\": 150}", null);
+		step(LONG, 1, 600, null, DashboardBrowserIT::loss);
 		this.browser = Browser.start();
 	}
 
@@ -116,7 +120,7 @@ class DashboardBrowserIT {
 		open("/");
 		this.browser.screenshot("jobs");
 		open("/?q=" + RUN);
-		assertThat(rowIds()).containsExactlyInAnyOrder(ONE_CYCLE, WARMUP_COSINE, HF_LINEAR, COSINE, STEP);
+		assertThat(rowIds()).containsExactlyInAnyOrder(ONE_CYCLE, WARMUP_COSINE, HF_LINEAR, COSINE, STEP, LONG);
 		WebElement oneCycle = row(ONE_CYCLE);
 		assertThat(oneCycle.findElement(By.cssSelector(".type-pill")).getText()).isEqualTo("OneCycleLR");
 		assertThat(oneCycle.findElement(By.cssSelector("[data-col=epoch]")).getText()).startsWith("45");
@@ -124,7 +128,7 @@ class DashboardBrowserIT {
 		String shown = oneCycle.findElement(By.cssSelector("[data-col=lr]")).getText().split(",")[0];
 		assertThat(Double.parseDouble(shown)).isCloseTo(lr, within(Math.abs(lr) * 1e-5));
 		this.browser.await("a sparkline in every row",
-				(driver) -> driver.findElements(By.cssSelector("#jobs-body svg.spark path")).size() == 5);
+				(driver) -> driver.findElements(By.cssSelector("#jobs-body svg.spark path")).size() == 6);
 
 		// the filter is the API's id_contains
 		WebElement filter = this.browser.driver().findElement(By.id("jobs-filter"));
@@ -136,7 +140,7 @@ class DashboardBrowserIT {
 		// sorting by id, then the other way round by a click on the header
 		open("/?q=" + RUN + "&sort=id&direction=asc");
 		List<String> ascending = rowIds();
-		assertThat(ascending).isSorted().hasSize(5);
+		assertThat(ascending).isSorted().hasSize(6);
 		this.browser.driver().findElement(By.cssSelector("th[data-sort=id]")).click();
 		this.browser.await("the rows sorted by id, descending", (driver) -> rowIds().equals(reversed(ascending)));
 
@@ -200,6 +204,38 @@ class DashboardBrowserIT {
 			assertThat(request.url()).endsWith("/schedulers/" + COSINE + "/lr");
 			assertThat(request.ifNoneMatch()).isNotNull();
 		});
+	}
+
+	@Test
+	void aLongHistoryIsDownsampledAndAZoomReadsItsRangeInDetail() {
+		open("/schedulers/" + LONG + "?points=100");
+		assertThat(this.browser.script("return window.stepwise.sampling.downsampled")).isEqualTo(true);
+		Map<Double, Double> lrs = new java.util.HashMap<>();
+		JsonNode items = history(LONG);
+		for (JsonNode item : items) {
+			lrs.put(item.path("epoch").asDouble(), item.path("param_groups").get(0).path("lr").asDouble());
+		}
+		List<List<Object>> overview = chart("lr");
+		List<@Nullable Double> xs = numbers(overview.get(0));
+		List<@Nullable Double> shown = numbers(overview.get(1));
+		assertThat(xs).hasSizeBetween(20, 100);
+		// real records only, and the curve's peaks and troughs kept
+		for (int i = 0; i < xs.size(); i++) {
+			assertThat(shown.get(i)).as("lr at epoch " + xs.get(i)).isEqualTo(lrs.get(xs.get(i)));
+		}
+		assertThat(shown).contains(java.util.Collections.max(lrs.values()), java.util.Collections.min(lrs.values()));
+
+		this.browser.script("window.stepwise.charts.lr.setScale('x', {min: 200, max: 260})");
+		this.browser.await("the zoomed range in detail",
+				(driver) -> numbers(chart("lr").get(0)).stream()
+					.filter((x) -> x != null && x >= 200 && x <= 260)
+					.count() == 61);
+		List<List<Object>> zoomed = chart("lr");
+		List<@Nullable Double> zoomedXs = numbers(zoomed.get(0));
+		for (int epoch = 200; epoch <= 260; epoch++) {
+			int at = zoomedXs.indexOf((double) epoch);
+			assertThat(numbers(zoomed.get(1)).get(at)).as("lr at epoch " + epoch).isEqualTo(lrs.get((double) epoch));
+		}
 	}
 
 	@Test
