@@ -56,14 +56,7 @@ fi
 SERVICE_LOG=$RESULTS/dashboard-$TS-service.log
 SERVICE_PID=""
 trap stop_service EXIT
-PORT=$(free_port)
-BASE="http://127.0.0.1:$PORT"
-# shellcheck disable=SC2086 # the flags are words
-java $JAVA_OPTS -jar "$JAR" --server.address=127.0.0.1 --server.port="$PORT" --stepwise.data-dir="$DATA" \
-	--stepwise.rate-limit.enabled=false >>"$SERVICE_LOG" 2>&1 &
-SERVICE_PID=$!
-await_healthy "$SERVICE_LOG" 180
-log "service up on $BASE (pid $SERVICE_PID, data $DATA)"
+start_jar "$JAR" "$DATA" "$SERVICE_LOG" $JAVA_OPTS
 
 OUT=$RESULTS/dashboard-$TS.txt
 {
