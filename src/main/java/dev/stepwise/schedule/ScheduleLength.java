@@ -3,6 +3,7 @@ package dev.stepwise.schedule;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.function.LongBinaryOperator;
 
 /**
  * How many steps a schedule of one type lasts, read from its normalised spec: declared
@@ -35,38 +36,17 @@ public interface ScheduleLength {
 
 	/** The product of two integer arguments (OneCycleLR's epochs x steps_per_epoch). */
 	static ScheduleLength product(String first, String second) {
-		return (spec) -> {
-			OptionalLong a = steps(spec.get(first));
-			OptionalLong b = steps(spec.get(second));
-			if (a.isEmpty() || b.isEmpty()) {
-				return OptionalLong.empty();
-			}
-			try {
-				return OptionalLong.of(Math.multiplyExact(a.getAsLong(), b.getAsLong()));
-			}
-			catch (ArithmeticException ex) {
-				return OptionalLong.empty();
-			}
-		};
+		return (spec) -> exactly(steps(spec.get(first)), steps(spec.get(second)), Math::multiplyExact);
 	}
 
 	/** The sum of integer arguments, when every one of them is given. */
 	static ScheduleLength sum(String... names) {
 		return (spec) -> {
-			long total = 0;
+			OptionalLong total = OptionalLong.of(0);
 			for (String name : names) {
-				OptionalLong steps = steps(spec.get(name));
-				if (steps.isEmpty()) {
-					return OptionalLong.empty();
-				}
-				try {
-					total = Math.addExact(total, steps.getAsLong());
-				}
-				catch (ArithmeticException ex) {
-					return OptionalLong.empty();
-				}
+				total = exactly(total, steps(spec.get(name)), Math::addExact);
 			}
-			return OptionalLong.of(total);
+			return total;
 		};
 	}
 
@@ -80,19 +60,23 @@ public interface ScheduleLength {
 					|| !(children.get(children.size() - 1) instanceof Map<?, ?> last)) {
 				return OptionalLong.empty();
 			}
-			OptionalLong child = SchedulerCatalogue.length(last);
 			OptionalLong start = (spec.get(milestones) instanceof List<?> list && !list.isEmpty())
 					? steps(list.get(list.size() - 1)) : OptionalLong.of(0);
-			if (child.isEmpty() || start.isEmpty()) {
-				return OptionalLong.empty();
-			}
-			try {
-				return OptionalLong.of(Math.addExact(start.getAsLong(), child.getAsLong()));
-			}
-			catch (ArithmeticException ex) {
-				return OptionalLong.empty();
-			}
+			return exactly(start, SchedulerCatalogue.length(last), Math::addExact);
 		};
+	}
+
+	/** {@code a op b} when both are present and it does not overflow, else empty. */
+	private static OptionalLong exactly(OptionalLong a, OptionalLong b, LongBinaryOperator op) {
+		if (a.isEmpty() || b.isEmpty()) {
+			return OptionalLong.empty();
+		}
+		try {
+			return OptionalLong.of(op.applyAsLong(a.getAsLong(), b.getAsLong()));
+		}
+		catch (ArithmeticException ex) {
+			return OptionalLong.empty();
+		}
 	}
 
 	/** A non-negative whole number of steps, else empty. */

@@ -1,6 +1,5 @@
 package dev.stepwise.scheduler;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -11,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import dev.stepwise.OnEveryDatabase;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -21,6 +21,9 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.client.RestTestClient;
 import org.springframework.test.web.servlet.client.RestTestClient.ResponseSpec;
 
+import static dev.stepwise.scheduler.ApiCalls.API;
+import static dev.stepwise.scheduler.ApiCalls.json;
+import static dev.stepwise.scheduler.ApiCalls.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -36,12 +39,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 @OnEveryDatabase
 class AttemptsIT {
 
-	private static final String API = "/api/v1";
-
 	private static final int RANKS = 4;
 
 	@Autowired
 	private RestTestClient client;
+
+	private ApiCalls api;
+
+	@BeforeEach
+	void callTheApi() {
+		this.api = new ApiCalls(this.client);
+	}
 
 	@Test
 	void aFreshAttemptStartsAtEpochZeroOnceWhicheverRankComesFirstAndTheZombieIsRefused() throws Exception {
@@ -80,11 +88,11 @@ class AttemptsIT {
 			pool.shutdownNow();
 		}
 		assertZombieRefused(id, "job/0", "job/1", 6);
-		JsonNode history = json(get("/schedulers/" + id + "/history"), 200).path("items");
+		JsonNode history = json(this.api.get("/schedulers/" + id + "/history"), 200).path("items");
 		assertThat(history).extracting((item) -> item.path("epoch").asLong())
 			.containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L);
 		assertThat(history).extracting((item) -> item.path("attempt").asString()).containsOnly("job/1");
-		JsonNode attempts = json(get("/schedulers/" + id + "/attempts"), 200).path("items");
+		JsonNode attempts = json(this.api.get("/schedulers/" + id + "/attempts"), 200).path("items");
 		assertThat(attempts).extracting((item) -> item.path("attempt").asString()).containsExactly("job/0", "job/1");
 		assertThat(attempts.path(0).path("current").asBoolean()).isFalse();
 		assertThat(attempts.path(0).path("superseded_at").isNull()).isFalse();
@@ -101,11 +109,11 @@ class AttemptsIT {
 		assertThat(lastEpoch(registered)).isZero();
 		assertThat(registered.path("attempt").asString()).isEqualTo("job/1");
 		assertThat(registered.path("attempt_started").asBoolean()).isFalse();
-		JsonNode lr = json(get("/schedulers/" + id + "/lr"), 200);
+		JsonNode lr = json(this.api.get("/schedulers/" + id + "/lr"), 200);
 		assertThat(lastEpoch(lr)).isZero();
 		assertThat(lr(lr)).isEqualTo(1.0);
-		assertThat(json(get("/schedulers/" + id + "/state"), 200).path("last_epoch").asLong()).isZero();
-		assertThat(json(get("/schedulers/" + id + "/history"), 200).path("items")).hasSize(6);
+		assertThat(json(this.api.get("/schedulers/" + id + "/state"), 200).path("last_epoch").asLong()).isZero();
+		assertThat(json(this.api.get("/schedulers/" + id + "/history"), 200).path("items")).hasSize(6);
 		// the same attempt registering again changes nothing; the replay of the start is
 		// the start
 		assertThat(lastEpoch(json(register(id, "job/1"), 200))).isZero();
@@ -113,7 +121,7 @@ class AttemptsIT {
 		assertThat(start.path("replayed").asBoolean()).isTrue();
 		assertThat(lr(start)).isEqualTo(1.0);
 		step(id, "job/1", 2).expectStatus().isEqualTo(409);
-		assertThat(json(get("/schedulers/" + id + "/history"), 200).path("items")).hasSize(6);
+		assertThat(json(this.api.get("/schedulers/" + id + "/history"), 200).path("items")).hasSize(6);
 	}
 
 	@Test
@@ -132,17 +140,17 @@ class AttemptsIT {
 		JsonNode again = json(resume(id, "job/1", 4), 200);
 		assertThat(lastEpoch(again)).isEqualTo(4);
 		assertThat(lr(again)).isEqualTo(0.25);
-		assertThat(lastEpoch(json(get("/schedulers/" + id + "/lr"), 200))).isEqualTo(5);
+		assertThat(lastEpoch(json(this.api.get("/schedulers/" + id + "/lr"), 200))).isEqualTo(5);
 		assertThat(json(step(id, "job/1", 5), 200).path("replayed").asBoolean()).isTrue();
 		assertThat(lr(json(step(id, "job/1", 6), 200))).isEqualTo(0.125);
 
 		assertZombieRefused(id, "job/0", "job/1", 6);
-		JsonNode history = json(get("/schedulers/" + id + "/history"), 200).path("items");
+		JsonNode history = json(this.api.get("/schedulers/" + id + "/history"), 200).path("items");
 		assertThat(history).extracting((item) -> item.path("epoch").asLong())
 			.containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L);
 		assertThat(history).extracting((item) -> item.path("attempt").asString())
 			.containsExactly("job/0", "job/0", "job/0", "job/0", "job/0", "job/1", "job/1");
-		JsonNode attempt = json(get("/schedulers/" + id + "/attempts"), 200).path("items").path(1);
+		JsonNode attempt = json(this.api.get("/schedulers/" + id + "/attempts"), 200).path("items").path(1);
 		assertThat(attempt.path("started_by").asString()).isEqualTo("resume");
 		assertThat(attempt.path("start_epoch").asLong()).isEqualTo(4);
 		assertThat(attempt.path("restored_epoch").asLong()).isEqualTo(4);
@@ -152,7 +160,7 @@ class AttemptsIT {
 	void aCheckpointedAttemptRestoresItsStateDocumentOnceEvenAfterAFreshStartRegistration() {
 		String id = "state-" + UUID.randomUUID();
 		crashedAttempt(id, "job/0", 4);
-		String checkpoint = text(get("/schedulers/" + id + "/state"));
+		String checkpoint = text(this.api.get("/schedulers/" + id + "/state"));
 		for (int epoch = 5; epoch <= 7; epoch++) {
 			step(id, "job/0", epoch).expectStatus().isEqualTo(200);
 		}
@@ -164,15 +172,15 @@ class AttemptsIT {
 		// another rank loads the same checkpoint after the first one stepped on
 		JsonNode again = json(putState(id, "job/1", checkpoint), 200);
 		assertThat(lastEpoch(again)).isEqualTo(4);
-		assertThat(lastEpoch(json(get("/schedulers/" + id + "/lr"), 200))).isEqualTo(5);
+		assertThat(lastEpoch(json(this.api.get("/schedulers/" + id + "/lr"), 200))).isEqualTo(5);
 		assertThat(json(step(id, "job/1", 5), 200).path("replayed").asBoolean()).isTrue();
 		assertZombieRefused(id, "job/0", "job/1", 5);
 		// another state of that epoch is no copy of the checkpoint: it is restored
 		JsonNode other = json(putState(id, "job/1", checkpoint.replace("0.25", "0.375")), 200);
 		assertThat(lastEpoch(other)).isEqualTo(4);
 		assertThat(lr(other)).isEqualTo(0.375);
-		assertThat(lastEpoch(json(get("/schedulers/" + id + "/lr"), 200))).isEqualTo(4);
-		JsonNode attempt = json(get("/schedulers/" + id + "/attempts"), 200).path("items").path(1);
+		assertThat(lastEpoch(json(this.api.get("/schedulers/" + id + "/lr"), 200))).isEqualTo(4);
+		JsonNode attempt = json(this.api.get("/schedulers/" + id + "/attempts"), 200).path("items").path(1);
 		assertThat(attempt.path("started_by").asString()).isEqualTo("state");
 		assertThat(attempt.path("start_epoch").asLong()).isEqualTo(4);
 	}
@@ -181,7 +189,7 @@ class AttemptsIT {
 	void aCheckpointOnAWipedServiceRegistersAndRestoresIt() {
 		String id = "wiped-" + UUID.randomUUID();
 		crashedAttempt(id, "job/0", 3);
-		String checkpoint = text(get("/schedulers/" + id + "/state"));
+		String checkpoint = text(this.api.get("/schedulers/" + id + "/state"));
 		this.client.delete().uri(API + "/schedulers/" + id).exchange().expectStatus().isEqualTo(204);
 		JsonNode created = json(register(id, "job/1"), 201);
 		assertThat(created.path("attempt_started").asBoolean()).isFalse();
@@ -190,7 +198,7 @@ class AttemptsIT {
 		assertThat(lastEpoch(json(putState(id, "job/1", checkpoint), 200))).isEqualTo(3);
 		assertThat(lr(json(step(id, "job/1", 4), 200))).isEqualTo(0.25);
 		// the attempts of the deleted scheduler are forgotten with it
-		assertThat(json(get("/schedulers/" + id + "/attempts"), 200).path("items"))
+		assertThat(json(this.api.get("/schedulers/" + id + "/attempts"), 200).path("items"))
 			.extracting((item) -> item.path("attempt").asString())
 			.containsExactly("job/1");
 	}
@@ -199,14 +207,15 @@ class AttemptsIT {
 	void requestsWithoutAnAttemptAreNotChecked() {
 		String id = "legacy-" + UUID.randomUUID();
 		crashedAttempt(id, "job/0", 2);
-		post("/schedulers/" + id + "/steps", "{\"epoch\": 3}").expectStatus().isEqualTo(200);
+		this.api.post("/schedulers/" + id + "/steps", "{\"epoch\": 3}").expectStatus().isEqualTo(200);
 		String plain = "{\"id\": \"" + id + "\", \"param_groups\": [{\"lr\": 1.0}],"
 				+ " \"scheduler\": {\"type\": \"StepLR\", \"step_size\": 2, \"gamma\": 0.5}}";
-		JsonNode attach = json(post("/schedulers", plain), 200);
+		JsonNode attach = json(this.api.post("/schedulers", plain), 200);
 		assertThat(lastEpoch(attach)).isEqualTo(3);
 		assertThat(attach.path("attempt").asString()).isEqualTo("job/0");
-		assertThat(lastEpoch(json(post("/schedulers/" + id + "/resume", "{\"last_epoch\": 1}"), 200))).isEqualTo(1);
-		JsonNode history = json(get("/schedulers/" + id + "/history"), 200).path("items");
+		assertThat(lastEpoch(json(this.api.post("/schedulers/" + id + "/resume", "{\"last_epoch\": 1}"), 200)))
+			.isEqualTo(1);
+		JsonNode history = json(this.api.get("/schedulers/" + id + "/history"), 200).path("items");
 		assertThat(history).extracting((item) -> item.path("attempt").isNull()).containsExactly(false, false);
 		// an attempt the scheduler never adopted is refused as well
 		JsonNode unknown = json(step(id, "job/7", 2), 409);
@@ -242,7 +251,7 @@ class AttemptsIT {
 	 * stays at {@code lastEpoch}.
 	 */
 	private void assertZombieRefused(String id, String zombie, String current, long lastEpoch) {
-		String state = text(get("/schedulers/" + id + "/state"));
+		String state = text(this.api.get("/schedulers/" + id + "/state"));
 		List<JsonNode> refusals = List.of(json(step(id, zombie, lastEpoch + 1), 409), json(step(id, zombie, 1), 409),
 				json(resume(id, zombie, 1), 409), json(putState(id, zombie, state), 409),
 				json(register(id, zombie), 409));
@@ -250,20 +259,21 @@ class AttemptsIT {
 			assertThat(refusal.path("type").asString()).isEqualTo("https://stepwise.dev/problems/stale-attempt");
 			assertThat(refusal.path("attempt").asString()).isEqualTo(current);
 		}
-		assertThat(lastEpoch(json(get("/schedulers/" + id + "/lr"), 200))).isEqualTo(lastEpoch);
+		assertThat(lastEpoch(json(this.api.get("/schedulers/" + id + "/lr"), 200))).isEqualTo(lastEpoch);
 	}
 
 	private ResponseSpec register(String id, String attempt) {
-		return post("/schedulers", "{\"id\": \"" + id + "\", \"param_groups\": [{\"lr\": 1.0}], \"scheduler\":"
+		return this.api.post("/schedulers", "{\"id\": \"" + id + "\", \"param_groups\": [{\"lr\": 1.0}], \"scheduler\":"
 				+ " {\"type\": \"StepLR\", \"step_size\": 2, \"gamma\": 0.5}, \"attempt\": \"" + attempt + "\"}");
 	}
 
 	private ResponseSpec step(String id, String attempt, long epoch) {
-		return post("/schedulers/" + id + "/steps", "{\"epoch\": " + epoch + ", \"attempt\": \"" + attempt + "\"}");
+		return this.api.post("/schedulers/" + id + "/steps",
+				"{\"epoch\": " + epoch + ", \"attempt\": \"" + attempt + "\"}");
 	}
 
 	private ResponseSpec resume(String id, String attempt, long epoch) {
-		return post("/schedulers/" + id + "/resume",
+		return this.api.post("/schedulers/" + id + "/resume",
 				"{\"last_epoch\": " + epoch + ", \"attempt\": \"" + attempt + "\"}");
 	}
 
@@ -273,29 +283,6 @@ class AttemptsIT {
 			.contentType(MediaType.APPLICATION_JSON)
 			.body(document)
 			.exchange();
-	}
-
-	private ResponseSpec get(String path) {
-		return this.client.get().uri(API + path).exchange();
-	}
-
-	private ResponseSpec post(String path, String json) {
-		return this.client.post().uri(API + path).contentType(MediaType.APPLICATION_JSON).body(json).exchange();
-	}
-
-	private static JsonNode json(ResponseSpec response, int status) {
-		JsonNode json = response.expectStatus()
-			.isEqualTo(status)
-			.expectBody(JsonNode.class)
-			.returnResult()
-			.getResponseBody();
-		assertThat(json).as("body of the answer").isNotNull();
-		return json;
-	}
-
-	private static String text(ResponseSpec response) {
-		byte[] body = response.expectStatus().isEqualTo(200).expectBody().returnResult().getResponseBodyContent();
-		return new String(body, StandardCharsets.UTF_8);
 	}
 
 	private static double lr(JsonNode answer) {

@@ -1,6 +1,5 @@
 package dev.stepwise.scheduler;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -12,10 +11,10 @@ import tools.jackson.databind.JsonNode;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTestClient;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.client.RestTestClient;
-import org.springframework.test.web.servlet.client.RestTestClient.ResponseSpec;
 
+import static dev.stepwise.scheduler.ApiCalls.json;
+import static dev.stepwise.scheduler.ApiCalls.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -31,37 +30,34 @@ import static org.assertj.core.api.Assertions.assertThat;
 @OnEveryDatabase
 class DashboardApiIT {
 
-	private static final String API = "/api/v1";
-
 	private static final int SPIKE = 777;
 
-	@Autowired
-	private RestTestClient client;
+	private final ApiCalls api;
+
+	DashboardApiIT(@Autowired RestTestClient client) {
+		this.api = new ApiCalls(client);
+	}
 
 	@Test
 	void aLongHistoryWithCutsIsDownsampledKeepingItsShape() {
 		String id = "dash-" + UUID.randomUUID();
-		json(post("/schedulers",
+		json(this.api.post("/schedulers",
 				"{\"id\": \"" + id + "\", \"param_groups\": [{\"lr\": 0.01, \"momentum\": 0.9}],"
 						+ " \"scheduler\": {\"type\": \"CyclicLR\", \"base_lr\": 0.01, \"max_lr\": 0.1,"
 						+ " \"step_size_up\": 50}}"),
 				201);
 		stepTo(id, 1, 1200, 1.0);
 		// the trainer crashed after 1200 and resumes from its checkpoint of epoch 600
-		json(post("/schedulers/" + id + "/resume", "{\"last_epoch\": 600}"), 200);
+		json(this.api.post("/schedulers/" + id + "/resume", "{\"last_epoch\": 600}"), 200);
 		stepTo(id, 601, 1500, 2.0);
 		// and restores its own state document (cutting nothing after 1500)
-		String state = text(get("/schedulers/" + id + "/state"));
-		json(this.client.put()
-			.uri(API + "/schedulers/" + id + "/state")
-			.contentType(MediaType.APPLICATION_JSON)
-			.body(state)
-			.exchange(), 200);
+		String state = text(this.api.get("/schedulers/" + id + "/state"));
+		json(this.api.put("/schedulers/" + id + "/state", state), 200);
 
 		List<JsonNode> full = fullHistory(id);
 		assertThat(full).extracting((item) -> item.path("epoch").asLong()).hasSize(1501).startsWith(0L).endsWith(1500L);
 
-		JsonNode downsampled = json(get("/schedulers/" + id + "/history?points=120"), 200);
+		JsonNode downsampled = json(this.api.get("/schedulers/" + id + "/history?points=120"), 200);
 		assertThat(downsampled.path("downsampled").asBoolean()).isTrue();
 		assertThat(downsampled.path("total_records").asLong()).isEqualTo(1501);
 		assertThat(downsampled.path("next_from_epoch").isNull()).isTrue();
@@ -79,10 +75,11 @@ class DashboardApiIT {
 		assertThat(max(items, false)).isEqualTo(max(full, false));
 
 		// a range of at most points records is answered whole
-		JsonNode whole = json(get("/schedulers/" + id + "/history?points=2000"), 200);
+		JsonNode whole = json(this.api.get("/schedulers/" + id + "/history?points=2000"), 200);
 		assertThat(whole.path("downsampled").asBoolean()).isFalse();
 		assertThat(list(whole.path("items"))).isEqualTo(full);
-		JsonNode range = json(get("/schedulers/" + id + "/history?points=30&from_epoch=100&to_epoch=400"), 200);
+		JsonNode range = json(this.api.get("/schedulers/" + id + "/history?points=30&from_epoch=100&to_epoch=400"),
+				200);
 		assertThat(range.path("total_records").asLong()).isEqualTo(301);
 		assertThat(list(range.path("items"))).hasSizeLessThanOrEqualTo(30)
 			.extracting((item) -> item.path("epoch").asLong())
@@ -90,7 +87,7 @@ class DashboardApiIT {
 			.endsWith(400L);
 
 		// the restores mark where the history was cut
-		JsonNode restores = json(get("/schedulers/" + id + "/attempts"), 200).path("restores");
+		JsonNode restores = json(this.api.get("/schedulers/" + id + "/attempts"), 200).path("restores");
 		assertThat(list(restores))
 			.extracting((restore) -> restore.path("restored_by").asString(),
 					(restore) -> restore.path("epoch").asLong(), (restore) -> restore.path("discarded_to").asLong())
@@ -101,24 +98,24 @@ class DashboardApiIT {
 	@Test
 	void theListIsFilteredSortedAndSummarised() {
 		String prefix = "dashlist-" + UUID.randomUUID().toString().substring(0, 8);
-		json(post("/schedulers",
+		json(this.api.post("/schedulers",
 				"{\"id\": \"" + prefix + "-cycle\", \"param_groups\": [{\"lr\": 0.1, \"momentum\": 0.9},"
 						+ " {\"lr\": 0.01, \"momentum\": 0.9}],"
 						+ " \"scheduler\": {\"type\": \"OneCycleLR\", \"max_lr\": [0.1, 0.01], \"epochs\": 4,"
 						+ " \"steps_per_epoch\": 25}}"),
 				201);
-		json(post("/schedulers", "{\"id\": \"" + prefix + "-step\", \"param_groups\": [{\"lr\": 1.0}],"
+		json(this.api.post("/schedulers", "{\"id\": \"" + prefix + "-step\", \"param_groups\": [{\"lr\": 1.0}],"
 				+ " \"scheduler\": {\"type\": \"StepLR\", \"step_size\": 2}}"), 201);
-		json(post("/schedulers/" + prefix + "-step/steps", "{\"epoch\": 1, \"metric\": 0.25}"), 200);
-		json(post("/schedulers/" + prefix + "-step/steps", "{\"epoch\": 2, \"metric\": 0.125}"), 200);
-		json(post("/schedulers",
+		json(this.api.post("/schedulers/" + prefix + "-step/steps", "{\"epoch\": 1, \"metric\": 0.25}"), 200);
+		json(this.api.post("/schedulers/" + prefix + "-step/steps", "{\"epoch\": 2, \"metric\": 0.125}"), 200);
+		json(this.api.post("/schedulers",
 				"{\"id\": \"" + prefix + "-warm\", \"param_groups\": [{\"lr\": 1.0}],"
 						+ " \"scheduler\": {\"type\": \"SequentialLR\", \"milestones\": [5], \"schedulers\": ["
 						+ "{\"type\": \"LinearLR\", \"start_factor\": 0.1, \"total_iters\": 5},"
 						+ " {\"type\": \"CosineAnnealingLR\", \"T_max\": 45}]}}"),
 				201);
 
-		JsonNode byId = json(get("/schedulers?id_contains=" + prefix + "&sort=id"), 200);
+		JsonNode byId = json(this.api.get("/schedulers?id_contains=" + prefix + "&sort=id"), 200);
 		assertThat(byId.path("total_items").asLong()).isEqualTo(3);
 		List<JsonNode> items = list(byId.path("items"));
 		assertThat(items).extracting((item) -> item.path("id").asString())
@@ -143,18 +140,21 @@ class DashboardApiIT {
 				prefix + "-cycle");
 		assertThat(ids("/schedulers?id_contains=" + prefix + "&sort=id&direction=desc&size=2&page=1"))
 			.containsExactly(prefix + "-cycle");
-		JsonNode types = json(get("/scheduler-types"), 200);
+		JsonNode types = json(this.api.get("/scheduler-types"), 200);
 		assertThat(list(types.path("types"))).hasSizeGreaterThan(20);
 	}
 
 	private List<String> ids(String path) {
-		return list(json(get(path), 200).path("items")).stream().map((item) -> item.path("id").asString()).toList();
+		return list(json(this.api.get(path), 200).path("items")).stream()
+			.map((item) -> item.path("id").asString())
+			.toList();
 	}
 
 	private void stepTo(String id, int from, int to, double scale) {
 		for (int epoch = from; epoch <= to; epoch++) {
 			double metric = (epoch == SPIKE) ? 50.0 : scale / epoch;
-			json(post("/schedulers/" + id + "/steps", "{\"epoch\": " + epoch + ", \"metric\": " + metric + "}"), 200);
+			json(this.api.post("/schedulers/" + id + "/steps",
+					"{\"epoch\": " + epoch + ", \"metric\": " + metric + "}"), 200);
 		}
 	}
 
@@ -162,7 +162,7 @@ class DashboardApiIT {
 		List<JsonNode> all = new ArrayList<>();
 		String path = "/schedulers/" + id + "/history?limit=1000";
 		while (true) {
-			JsonNode page = json(get(path), 200);
+			JsonNode page = json(this.api.get(path), 200);
 			all.addAll(list(page.path("items")));
 			if (page.path("next_from_epoch").isNull()) {
 				return all;
@@ -184,29 +184,6 @@ class DashboardApiIT {
 		List<JsonNode> items = new ArrayList<>();
 		array.forEach(items::add);
 		return items;
-	}
-
-	private ResponseSpec get(String path) {
-		return this.client.get().uri(API + path).exchange();
-	}
-
-	private ResponseSpec post(String path, String json) {
-		return this.client.post().uri(API + path).contentType(MediaType.APPLICATION_JSON).body(json).exchange();
-	}
-
-	private static JsonNode json(ResponseSpec response, int status) {
-		JsonNode json = response.expectStatus()
-			.isEqualTo(status)
-			.expectBody(JsonNode.class)
-			.returnResult()
-			.getResponseBody();
-		assertThat(json).as("body of the answer").isNotNull();
-		return json;
-	}
-
-	private static String text(ResponseSpec response) {
-		byte[] body = response.expectStatus().isEqualTo(200).expectBody().returnResult().getResponseBodyContent();
-		return new String(body, StandardCharsets.UTF_8);
 	}
 
 }

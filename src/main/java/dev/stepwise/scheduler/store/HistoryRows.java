@@ -20,11 +20,16 @@ import org.springframework.stereotype.Component;
 @Component
 class HistoryRows {
 
-	private static final String RANGE = "select count(*), min(position), max(position) from scheduler_step"
-			+ " where scheduler_id = ? and position >= ? and position <= ?";
+	// both columns of the index in the order: H2 then reads it in order and stops at once
+	private static final String LAST = "select position from scheduler_step"
+			+ " where scheduler_id = ? and position >= ? and position <= ?"
+			+ " order by scheduler_id desc, position desc fetch first 1 row only";
 
 	private static final String PAGE = "select position, metric, param_groups_json from scheduler_step"
-			+ " where scheduler_id = ? and position > ? and position <= ? order by position fetch first ? rows only";
+			+ " where scheduler_id = ? and position > ? and position <= ?"
+			// both columns of the index: H2 then reads it in order and stops after the
+			// page
+			+ " order by scheduler_id, position fetch first ? rows only";
 
 	private static final String RECORDS = "select last_epoch, position, metric, param_groups_json, recorded_at,"
 			+ " attempt from scheduler_step where scheduler_id = ? and position in (%s) order by position";
@@ -44,24 +49,25 @@ class HistoryRows {
 		this.jdbc = jdbc;
 	}
 
-	/** How many records lie from {@code from} to {@code to}, and the first and last. */
-	Range range(long pk, double from, double to) {
-		return this.jdbc.sql(RANGE).params(pk, from, to).query((rs, row) -> {
-			long count = rs.getLong(1);
-			return (count == 0) ? new Range(0, null, null) : new Range(count, rs.getDouble(2), rs.getDouble(3));
-		}).single();
+	/**
+	 * The position of the last record from {@code from} to {@code to}, {@code null} when
+	 * there is none: a probe of the index (a count of a range reads every row of it).
+	 */
+	@Nullable Double lastPosition(long pk, double from, double to) {
+		return this.jdbc.sql(LAST).params(pk, from, to).query(Double.class).optional().orElse(null);
 	}
 
 	/**
 	 * Hands the position, first lr and metric of every record from {@code first} to
 	 * {@code last} (inclusive) to {@code each}, in position order, a page at a time; a
 	 * page holds at most about {@value #PAGE_CHARACTERS} characters of param groups of
-	 * {@code groupsLength} characters each.
+	 * {@code groupsLength} characters each; how many there were.
 	 */
-	void scan(long pk, double first, double last, int groupsLength, Sample each) {
+	long scan(long pk, double first, double last, int groupsLength, Sample each) {
 		int pageRows = pageRows(groupsLength);
 		double[] after = { Math.nextDown(first) };
 		int[] read = new int[1];
+		long scanned = 0;
 		do {
 			read[0] = 0;
 			this.jdbc.sql(PAGE).params(pk, after[0], last, pageRows).query((ResultSet rs) -> {
@@ -72,8 +78,10 @@ class HistoryRows {
 				after[0] = position;
 				read[0]++;
 			});
+			scanned += read[0];
 		}
 		while (read[0] == pageRows);
+		return scanned;
 	}
 
 	/** The records at {@code positions} (ascending), without their state documents. */
@@ -142,16 +150,6 @@ class HistoryRows {
 
 		void accept(double position, double firstLr, @Nullable Double metric);
 
-	}
-
-	/**
-	 * The extent of a range of a history.
-	 *
-	 * @param count how many records it holds
-	 * @param first the first one's position, {@code null} when empty
-	 * @param last the last one's position, {@code null} when empty
-	 */
-	record Range(long count, @Nullable Double first, @Nullable Double last) {
 	}
 
 }

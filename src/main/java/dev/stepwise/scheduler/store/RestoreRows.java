@@ -22,7 +22,7 @@ class RestoreRows {
 			+ " discarded_to, attempt, restored_at) values (?, ?, ?, ?, ?, ?)";
 
 	private static final String LATEST = "select restored_by, epoch, discarded_to, attempt, restored_at"
-			+ " from scheduler_restore where scheduler_id = ? order by id desc fetch first ? rows only";
+			+ " from scheduler_restore where scheduler_id = ? order by scheduler_id desc, id desc fetch first ? rows only";
 
 	private static final String DELETE = "delete from scheduler_restore where scheduler_id = ?";
 

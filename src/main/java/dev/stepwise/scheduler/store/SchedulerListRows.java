@@ -25,7 +25,7 @@ class SchedulerListRows {
 	private static final String WHERE = " where public_id like ? escape '\\' and public_id like ? escape '\\'";
 
 	private static final String LAST_METRIC = "(select h.metric from scheduler_step h where h.scheduler_id = p.id"
-			+ " order by h.position desc fetch first 1 row only)";
+			+ " order by h.scheduler_id desc, h.position desc fetch first 1 row only)";
 
 	private final JdbcClient jdbc;
 

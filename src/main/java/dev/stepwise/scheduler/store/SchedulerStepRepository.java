@@ -23,7 +23,8 @@ interface SchedulerStepRepository extends JpaRepository<SchedulerStepEntity, Lon
 	@Query("select new dev.stepwise.scheduler.HistoryEntry(s.lastEpoch, s.position, s.metric, s.paramGroupsJson, s.recordedAt,"
 			+ " s.attempt)"
 			+ " from SchedulerStepEntity s where s.schedulerId = :schedulerId and s.position >= :from and s.position <= :to"
-			+ " order by s.position")
+			// both columns of the index: H2 then reads it in order and stops at the limit
+			+ " order by s.schedulerId, s.position")
 	List<HistoryEntry> findRows(long schedulerId, double from, double to, Limit limit);
 
 	/**

@@ -17,6 +17,7 @@ import dev.stepwise.schedule.SchedulerCatalogue;
 import dev.stepwise.scheduler.AttemptRecord;
 import dev.stepwise.scheduler.CurrentPosition;
 import dev.stepwise.scheduler.DownsampledHistory;
+import dev.stepwise.scheduler.HistoryEntry;
 import dev.stepwise.scheduler.HistoryPage;
 import dev.stepwise.scheduler.M4Selection;
 import dev.stepwise.scheduler.Registration;
@@ -199,16 +200,18 @@ public class SchedulerStore {
 
 	private DownsampledHistory downsample(SchedulerEntity scheduler, double fromEpoch, double toEpoch, int points) {
 		long pk = scheduler.getId();
-		HistoryRows.Range range = this.historyRows.range(pk, fromEpoch, toEpoch);
-		if (range.count() <= points || range.first() == null || range.last() == null) {
-			return new DownsampledHistory(this.steps.findRows(pk, fromEpoch, toEpoch, Limit.of(points)), range.count(),
-					false);
+		List<HistoryEntry> head = this.steps.findRows(pk, fromEpoch, toEpoch, Limit.of(points + 1));
+		Double last = this.historyRows.lastPosition(pk, fromEpoch, toEpoch);
+		if (head.size() <= points || last == null) {
+			return new DownsampledHistory(head, head.size(), false);
 		}
-		// the scan reads three columns of every record; the chosen ones are read whole
-		M4Selection<Double> selection = new M4Selection<>(range.first(), range.last(), points);
-		this.historyRows.scan(pk, range.first(), range.last(), scheduler.getParamGroupsJson().length(),
+		// the scan reads three columns of every record (and counts them); the chosen ones
+		// are read whole
+		double first = head.get(0).position();
+		M4Selection<Double> selection = new M4Selection<>(first, last, points);
+		long total = this.historyRows.scan(pk, first, last, scheduler.getParamGroupsJson().length(),
 				(position, lr, metric) -> selection.add(position, lr, metric, position));
-		return new DownsampledHistory(this.historyRows.records(pk, selection.selected()), range.count(), true);
+		return new DownsampledHistory(this.historyRows.records(pk, selection.selected()), total, true);
 	}
 
 	/** A state read back from its state document. */

@@ -111,19 +111,20 @@ class DashboardReadsTests {
 		append(scheduler, 40, 40.5, null);
 		flushAndClear();
 		HistoryRows history = new HistoryRows(JdbcClient.create(this.dataSource));
-		assertThat(history.range(scheduler.getId(), 2, 39.9)).isEqualTo(new HistoryRows.Range(38, 2.0, 39.0));
-		assertThat(history.range(scheduler.getId(), Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY))
-			.isEqualTo(new HistoryRows.Range(42, 0.0, 40.5));
-		assertThat(history.range(scheduler.getId(), 100, 200)).isEqualTo(new HistoryRows.Range(0, null, null));
+		assertThat(history.lastPosition(scheduler.getId(), 2, 39.9)).isEqualTo(39.0);
+		assertThat(history.lastPosition(scheduler.getId(), Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY))
+			.isEqualTo(40.5);
+		assertThat(history.lastPosition(scheduler.getId(), 100, 200)).isNull();
 		// param groups of 100,000 characters: pages of 16 rows
 		assertThat(HistoryRows.pageRows(100_000)).isEqualTo(16);
 		List<Double> positions = new ArrayList<>();
 		List<Double> metrics = new ArrayList<>();
-		history.scan(scheduler.getId(), 2.0, 40.5, 100_000, (position, lr, metric) -> {
+		long scanned = history.scan(scheduler.getId(), 2.0, 40.5, 100_000, (position, lr, metric) -> {
 			assertThat(lr).isEqualTo(0.1);
 			positions.add(position);
 			metrics.add(metric);
 		});
+		assertThat(scanned).isEqualTo(40);
 		assertThat(positions).hasSize(40).isSorted().startsWith(2.0, 3.0).endsWith(40.0, 40.5);
 		assertThat(metrics).startsWith(0.5, null);
 		// the chosen records are read whole, in chunks
