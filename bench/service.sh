@@ -41,3 +41,17 @@ await_healthy() {
 	log "service not healthy after $2 s"
 	exit 1
 }
+
+# start_jar JAR DATA LOG JAVA_FLAGS...: starts the jar on a data dir and a free loopback port (BASE,
+# SERVICE_PID), the rate limit off, and waits until it is healthy.
+start_jar() {
+	local jar=$1 data=$2 service_log=$3
+	shift 3
+	PORT=$(free_port)
+	BASE="http://127.0.0.1:$PORT"
+	java "$@" -jar "$jar" --server.address=127.0.0.1 --server.port="$PORT" --stepwise.data-dir="$data" \
+		--stepwise.rate-limit.enabled=false >>"$service_log" 2>&1 &
+	SERVICE_PID=$!
+	await_healthy "$service_log" 180
+	log "service up on $BASE (pid $SERVICE_PID, data $data)"
+}

@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 
 import dev.stepwise.OnEveryDatabase;
 import dev.stepwise.access.store.TokenStore;
+import dev.stepwise.dashboard.DashboardPages;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -112,6 +113,9 @@ class AuthMatrixIT {
 
 	@Autowired
 	private TokenStore store;
+
+	@Autowired
+	private DashboardPages dashboard;
 
 	private Http http;
 
@@ -302,11 +306,18 @@ class AuthMatrixIT {
 	}
 
 	@Test
-	void probesAndTheApiDescriptionStayOpenAndTheMetricsNeedTheirToken() {
+	void probesTheApiDescriptionAndTheDashboardStayOpenAndTheMetricsNeedTheirToken() {
 		assertThat(this.http.get("/actuator/health/liveness", null).status()).isEqualTo(200);
 		assertThat(this.http.get("/actuator/health/readiness", null).status()).isEqualTo(200);
 		assertThat(this.http.get("/v3/api-docs", null).status()).isEqualTo(200);
 		assertThat(this.http.get("/swagger-ui/index.html", null).status()).isEqualTo(200);
+		// the dashboard: its pages and assets are open, its pages read the API with a
+		// token
+		for (String page : List.of("/", "/schedulers/any-id", "/designer", "/compare?ids=a,b",
+				this.dashboard.assetsPath() + "js/api.js", this.dashboard.uplotPath() + "dist/uPlot.esm.js")) {
+			assertThat(this.http.get(page, null).status()).as(page).isEqualTo(200);
+		}
+		assertThat(this.http.get("/api/v1/schedulers", null).status()).isEqualTo(401);
 		// /actuator/prometheus: 401 without the metrics token; with it, past security
 		// (404
 		// where the endpoint is not exposed)

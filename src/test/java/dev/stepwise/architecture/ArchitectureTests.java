@@ -51,12 +51,15 @@ class ArchitectureTests {
 
 	static final String ACCESS_WEB = "dev.stepwise.access.web";
 
+	static final String DASHBOARD = "dev.stepwise.dashboard";
+
 	/**
 	 * Each room and the rooms it may use: the engine nothing, the web never the store or
 	 * the commit; access uses the schedulers' vocabulary (their id scope) and the API's
 	 * problem types, and the scheduler rooms know nothing of tokens; the rate limit only
 	 * the properties and the web's problems (and nothing uses it: it is a filter in front
-	 * of the API).
+	 * of the API); the dashboard nothing (its pages call the public API from the browser)
+	 * and nothing uses it.
 	 */
 	static final Map<String, Set<String>> ALLOWED = allowed();
 
@@ -79,6 +82,7 @@ class ArchitectureTests {
 		allowed.put(ACCESS, Set.of(SCHEDULER, ACCESS_STORE));
 		allowed.put(ACCESS_WEB, Set.of(WEB, ACCESS));
 		allowed.put(RATE_LIMIT, Set.of(SYSTEM, WEB));
+		allowed.put(DASHBOARD, Set.of());
 		return allowed;
 	}
 
@@ -187,6 +191,8 @@ class ArchitectureTests {
 		assertThat(violated(mayNotUse("dev.stepwise.architecture.fixture", ACCESS_STORE))).isTrue();
 		assertThat(violated(mayNotUse("dev.stepwise.architecture.fixture", ACCESS_WEB))).isFalse();
 		assertThat(violated(requestsAndResponsesAreRecordsIn("dev.stepwise.architecture.fixture"))).isTrue();
+		// the dashboard's wall: a use of its pages from another room
+		assertThat(violated(mayNotUse("dev.stepwise.architecture.fixture", DASHBOARD))).isTrue();
 		assertThat(violated(engineImportsOnlyTheJdkIn("dev.stepwise.architecture.fixture"))).isTrue();
 		assertThat(violated(noClasses().that()
 			.resideInAPackage("dev.stepwise.architecture.fixture")

@@ -29,7 +29,8 @@ import org.springframework.security.web.firewall.RequestRejectedHandler;
  * Who may call what. Authentication is on when an admin token is set
  * ({@link AuthProperties#on()}); then:
  * <ul>
- * <li>the health probes, {@code /v3/api-docs} and Swagger UI are open;</li>
+ * <li>the health probes, {@code /v3/api-docs}, Swagger UI and the dashboard's pages and
+ * assets are open (the pages read the API with the token the user gives them);</li>
  * <li>{@code /actuator/prometheus} is open, or needs the metrics token (or the admin
  * token) when {@code stepwise.auth.metrics-token} is set;</li>
  * <li>{@code /api/v1/tokens} needs the admin token;</li>
@@ -103,6 +104,8 @@ class SecurityConfiguration {
 				requests
 					.requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml", "/swagger-ui.html",
 							"/swagger-ui/**")
+					.permitAll();
+				requests.requestMatchers("/", "/schedulers/*", "/designer", "/compare", "/dashboard/**", "/webjars/**")
 					.permitAll();
 				if (metricsToken) {
 					requests.requestMatchers("/actuator/prometheus").hasAnyAuthority(METRICS, ADMIN);
