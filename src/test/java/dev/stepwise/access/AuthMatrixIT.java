@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 import dev.stepwise.OnEveryDatabase;
 import dev.stepwise.access.store.TokenStore;
 import dev.stepwise.dashboard.DashboardPages;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -285,6 +286,18 @@ class AuthMatrixIT {
 		Http.Response noName = this.http.post("/api/v1/tokens", ADMIN, "{\"scope\": \"a-*\", \"access\": \"read\"}");
 		assertThat(noName.status()).isEqualTo(400);
 		assertThat(this.http.send("DELETE", "/api/v1/tokens/tok_unknown", ADMIN, null).status()).isEqualTo(404);
+	}
+
+	@Test
+	void springSecurityIsNotObservedOnEveryRequest(@Autowired MeterRegistry meters) {
+		// each observation of its filters cost more than the authentication itself
+		for (int i = 0; i < 5; i++) {
+			assertThat(this.http.get("/api/v1/schedulers", this.tokens.get(Caller.READ)).status()).isEqualTo(200);
+			assertThat(this.http.get("/api/v1/schedulers", null).status()).isEqualTo(401);
+		}
+		assertThat(meters.getMeters()).extracting((meter) -> meter.getId().getName())
+			.isNotEmpty()
+			.noneMatch((name) -> name.startsWith("spring.security"));
 	}
 
 	@Test

@@ -16,6 +16,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.AuthenticationEntryPoint;
@@ -118,6 +119,17 @@ class SecurityConfiguration {
 				requests.anyRequest().hasAnyAuthority(ADMIN, TOKEN);
 			})
 			.build();
+	}
+
+	/**
+	 * No observation of Spring Security's filters, authentications and authorizations:
+	 * with an observation registry (Actuator's) it wraps each of its filters in an
+	 * observation on every request, which cost more than the authentication itself
+	 * ({@code bench/run.sh --auth}). Tracing has the step path's own spans.
+	 */
+	@Bean
+	static SecurityObservationSettings securityObservationSettings() {
+		return SecurityObservationSettings.noObservations();
 	}
 
 	/**
