@@ -218,6 +218,16 @@ public class TokenRevocations implements SmartLifecycle {
 	}
 
 	private void listen() {
+		try {
+			listenUntilStopped();
+		}
+		finally {
+			// whatever ended the thread, no stale token may be served from now on
+			this.cache.live(false);
+		}
+	}
+
+	private void listenUntilStopped() {
 		while (this.running) {
 			try (Connection connection = DriverManager.getConnection(this.properties.determineUrl(), listener())) {
 				try (Statement statement = connection.createStatement()) {
@@ -252,7 +262,6 @@ public class TokenRevocations implements SmartLifecycle {
 				}
 			}
 		}
-		this.cache.live(false);
 	}
 
 	/** Tells the revoking replica that this one's cache is clear. */
