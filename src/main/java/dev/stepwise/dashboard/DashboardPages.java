@@ -22,7 +22,6 @@ import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.core.io.support.ResourcePatternResolver;
 import org.springframework.core.io.support.ResourcePatternUtils;
-import org.springframework.stereotype.Component;
 
 /**
  * The dashboard's pages, rendered once at startup: each page's template (its title and
@@ -32,7 +31,6 @@ import org.springframework.stereotype.Component;
  * The assets' path holds a hash of their content, so a changed script gets a new URL and
  * the old one may be cached for a year.
  */
-@Component
 public final class DashboardPages {
 
 	/** Where the assets are on the classpath. */
