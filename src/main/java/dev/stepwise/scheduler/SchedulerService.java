@@ -206,7 +206,9 @@ public class SchedulerService {
 	 */
 	@Transactional(readOnly = true)
 	public DownsampledHistory downsampledHistory(String id, double fromEpoch, double toEpoch, int points) {
-		return this.store.downsampledHistory(id, fromEpoch, toEpoch, points);
+		// a long history's first scan takes seconds: one compute slot each, so concurrent
+		// scans are bounded (503 when every slot is busy) instead of piling up
+		return this.bulkhead.slot(() -> this.store.downsampledHistory(id, fromEpoch, toEpoch, points));
 	}
 
 	/**

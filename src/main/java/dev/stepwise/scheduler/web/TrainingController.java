@@ -118,7 +118,8 @@ class TrainingController {
 					+ " first param group, and those of its lowest and highest metric); downsampled says which, and"
 					+ " total_records counts the range. points and limit together are 400.")
 	@ApiResponse(responseCode = "200", description = "A slice of the history, or the downsampled range.")
-	@ProblemResponses({ ProblemType.MALFORMED_REQUEST, ProblemType.SCHEDULER_NOT_FOUND, ProblemType.INVALID_ARGUMENT })
+	@ProblemResponses({ ProblemType.MALFORMED_REQUEST, ProblemType.SCHEDULER_NOT_FOUND, ProblemType.INVALID_ARGUMENT,
+			ProblemType.SERVICE_UNAVAILABLE })
 	HistoryResponse history(@PathVariable String id,
 			@Parameter(description = "First epoch (inclusive); default: the first record.") @RequestParam(
 					name = "from_epoch", required = false) @Nullable Double fromEpoch,
