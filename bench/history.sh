@@ -19,7 +19,8 @@
 #
 # Measuring: starts the jar on the seeded dir (the Docker image's JVM flags) and times, with a
 # keep-alive client, min / median / max over --runs:
-#   GET /api/v1/schedulers/history-1m/history?points=1000   cold (first request after the start) and warm
+#   GET /api/v1/schedulers/history-1m/history?points=1000   cold (first request after the start), warm
+#                                                           (cached) and warm with other points (a scan each)
 #   GET /api/v1/schedulers/history-1m/lr                    for comparison
 #   GET /api/v1/schedulers?size=20&sort=S (page 0 and page 400) for each sort
 # The figures and the service's log go to bench/results/.
@@ -152,7 +153,11 @@ print()
 print(f"| request | min ms | median ms | max ms | |")
 print(f"|---|---:|---:|---:|---|")
 row(f"history?points={points}, cold (first request)", [cold])
-row(f"history?points={points}, warm", [get(history)[0] for _ in range(runs)], f"{runs} runs")
+row(f"history?points={points}, warm", [get(history)[0] for _ in range(runs)], f"{runs} runs, cached")
+# another points each time: a scan of every record, as the first load of a running job's page
+# (its version changes with every step) takes once the service is warm
+row(f"history?points={points}-k, warm, uncached", [get(f"/api/v1/schedulers/{job}/history?points={points - k - 1}")[0]
+    for k in range(runs)], f"{runs} runs, a scan each")
 row("lr", [get(f"/api/v1/schedulers/{job}/lr")[0] for _ in range(runs)], f"{runs} runs")
 total = get("/api/v1/schedulers?size=1")[1]["total_items"]
 for sort in ("created_at", "id", "updated_at", "last_epoch"):

@@ -36,6 +36,9 @@ public final class M4Selection<T> {
 
 	private final int keep;
 
+	/** The width of a bucket where given ({@link #aligned}), else NaN. */
+	private final double bucketWidth;
+
 	private final List<T> selected = new ArrayList<>();
 
 	private int bucket = -1;
@@ -70,6 +73,31 @@ public final class M4Selection<T> {
 		this.buckets = Math.max(1, points / PER_BUCKET);
 		// fewer than six points: one bucket, keeping its first candidates
 		this.keep = Math.min(PER_BUCKET, points);
+		this.bucketWidth = Double.NaN;
+	}
+
+	private M4Selection(int buckets, double from, double bucketWidth) {
+		this.from = from;
+		this.width = bucketWidth * buckets;
+		this.buckets = buckets;
+		this.keep = PER_BUCKET;
+		this.bucketWidth = bucketWidth;
+	}
+
+	/**
+	 * A selection whose buckets start at {@code from} and are {@code bucketWidth} wide
+	 * (the last one open-ended), {@code buckets} of them: buckets that line up with
+	 * summaries of whole ranges of positions, which can then be added instead of their
+	 * records (a summary's first, last and extreme records select what its records
+	 * would).
+	 * @throws IllegalArgumentException when the width is not positive or there is no
+	 * bucket
+	 */
+	public static <T> M4Selection<T> aligned(double from, double bucketWidth, int buckets) {
+		if (!(bucketWidth > 0) || buckets < 1) {
+			throw new IllegalArgumentException("buckets must be positive: " + buckets + " of " + bucketWidth);
+		}
+		return new M4Selection<>(buckets, from, bucketWidth);
 	}
 
 	/**
@@ -117,6 +145,10 @@ public final class M4Selection<T> {
 	}
 
 	private int bucketOf(double position) {
+		if (!Double.isNaN(this.bucketWidth)) {
+			// exact for whole positions and a width of whole positions
+			return (int) Math.max(0, Math.min(this.buckets - 1, Math.floor((position - this.from) / this.bucketWidth)));
+		}
 		if (!(this.width > 0) || Double.isInfinite(this.width)) {
 			return 0;
 		}

@@ -96,6 +96,53 @@ class DashboardApiIT {
 	}
 
 	@Test
+	void aHistoryOfManyTilesIsDownsampledFromTheirSummariesWhichEveryCutRenews() {
+		String id = "tiles-" + UUID.randomUUID();
+		json(this.api.post("/schedulers",
+				"{\"id\": \"" + id + "\", \"param_groups\": [{\"lr\": 0.01}],"
+						+ " \"scheduler\": {\"type\": \"CyclicLR\", \"base_lr\": 0.01, \"max_lr\": 0.1,"
+						+ " \"step_size_up\": 300, \"cycle_momentum\": false}}"),
+				201);
+		// four tiles of 1,024 epochs: six points are one bucket, whose two inner tiles
+		// are
+		// summarised by the first read
+		stepTo(id, 1, 3100, 1.0);
+		assertDownsampledAsTheFullHistory(id);
+		// a resume cuts the history inside the first summarised tile; the steps after it
+		// post other metrics, with a new spike
+		json(this.api.post("/schedulers/" + id + "/resume", "{\"last_epoch\": 1500}"), 200);
+		assertThat(fullHistory(id)).hasSize(1501);
+		for (int epoch = 1501; epoch <= 3100; epoch++) {
+			double metric = (epoch == 2222) ? 80.0 : 3.0 / epoch;
+			json(this.api.post("/schedulers/" + id + "/steps",
+					"{\"epoch\": " + epoch + ", \"metric\": " + metric + "}"), 200);
+		}
+		List<JsonNode> items = assertDownsampledAsTheFullHistory(id);
+		assertThat(items).extracting((item) -> item.path("epoch").asLong()).contains(2222L);
+	}
+
+	/**
+	 * Reads the downsampled history twice, the second time after one more step (a new
+	 * version, so read from the tiles stored by the first), each like the full history.
+	 */
+	private List<JsonNode> assertDownsampledAsTheFullHistory(String id) {
+		List<JsonNode> items = null;
+		for (int read = 0; read < 2; read++) {
+			if (read == 1) {
+				json(this.api.post("/schedulers/" + id + "/steps", "{\"metric\": 0.001}"), 200);
+			}
+			List<JsonNode> full = fullHistory(id);
+			JsonNode downsampled = json(this.api.get("/schedulers/" + id + "/history?points=6"), 200);
+			assertThat(downsampled.path("total_records").asLong()).isEqualTo(full.size());
+			items = list(downsampled.path("items"));
+			assertThat(items).hasSizeLessThanOrEqualTo(6).allSatisfy((item) -> assertThat(full).contains(item));
+			assertThat(max(items, true)).isEqualTo(max(full, true));
+			assertThat(max(items, false)).isEqualTo(max(full, false));
+		}
+		return items;
+	}
+
+	@Test
 	void theListIsFilteredSortedAndSummarised() {
 		String prefix = "dashlist-" + UUID.randomUUID().toString().substring(0, 8);
 		json(this.api.post("/schedulers",

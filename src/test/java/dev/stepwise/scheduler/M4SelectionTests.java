@@ -155,6 +155,46 @@ class M4SelectionTests {
 			.withMessageContaining("at least 2");
 	}
 
+	@ParameterizedTest
+	@ValueSource(ints = { 1, 3, 7 })
+	void alignedBucketsSelectFromSummariesWhatTheyWouldFromTheRecords(int tilesPerBucket) {
+		// ties and gaps too: a flat stretch, missing and NaN metrics, a hole in the
+		// positions
+		List<Point> history = new ArrayList<>(noisyCosine(20_000, 5));
+		history.removeIf((point) -> point.position() >= 3_000 && point.position() < 5_500);
+		for (int i = 0; i < history.size(); i++) {
+			Point point = history.get(i);
+			if (point.position() >= 8_000 && point.position() < 9_000) {
+				history.set(i, new Point(point.position(), 0.01, (i % 3 == 0) ? Double.NaN : 0.5));
+			}
+		}
+		int tile = 256;
+		int buckets = (int) Math.ceil(20_000.0 / (tile * tilesPerBucket));
+		M4Selection<Point> fromRecords = M4Selection.aligned(0, tile * tilesPerBucket, buckets);
+		history.forEach((point) -> fromRecords.add(point.position(), point.lr(), point.metric(), point));
+		// each tile summarised as a bucket of its own, then its summary added in place of
+		// its records
+		M4Selection<Point> fromSummaries = M4Selection.aligned(0, tile * tilesPerBucket, buckets);
+		for (int start = 0; start < 20_000; start += tile) {
+			M4Selection<Point> summary = M4Selection.aligned(start, tile, 1);
+			int from = start;
+			history.stream()
+				.filter((point) -> point.position() >= from && point.position() < from + tile)
+				.forEach((point) -> summary.add(point.position(), point.lr(), point.metric(), point));
+			summary.selected()
+				.forEach((point) -> fromSummaries.add(point.position(), point.lr(), point.metric(), point));
+		}
+		List<Point> selected = fromRecords.selected();
+		assertThat(selected).hasSizeLessThanOrEqualTo(buckets * M4Selection.PER_BUCKET).hasSizeGreaterThan(buckets);
+		assertThat(fromSummaries.selected()).isEqualTo(selected);
+	}
+
+	@Test
+	void alignedBucketsNeedAWidthAndABucket() {
+		assertThatIllegalArgumentException().isThrownBy(() -> M4Selection.aligned(0, 0, 3));
+		assertThatIllegalArgumentException().isThrownBy(() -> M4Selection.aligned(0, 1024, 0));
+	}
+
 	private static List<Point> select(List<Point> history, int points) {
 		M4Selection<Point> m4 = new M4Selection<>(history.get(0).position(), history.get(history.size() - 1).position(),
 				points);

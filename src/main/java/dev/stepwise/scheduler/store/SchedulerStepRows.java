@@ -82,7 +82,8 @@ public class SchedulerStepRows {
 	/**
 	 * Cuts a scheduler's history from {@code position} on: the first step of an attempt
 	 * that starts without a checkpoint discards the superseded attempts' records after
-	 * the schedule's start (then records the start again).
+	 * the schedule's start (then records the start again). Deletes the
+	 * {@link HistoryTiles} it changes.
 	 */
 	public void cut(BatchStatements statements, long pk, double position) {
 		try {
@@ -90,6 +91,13 @@ public class SchedulerStepRows {
 			cut.setLong(1, pk);
 			cut.setDouble(2, position);
 			cut.executeUpdate();
+			PreparedStatement tiles = statements.prepared(HistoryTiles.CUT_TILES);
+			tiles.setLong(1, pk);
+			tiles.setLong(2, HistoryTiles.tileOf(position));
+			tiles.executeUpdate();
+			PreparedStatement counted = statements.prepared(HistoryTiles.COUNT_CUT);
+			counted.setLong(1, pk);
+			counted.executeUpdate();
 		}
 		catch (SQLException ex) {
 			throw statements.translated(CUT, ex);

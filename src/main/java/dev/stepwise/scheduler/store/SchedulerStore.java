@@ -54,6 +54,8 @@ public class SchedulerStore {
 
 	private final HistoryRows historyRows;
 
+	private final HistoryTiles tiles;
+
 	private final RestoreRows restores;
 
 	private final SchedulerCache cache;
@@ -74,14 +76,15 @@ public class SchedulerStore {
 	static final long DOWNSAMPLED_CACHE_CHARACTERS = 4L << 20;
 
 	SchedulerStore(SchedulerRepository schedulers, SchedulerStepRepository steps, SchedulerAttemptRepository attempts,
-			SchedulerRows rows, SchedulerListRows listRows, HistoryRows historyRows, RestoreRows restores,
-			SchedulerCache cache, JsonCodec json) {
+			SchedulerRows rows, SchedulerListRows listRows, HistoryRows historyRows, HistoryTiles tiles,
+			RestoreRows restores, SchedulerCache cache, JsonCodec json) {
 		this.schedulers = schedulers;
 		this.steps = steps;
 		this.attempts = attempts;
 		this.rows = rows;
 		this.listRows = listRows;
 		this.historyRows = historyRows;
+		this.tiles = tiles;
 		this.restores = restores;
 		this.cache = cache;
 		this.json = json;
@@ -205,12 +208,27 @@ public class SchedulerStore {
 		if (head.size() <= points || last == null) {
 			return new DownsampledHistory(head, head.size(), false);
 		}
-		// the scan reads three columns of every record (and counts them); the chosen ones
-		// are read whole
 		double first = head.get(0).position();
-		M4Selection<Double> selection = new M4Selection<>(first, last, points);
-		long total = this.historyRows.scan(pk, first, last, scheduler.getParamGroupsJson().length(),
-				(position, lr, metric) -> selection.add(position, lr, metric, position));
+		int groups = scheduler.getParamGroupsJson().length();
+		long tiles = HistoryTiles.tileOf(last) - HistoryTiles.tileOf(first) + 1;
+		int buckets = points / M4Selection.PER_BUCKET;
+		M4Selection<Double> selection;
+		long total;
+		if (buckets > 0 && tiles >= 2L * buckets) {
+			// buckets of whole tiles: the tiles' summaries stand in for their records
+			long perBucket = (tiles + buckets - 1) / buckets;
+			selection = M4Selection.aligned(HistoryTiles.tileOf(first) * (double) HistoryTiles.TILE,
+					perBucket * (double) HistoryTiles.TILE, (int) ((tiles + perBucket - 1) / perBucket));
+			total = this.tiles.scan(pk, first, last, groups,
+					(position, lr, metric) -> selection.add(position, lr, metric, position));
+		}
+		else {
+			// the scan reads three columns of every record (and counts them)
+			selection = new M4Selection<>(first, last, points);
+			total = this.historyRows.scan(pk, first, last, groups,
+					(position, lr, metric) -> selection.add(position, lr, metric, position));
+		}
+		// the chosen records are read whole
 		return new DownsampledHistory(this.historyRows.records(pk, selection.selected()), total, true);
 	}
 
@@ -428,6 +446,7 @@ public class SchedulerStore {
 			Instant now = now();
 			recordRestore(AttemptRecord.BY_RESUME, snapshot.lastEpoch(), attempt, now);
 			SchedulerStore.this.steps.deleteAfter(this.scheduler.getId(), snapshot.position());
+			SchedulerStore.this.tiles.cut(this.scheduler.getId(), snapshot.position());
 			this.scheduler.moveTo(snapshot, now);
 			return position(this.scheduler);
 		}
@@ -446,6 +465,7 @@ public class SchedulerStore {
 			Instant now = now();
 			recordRestore(AttemptRecord.BY_STATE, snapshot.lastEpoch(), attempt, now);
 			SchedulerStore.this.steps.deleteFrom(this.scheduler.getId(), snapshot.lastEpoch());
+			SchedulerStore.this.tiles.cut(this.scheduler.getId(), snapshot.lastEpoch());
 			this.scheduler.moveTo(snapshot, now);
 			append(this.scheduler.getId(), snapshot, null, now, attempt);
 			return position(this.scheduler);
@@ -457,6 +477,7 @@ public class SchedulerStore {
 		 */
 		public void delete() {
 			SchedulerStore.this.steps.deleteHistory(this.scheduler.getId());
+			SchedulerStore.this.tiles.cut(this.scheduler.getId(), Double.NEGATIVE_INFINITY);
 			SchedulerStore.this.attempts.deleteAttempts(this.scheduler.getId());
 			SchedulerStore.this.restores.delete(this.scheduler.getId());
 			SchedulerStore.this.schedulers.deleteByPublicId(this.scheduler.getPublicId());
