@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
  * first one's initial step ({@link #initialStep}) and restarts the others at milestones
  * ({@link #restart}).
  */
-sealed interface LrScheduler permits Chainable, CosineAnnealingWarmRestarts, ReduceLROnPlateau, Composite {
+sealed interface LrScheduler
+		permits Chainable, CosineAnnealingWarmRestarts, ReduceLROnPlateau, Composite, DeepSpeedLrSchedule {
 
 	/** The type name, e.g. {@code StepLR}. */
 	String type();
