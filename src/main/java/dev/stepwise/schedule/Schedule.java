@@ -517,11 +517,20 @@ public final class Schedule {
 	 */
 	public void preview(long lastEpoch, int steps, List<@Nullable Double> metrics, List<Long> consumed,
 			Consumer<ScheduleState> sink) {
+		previewFrom(startPreview(lastEpoch, steps), steps, metrics, consumed, sink);
+	}
+
+	/**
+	 * The rest of a {@link #preview(long, int, List, List, Consumer) preview} from its
+	 * first state, {@link #startPreview}'s.
+	 */
+	public void previewFrom(ScheduleState first, int steps, List<@Nullable Double> metrics, List<Long> consumed,
+			Consumer<ScheduleState> sink) {
 		if (this.unit.counted() && consumed.size() != 1 && consumed.size() < steps) {
 			throw new IllegalArgumentException(
 					"a schedule in " + this.unit.jsonName() + " needs one consumption for every step, or one for all");
 		}
-		ScheduleState state = startPreview(lastEpoch, steps);
+		ScheduleState state = first;
 		sink.accept(state);
 		for (int i = 0; i < steps; i++) {
 			Double metric = (i < metrics.size()) ? metrics.get(i) : null;
