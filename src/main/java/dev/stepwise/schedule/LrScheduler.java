@@ -28,6 +28,21 @@ sealed interface LrScheduler
 	NodeState step(NodeState state, Optimizer optimizer, double metric);
 
 	/**
+	 * A {@code step()} that lands at {@code position} instead of {@code last_epoch + 1}:
+	 * the lr is evaluated at {@code position} (the tokens or samples consumed so far),
+	 * while {@code last_epoch} and {@code _step_count} count the step as usual. Only for
+	 * the types declared {@link SchedulerType#takingUnits() taking units}; at
+	 * {@code position == last_epoch + 1} it is exactly {@link #step}.
+	 * @param state the state to step from
+	 * @param optimizer the groups, written as the step writes them
+	 * @param position the position after the step, {@code >= 0}
+	 * @return the next state
+	 */
+	default NodeState stepAt(NodeState state, Optimizer optimizer, long position) {
+		throw new IllegalStateException(type() + " has no closed form in its position");
+	}
+
+	/**
 	 * {@code steps} metric-less {@code step()} calls in a row, as one transition: the
 	 * state (and the groups) exactly as stepping leaves them, or the exception stepping
 	 * raises. This default steps; the types whose lr at an epoch has a closed form jump.
