@@ -52,6 +52,15 @@ sealed interface DeepSpeedLrSchedule extends LrScheduler permits DeepSpeedSchedu
 		return new BatchIteration(iteration);
 	}
 
+	/**
+	 * The step that lands at {@code position} (tokens or samples consumed): the iteration
+	 * {@code position - 1}, as {@code position} steps reach it.
+	 */
+	@Override
+	default NodeState stepAt(NodeState state, Optimizer optimizer, long position) {
+		return step(new BatchIteration(position - 2), optimizer, Double.NaN);
+	}
+
 	@Override
 	default NodeState fastForward(NodeState state, Optimizer optimizer, long steps) {
 		if (steps == 0) {

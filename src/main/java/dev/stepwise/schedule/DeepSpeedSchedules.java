@@ -141,7 +141,8 @@ final class DeepSpeedSchedules {
 		return new SchedulerType("deepspeed." + name,
 				SOURCE + name + " (deepspeed.runtime.lr_schedules at " + COMMIT.substring(0, 7) + "): " + description
 						+ " Not a PyTorch class; last_epoch is last_batch_iteration + 1." + NO_SEQUENTIAL,
-				summary, arguments);
+				summary, arguments)
+			.takingUnits();
 	}
 
 	/** Whether {@code type} is one of these. */

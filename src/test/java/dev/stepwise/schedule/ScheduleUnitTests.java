@@ -38,11 +38,19 @@ class ScheduleUnitTests {
 				Map.of("type", "cosine_warmup_with_min_lr", "num_warmup_steps", 10L, "num_training_steps", 100L,
 						"min_lr_rate", 0.1),
 				Map.of("type", "warmup_stable_decay", "num_warmup_steps", 10L, "num_decay_steps", 30L,
-						"num_training_steps", 100L, "decay_type", "1-sqrt"));
+						"num_training_steps", 100L, "decay_type", "1-sqrt"),
+				Map.of("type", "deepspeed.LRRangeTest", "lr_range_test_step_size", 7L, "lr_range_test_staircase", true),
+				Map.of("type", "deepspeed.OneCycle", "cycle_min_lr", 0.001, "cycle_max_lr", 0.01,
+						"cycle_first_step_size", 20L, "cycle_first_stair_count", 4L, "decay_lr_rate", 0.1,
+						"decay_step_size", 5L),
+				Map.of("type", "deepspeed.WarmupLR", "warmup_num_steps", 10L),
+				Map.of("type", "deepspeed.WarmupDecayLR", "total_num_steps", 100L, "warmup_num_steps", 10L),
+				Map.of("type", "deepspeed.WarmupCosineLR", "total_num_steps", 100L, "warmup_num_steps", 10L,
+						"warmup_type", "linear"));
 	}
 
 	@Test
-	void theTypesTakingUnitsAreTheClosedFormsOfHuggingFace() {
+	void theTypesTakingUnitsAreTheClosedFormsOfHuggingFaceAndDeepSpeed() {
 		assertThat(SchedulerCatalogue.all().stream().filter(SchedulerType::takesUnits).map(SchedulerType::name))
 			.containsExactlyElementsOf(specsTakingUnits().map((spec) -> (String) spec.get("type")).toList());
 	}
