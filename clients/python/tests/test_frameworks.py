@@ -279,6 +279,34 @@ def test_deepspeed_steps_with_lr_kwargs_and_keeps_the_state_dict_in_its_checkpoi
     assert_same(got, want)
 
 
+def test_deepspeed_config_scheduler_section_is_served_as_deepspeed_computes_it(client, new_id) -> None:
+    deepspeed = example("deepspeed_train")
+    spec = deepspeed.spec_from_deepspeed_config(deepspeed.DEEPSPEED_SCHEDULER)
+    assert spec == {
+        "type": "deepspeed.WarmupDecayLR",
+        "total_num_steps": 100,
+        "warmup_max_lr": 1e-2,
+        "warmup_num_steps": 10,
+        "warmup_type": "linear",
+    }
+    engine = fw.DeepSpeedEngine(
+        torch.optim.AdamW(model_params(), lr=1e-3), deepspeed.scheduler_factory(client, new_id(), 100, spec)
+    )
+    got = [lrs(engine.optimizer)]
+    for _ in range(105):
+        engine.step()
+        got.append(lrs(engine.optimizer))
+
+    def warmup_decay(iteration: int) -> float:  # WarmupDecayLR.get_lr at last_batch_iteration, DeepSpeed edaa722
+        if iteration < 0:
+            return 0.0
+        gamma = iteration / 10 if iteration < 10 else max(0.0, float(100 - iteration) / float(max(1.0, 100 - 10)))
+        return 0.0 + (1e-2 - 0.0) * gamma
+
+    # the constructor writes iteration -1's lr; each step() the next iteration's
+    assert_same(got, [[warmup_decay(i - 1)] * len(got[0]) for i in range(106)])
+
+
 def test_deepspeed_with_a_plateau_schedule_does_what_it_does_to_torchs(client, new_id) -> None:
     """The engine calls step() without a metric; torch's ReduceLROnPlateau raises TypeError and the
     engine's fallback posts the batch size as the metric. Same for the remote one: no silent step."""

@@ -165,11 +165,25 @@ sealed interface Chainable extends LrScheduler permits LambdaLR, MultiplicativeL
 	}
 
 	private Progress advance(Progress progress, Optimizer optimizer, boolean initial) {
+		return advance(progress, optimizer, initial, progress.lastEpoch() + 1);
+	}
+
+	/**
+	 * {@link #advance(Progress, Optimizer, boolean)} with {@code get_lr()} evaluated at
+	 * {@code position}: a closed form's lr does not depend on the state before it.
+	 */
+	@Override
+	default NodeState stepAt(NodeState state, Optimizer optimizer, long position) {
+		return advance((Progress) state, optimizer, false, position);
+	}
+
+	private Progress advance(Progress progress, Optimizer optimizer, boolean initial, long position) {
 		Progress next = new Progress(progress.lastEpoch() + 1, progress.stepCount() + 1, progress.baseLrs(),
 				progress.lastLr());
 		// get_lr() returns a fresh array that the optimizer copies, so it can be _last_lr
 		// as it is.
-		double[] values = optimizer.writeLr(lr(next, optimizer, initial));
+		Progress at = (position == next.lastEpoch()) ? next : next.withLastEpoch(position);
+		double[] values = optimizer.writeLr(lr(at, optimizer, initial));
 		return new Progress(next.lastEpoch(), next.stepCount(), next.baseLrs(), values);
 	}
 

@@ -32,6 +32,10 @@ import static dev.stepwise.schedule.KeywordArgument.required;
  * {@code min_lr_ratio}, a stable phase, a decay back to {@code min_lr_ratio}, then
  * {@code min_lr_ratio}</li>
  * </ul>
+ * Every one but {@code reduce_lr_on_plateau} is a closed form of {@code t}, so it
+ * {@link SchedulerType#takingUnits() takes units}: in tokens or samples, {@code t} is
+ * what the steps consumed, and the step counts ({@code w}, {@code T}, ...) are in that
+ * unit.
  *
  * @see <a href=
  * "https://huggingface.co/docs/transformers/main_classes/optimizer_schedules">transformers
@@ -59,19 +63,23 @@ final class HuggingFaceSchedules {
 
 	/** The schedules in {@code get_scheduler}'s order. */
 	static final List<SchedulerType> TYPES = List.of(
-			SchedulerType.huggingFace("constant", "get_constant_schedule: a constant lr.", "`initial_lr`", List.of()),
-			SchedulerType.huggingFace("constant_with_warmup",
-					"get_constant_schedule_with_warmup: linear warmup, then constant.", "linear warmup, then constant",
-					List.of(WARMUP)),
+			SchedulerType.huggingFace("constant", "get_constant_schedule: a constant lr.", "`initial_lr`", List.of())
+				.takingUnits(),
+			SchedulerType
+				.huggingFace("constant_with_warmup", "get_constant_schedule_with_warmup: linear warmup, then constant.",
+						"linear warmup, then constant", List.of(WARMUP))
+				.takingUnits(),
 			SchedulerType
 				.huggingFace("linear",
 						"get_linear_schedule_with_warmup: linear warmup, then linear decay to 0 at num_training_steps.",
 						"warmup, linear decay to 0", List.of(WARMUP, TRAINING))
-				.lasting(TRAINING_LENGTH),
+				.lasting(TRAINING_LENGTH)
+				.takingUnits(),
 			SchedulerType.huggingFace("cosine",
 					"get_cosine_schedule_with_warmup: linear warmup, then cosine decay (not clamped after the end).",
 					"warmup, cosine (not clamped after `num_training_steps`)", List.of(WARMUP, TRAINING, HALF_CYCLES))
-				.lasting(TRAINING_LENGTH),
+				.lasting(TRAINING_LENGTH)
+				.takingUnits(),
 			SchedulerType
 				.huggingFace("cosine_with_restarts",
 						"get_cosine_with_hard_restarts_schedule_with_warmup: linear warmup, then cosine waves with hard"
@@ -82,7 +90,8 @@ final class HuggingFaceSchedules {
 						// is not checked)
 						List.of(WARMUP, TRAINING,
 								optional("num_cycles", ArgumentKind.NUMBER, 1.0, "Number of hard restarts.")))
-				.lasting(TRAINING_LENGTH),
+				.lasting(TRAINING_LENGTH)
+				.takingUnits(),
 			SchedulerType.huggingFace("polynomial",
 					"get_polynomial_decay_schedule_with_warmup: linear warmup, then polynomial decay to lr_end (relative"
 							+ " to the first group's lr).",
@@ -91,12 +100,14 @@ final class HuggingFaceSchedules {
 							optional("lr_end", ArgumentKind.NUMBER, 1e-7,
 									"Final lr; must be below the first group's lr."),
 							optional("power", ArgumentKind.NUMBER, 1.0, "Power of the polynomial.")))
-				.lasting(TRAINING_LENGTH),
+				.lasting(TRAINING_LENGTH)
+				.takingUnits(),
 			SchedulerType.huggingFace("inverse_sqrt", "get_inverse_sqrt_schedule: linear warmup, then 1 / sqrt decay.",
 					"warmup, `1/sqrt` decay; `timescale` defaults to `num_warmup_steps or 10000`",
 					List.of(WARMUP,
 							optional("timescale", ArgumentKind.INTEGER, null,
-									"Decay timescale; null: num_warmup_steps or 10000."))),
+									"Decay timescale; null: num_warmup_steps or 10000.")))
+				.takingUnits(),
 			SchedulerType.huggingFace("reduce_lr_on_plateau",
 					"get_reduce_on_plateau_schedule: torch's ReduceLROnPlateau.", "as `ReduceLROnPlateau`",
 					ReduceLROnPlateau.ARGUMENTS),
@@ -105,14 +116,16 @@ final class HuggingFaceSchedules {
 						"get_cosine_with_min_lr_schedule_with_warmup: linear warmup, then cosine decay to a floor.",
 						"warmup, cosine floored at `min_lr` or `min_lr_rate` (exactly one)",
 						concat(List.of(WARMUP, TRAINING, HALF_CYCLES), MIN_LR))
-				.lasting(TRAINING_LENGTH),
+				.lasting(TRAINING_LENGTH)
+				.takingUnits(),
 			SchedulerType.huggingFace("cosine_warmup_with_min_lr",
 					"get_cosine_with_min_lr_schedule_with_warmup_lr_rate: like cosine_with_min_lr, shifted by one step.",
 					"as `cosine_with_min_lr`, shifted one step (DeepSpeed-style warmup)",
 					concat(List.of(WARMUP, TRAINING, HALF_CYCLES), MIN_LR,
 							List.of(optional("warmup_lr_rate", ArgumentKind.NUMBER, null,
 									"Fraction of the lr the warmup starts from; null: (t + 1) / num_warmup_steps."))))
-				.lasting(TRAINING_LENGTH),
+				.lasting(TRAINING_LENGTH)
+				.takingUnits(),
 			SchedulerType
 				.huggingFace("warmup_stable_decay",
 						"get_wsd_schedule: warmup, a stable phase at the peak lr, then decay.",
@@ -129,7 +142,8 @@ final class HuggingFaceSchedules {
 								HALF_CYCLES))
 				// num_stable_steps wins over num_training_steps
 				.lasting(ScheduleLength.sum("num_warmup_steps", "num_stable_steps", "num_decay_steps")
-					.orElse(TRAINING_LENGTH)));
+					.orElse(TRAINING_LENGTH))
+				.takingUnits());
 
 	private HuggingFaceSchedules() {
 	}

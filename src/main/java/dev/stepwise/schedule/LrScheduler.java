@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
  * first one's initial step ({@link #initialStep}) and restarts the others at milestones
  * ({@link #restart}).
  */
-sealed interface LrScheduler permits Chainable, CosineAnnealingWarmRestarts, ReduceLROnPlateau, Composite {
+sealed interface LrScheduler
+		permits Chainable, CosineAnnealingWarmRestarts, ReduceLROnPlateau, Composite, DeepSpeedLrSchedule {
 
 	/** The type name, e.g. {@code StepLR}. */
 	String type();
@@ -25,6 +26,21 @@ sealed interface LrScheduler permits Chainable, CosineAnnealingWarmRestarts, Red
 
 	/** {@code step()} ({@code step(metric)} for ReduceLROnPlateau). */
 	NodeState step(NodeState state, Optimizer optimizer, double metric);
+
+	/**
+	 * A {@code step()} that lands at {@code position} instead of {@code last_epoch + 1}:
+	 * the lr is evaluated at {@code position} (the tokens or samples consumed so far),
+	 * while {@code last_epoch} and {@code _step_count} count the step as usual. Only for
+	 * the types declared {@link SchedulerType#takingUnits() taking units}; at
+	 * {@code position == last_epoch + 1} it is exactly {@link #step}.
+	 * @param state the state to step from
+	 * @param optimizer the groups, written as the step writes them
+	 * @param position the position after the step, {@code >= 0}
+	 * @return the next state
+	 */
+	default NodeState stepAt(NodeState state, Optimizer optimizer, long position) {
+		throw new IllegalStateException(type() + " has no closed form in its position");
+	}
 
 	/**
 	 * {@code steps} metric-less {@code step()} calls in a row, as one transition: the

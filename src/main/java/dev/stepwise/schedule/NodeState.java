@@ -36,6 +36,13 @@ sealed interface NodeState {
 
 	}
 
+	/**
+	 * A DeepSpeed schedule: DeepSpeed's {@code state_dict()}, the batch iteration alone.
+	 */
+	record BatchIteration(long lastBatchIteration) implements NodeState {
+
+	}
+
 	/** ChainedScheduler: only its children (it has no {@code last_epoch} in PyTorch). */
 	record Chained(double[] lastLr, List<NodeState> children) implements NodeState {
 

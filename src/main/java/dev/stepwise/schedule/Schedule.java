@@ -63,6 +63,15 @@ public final class Schedule {
 	 */
 	public static final long MAX_EPOCH = 1L << 53;
 
+	/** The key of a spec (and a state document) that names its {@link ScheduleUnit}. */
+	private static final String UNIT = "unit";
+
+	/**
+	 * The key of a state document of a schedule in tokens or samples that holds what the
+	 * steps consumed so far.
+	 */
+	private static final String CONSUMED = "consumed";
+
 	/** The work of a step beyond its groups', in groups (see {@link #cost}). */
 	private static final int STEP_OVERHEAD = 8;
 
@@ -72,10 +81,13 @@ public final class Schedule {
 
 	private final int stateSize;
 
-	private Schedule(LrScheduler scheduler, ScheduleState initial, int stateSize) {
+	private final ScheduleUnit unit;
+
+	private Schedule(LrScheduler scheduler, ScheduleState initial, int stateSize, ScheduleUnit unit) {
 		this.scheduler = scheduler;
 		this.initial = initial;
 		this.stateSize = stateSize;
+		this.unit = unit;
 	}
 
 	/**
@@ -83,13 +95,39 @@ public final class Schedule {
 	 * on these param groups.
 	 * @param spec the {@code scheduler} object of a request as plain Java values:
 	 * {@code String}, {@code Long} for JSON integers, {@code Double} for JSON decimals,
-	 * {@code Boolean}, {@code List}, {@code Map}, {@code null}
+	 * {@code Boolean}, {@code List}, {@code Map}, {@code null} {@code unit}
+	 * ({@code steps}, {@code tokens} or {@code samples}, see {@link ScheduleUnit}) is the
+	 * schedule's, not the scheduler's: absent means steps
 	 * @param groups the optimizer's param groups at registration
 	 * @return the schedule
 	 * @throws InvalidScheduleException when PyTorch would not build it (field paths start
-	 * with {@code scheduler.} or {@code param_groups})
+	 * with {@code scheduler.} or {@code param_groups}), or the unit is not one the type
+	 * takes ({@code scheduler.unit})
 	 */
 	public static Schedule of(Map<String, ?> spec, List<ParamGroup> groups) {
+		ScheduleUnit unit = unit(spec.get(UNIT));
+		if (spec.containsKey(UNIT)) {
+			Map<String, Object> arguments = new LinkedHashMap<>(spec);
+			arguments.remove(UNIT);
+			return of(arguments, groups, unit);
+		}
+		return of(spec, groups, unit);
+	}
+
+	private static ScheduleUnit unit(@Nullable Object value) {
+		if (value == null) {
+			return ScheduleUnit.STEPS;
+		}
+		if (!(value instanceof String name)) {
+			throw new InvalidScheduleException(Kind.MALFORMED, "scheduler.unit",
+					"must be a string: steps, tokens or samples");
+		}
+		return ScheduleUnit.named(name)
+			.orElseThrow(() -> new InvalidScheduleException(Kind.INVALID, "scheduler.unit",
+					"must be steps, tokens or samples, got \"" + name + "\""));
+	}
+
+	private static Schedule of(Map<String, ?> spec, List<ParamGroup> groups, ScheduleUnit unit) {
 		GroupArrays registered = registeredGroups(groups);
 		// a state holds every node's values for every group: bounded before any is built
 		long size = (long) schedulers(spec) * groups.size();
@@ -114,7 +152,20 @@ public final class Schedule {
 		for (int i = 0; i < report.length; i++) {
 			report[i] = groups.get(i).momentum() != null || scheduler.cyclesMomentum();
 		}
-		return new Schedule(scheduler, new ScheduleState(0, optimizer.freeze(), root, report), (int) size);
+		if (unit.counted()
+				&& !SchedulerCatalogue.named(scheduler.type()).map(SchedulerType::takesUnits).orElse(false)) {
+			throw new InvalidScheduleException(Kind.INVALID, List.of(
+					new FieldError("scheduler.unit",
+							"a schedule in " + unit.jsonName() + " evaluates its lr at the " + unit.jsonName()
+									+ " consumed so far, which needs a closed form in the position; " + scheduler.type()
+									+ " has none (use steps, or one of " + typesTakingUnits() + ")"),
+					new FieldError("scheduler.type", scheduler.type() + " counts steps only")));
+		}
+		return new Schedule(scheduler, new ScheduleState(0, optimizer.freeze(), root, report), (int) size, unit);
+	}
+
+	private static List<String> typesTakingUnits() {
+		return SchedulerCatalogue.all().stream().filter(SchedulerType::takesUnits).map(SchedulerType::name).toList();
 	}
 
 	/**
@@ -184,7 +235,17 @@ public final class Schedule {
 	 * takes.
 	 */
 	public Map<String, @Nullable Object> normalizedSpec() {
-		return this.scheduler.arguments();
+		if (!this.unit.counted()) {
+			return this.scheduler.arguments();
+		}
+		Map<String, @Nullable Object> spec = new LinkedHashMap<>(this.scheduler.arguments());
+		spec.put(UNIT, this.unit.jsonName());
+		return spec;
+	}
+
+	/** What its position counts: steps, or the tokens or samples the steps consumed. */
+	public ScheduleUnit unit() {
+		return this.unit;
 	}
 
 	/** Whether every step needs a metric (ReduceLROnPlateau). */
@@ -241,6 +302,12 @@ public final class Schedule {
 		if (lastEpoch >= 1 && requiresMetric()) {
 			throw new InvalidScheduleException(Kind.INVALID, "last_epoch", type()
 					+ " needs a metric for every step, so it cannot be fast-forwarded; register at 0 and post the steps");
+		}
+		if (lastEpoch >= 1 && this.unit.counted()) {
+			throw new InvalidScheduleException(Kind.INVALID, "last_epoch",
+					"a schedule in " + this.unit.jsonName()
+							+ " starts at 0: the steps before it do not say what they consumed; register at 0 and"
+							+ " restore the position with PUT .../state (its consumed key)");
 		}
 	}
 
@@ -327,6 +394,42 @@ public final class Schedule {
 	 * missing
 	 */
 	public ScheduleState step(ScheduleState state, @Nullable Double metric) {
+		if (this.unit.counted()) {
+			throw new IllegalStateException("a schedule in " + this.unit.jsonName() + " steps by what it consumed");
+		}
+		return step(state, metric, state.lastEpoch() + 1, 0);
+	}
+
+	/**
+	 * One {@code step()} of a schedule in tokens or samples that consumed
+	 * {@code consumed} of them: the lr is evaluated at the position
+	 * {@code state.consumed() + consumed}, {@code last_epoch} counts the step. Posting 1
+	 * at every step gives exactly the schedule in steps.
+	 * @param state the current state
+	 * @param metric the validation metric, or {@code null}
+	 * @param consumed what the step consumed, from 1 to {@link #maxConsumed}
+	 * @return the next state
+	 * @throws StepException when Hugging Face's lambda raises at the new position
+	 */
+	public ScheduleState step(ScheduleState state, @Nullable Double metric, long consumed) {
+		if (!this.unit.counted()) {
+			throw new IllegalStateException("a schedule in steps takes no consumption");
+		}
+		if (consumed < 1 || consumed > maxConsumed(state)) {
+			throw new IllegalArgumentException("consumed must be 1 to " + maxConsumed(state) + ", got " + consumed);
+		}
+		return step(state, metric, state.consumed() + consumed, state.consumed() + consumed);
+	}
+
+	/**
+	 * The most a step from {@code state} may consume: the position stays at most
+	 * {@link #MAX_EPOCH}, where doubles still count every unit.
+	 */
+	public static long maxConsumed(ScheduleState state) {
+		return MAX_EPOCH - state.consumed();
+	}
+
+	private ScheduleState step(ScheduleState state, @Nullable Double metric, long position, long consumed) {
 		if (metric == null && requiresMetric()) {
 			throw new StepException(StepException.Reason.METRIC_REQUIRED,
 					type() + " needs the validation metric for every step: send \"metric\"");
@@ -334,12 +437,13 @@ public final class Schedule {
 		Optimizer optimizer = new Optimizer(state.groups());
 		NodeState root;
 		try {
-			root = this.scheduler.step(state.root(), optimizer, (metric != null) ? metric : Double.NaN);
+			root = this.unit.counted() ? this.scheduler.stepAt(state.root(), optimizer, position)
+					: this.scheduler.step(state.root(), optimizer, (metric != null) ? metric : Double.NaN);
 		}
 		catch (ArithmeticException ex) {
 			throw Py.refused(ex.getMessage());
 		}
-		return new ScheduleState(state.lastEpoch() + 1, optimizer.freeze(), root, state.reportFlags());
+		return new ScheduleState(state.lastEpoch() + 1, optimizer.freeze(), root, state.reportFlags(), consumed);
 	}
 
 	/**
@@ -400,10 +504,38 @@ public final class Schedule {
 	 * before it were handed out
 	 */
 	public void preview(long lastEpoch, int steps, List<@Nullable Double> metrics, Consumer<ScheduleState> sink) {
-		ScheduleState state = startPreview(lastEpoch, steps);
+		preview(lastEpoch, steps, metrics, List.of(), sink);
+	}
+
+	/**
+	 * {@link #preview(long, int, List, Consumer)} of a schedule in tokens or samples:
+	 * step {@code i} consumes {@code consumed.get(i)}, or the one value given for every
+	 * step (ignored for a schedule in steps).
+	 * @throws IllegalArgumentException when a schedule in tokens or samples has no
+	 * consumption for a step, or one it cannot take (see
+	 * {@link #step(ScheduleState, Double, long)})
+	 */
+	public void preview(long lastEpoch, int steps, List<@Nullable Double> metrics, List<Long> consumed,
+			Consumer<ScheduleState> sink) {
+		previewFrom(startPreview(lastEpoch, steps), steps, metrics, consumed, sink);
+	}
+
+	/**
+	 * The rest of a {@link #preview(long, int, List, List, Consumer) preview} from its
+	 * first state, {@link #startPreview}'s.
+	 */
+	public void previewFrom(ScheduleState first, int steps, List<@Nullable Double> metrics, List<Long> consumed,
+			Consumer<ScheduleState> sink) {
+		if (this.unit.counted() && consumed.size() != 1 && consumed.size() < steps) {
+			throw new IllegalArgumentException(
+					"a schedule in " + this.unit.jsonName() + " needs one consumption for every step, or one for all");
+		}
+		ScheduleState state = first;
 		sink.accept(state);
 		for (int i = 0; i < steps; i++) {
-			state = step(state, (i < metrics.size()) ? metrics.get(i) : null);
+			Double metric = (i < metrics.size()) ? metrics.get(i) : null;
+			state = this.unit.counted() ? step(state, metric, consumed.get((consumed.size() == 1) ? 0 : i))
+					: step(state, metric);
 			sink.accept(state);
 		}
 	}
@@ -431,6 +563,10 @@ public final class Schedule {
 		Map<String, Object> document = new LinkedHashMap<>();
 		document.put("type", type());
 		document.put("last_epoch", state.lastEpoch());
+		if (this.unit.counted()) {
+			document.put(UNIT, this.unit.jsonName());
+			document.put(CONSUMED, state.consumed());
+		}
 		document.putAll(this.scheduler.stateDict(state.root()));
 		document.put("param_groups", groupDicts(state));
 		return document;
@@ -516,9 +652,21 @@ public final class Schedule {
 		if (lastEpoch < 0) {
 			throw reader.invalid("last_epoch", "must not be negative");
 		}
+		long consumed = 0;
+		if (this.unit.counted()) {
+			Object unit = document.get(UNIT);
+			if (unit != null && !this.unit.jsonName().equals(unit)) {
+				throw new InvalidStateException("state.unit",
+						"is " + unit + " but the schedule counts " + this.unit.jsonName());
+			}
+			consumed = reader.counter(CONSUMED, 0);
+			if (consumed < 0) {
+				throw reader.invalid(CONSUMED, "must not be negative");
+			}
+		}
 		GroupArrays groups = readGroups(reader.require("param_groups"), size, strict);
 		NodeState root = this.scheduler.readState(reader);
-		return new ScheduleState(lastEpoch, groups, root, this.initial.reportFlags());
+		return new ScheduleState(lastEpoch, groups, root, this.initial.reportFlags(), consumed);
 	}
 
 	private GroupArrays readGroups(Object value, int size, boolean strict) {

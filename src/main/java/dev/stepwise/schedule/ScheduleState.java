@@ -17,11 +17,18 @@ public final class ScheduleState {
 
 	private final boolean[] reportMomentum;
 
+	private final long consumed;
+
 	ScheduleState(long lastEpoch, GroupArrays groups, NodeState root, boolean[] reportMomentum) {
+		this(lastEpoch, groups, root, reportMomentum, 0);
+	}
+
+	ScheduleState(long lastEpoch, GroupArrays groups, NodeState root, boolean[] reportMomentum, long consumed) {
 		this.lastEpoch = lastEpoch;
 		this.groups = groups;
 		this.root = root;
 		this.reportMomentum = reportMomentum;
+		this.consumed = consumed;
 	}
 
 	/**
@@ -30,6 +37,14 @@ public final class ScheduleState {
 	 */
 	public long lastEpoch() {
 		return this.lastEpoch;
+	}
+
+	/**
+	 * The tokens or samples the steps consumed so far, the position a schedule in that
+	 * {@link ScheduleUnit unit} evaluates its lr at; 0 for a schedule in steps.
+	 */
+	public long consumed() {
+		return this.consumed;
 	}
 
 	/** The param groups as the trainer must apply them. */

@@ -10,8 +10,8 @@ import java.util.OptionalLong;
 /**
  * Every scheduler type the engine builds, each declared by its own class: the PyTorch
  * schedulers in {@code torch.optim.lr_scheduler}'s order, then the Hugging Face schedules
- * in {@code get_scheduler}'s order. The API documentation and the README's table are
- * generated from it.
+ * in {@code get_scheduler}'s order, then DeepSpeed's ({@code deepspeed.*}). The API
+ * documentation and the README's table are generated from it.
  */
 public final class SchedulerCatalogue {
 
@@ -25,6 +25,7 @@ public final class SchedulerCatalogue {
 	static {
 		List<SchedulerType> all = new ArrayList<>(TORCH);
 		all.addAll(HuggingFaceSchedules.TYPES);
+		all.addAll(DeepSpeedSchedules.TYPES);
 		for (SchedulerType type : all) {
 			if (BY_NAME.put(type.name(), type) != null) {
 				throw new IllegalStateException("Two scheduler types are called " + type.name());
@@ -39,7 +40,7 @@ public final class SchedulerCatalogue {
 	private SchedulerCatalogue() {
 	}
 
-	/** Every type, PyTorch's then Hugging Face's. */
+	/** Every type, PyTorch's, then Hugging Face's, then DeepSpeed's. */
 	public static List<SchedulerType> all() {
 		return ALL;
 	}

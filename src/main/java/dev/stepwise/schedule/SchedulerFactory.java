@@ -37,7 +37,9 @@ final class SchedulerFactory {
 				// Python rejects an unexpected keyword (TypeError) before the function
 				// body can complain about a missing or wrong value
 				arguments.rejectUnknown();
-				LrScheduler leaf = leaf(type.name(), arguments);
+				LrScheduler leaf = DeepSpeedSchedules.owns(type.name())
+						? DeepSpeedSchedules.read(type.name(), arguments, optimizer.lrs())
+						: leaf(type.name(), arguments);
 				yield new Built(leaf, leaf.construct(optimizer));
 			}
 		};

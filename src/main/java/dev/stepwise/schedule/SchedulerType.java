@@ -14,13 +14,22 @@ import java.util.Set;
  * @param summary what the lr does, one line of Markdown for the README's table
  * @param arguments its keyword arguments, in the order of the normalised spec
  * @param length how many steps a schedule of this type lasts, read from its arguments
+ * @param takesUnits whether its lr is a closed form of its position, so that its
+ * schedules may count the position in tokens or samples ({@link ScheduleUnit}); declared
+ * with {@link #takingUnits()}
  */
 public record SchedulerType(String name, String description, String summary, List<KeywordArgument> arguments,
-		ScheduleLength length) {
+		ScheduleLength length, boolean takesUnits) {
 
 	/** A type whose schedules have no length. */
 	public SchedulerType(String name, String description, String summary, List<KeywordArgument> arguments) {
 		this(name, description, summary, arguments, ScheduleLength.NONE);
+	}
+
+	/** A type that counts steps only. */
+	public SchedulerType(String name, String description, String summary, List<KeywordArgument> arguments,
+			ScheduleLength length) {
+		this(name, description, summary, arguments, length, false);
 	}
 
 	/** Checks that every argument is declared once ({@code type} is not an argument). */
@@ -46,7 +55,19 @@ public record SchedulerType(String name, String description, String summary, Lis
 
 	/** This type, whose schedules last {@code length} steps. */
 	SchedulerType lasting(ScheduleLength length) {
-		return new SchedulerType(this.name, this.description, this.summary, this.arguments, length);
+		return new SchedulerType(this.name, this.description, this.summary, this.arguments, length, this.takesUnits);
+	}
+
+	/**
+	 * This type, whose lr is a closed form of the position: a registration may declare
+	 * {@code "unit": "tokens"} or {@code "samples"} for it, and each step then moves the
+	 * position by what it consumed. Its scheduler must evaluate the lr at any position
+	 * ({@link LrScheduler#stepAt}; every {@link Chainable} whose {@code lr()} reads
+	 * {@code last_epoch} alone does). Its step arguments ({@code num_warmup_steps},
+	 * {@code num_training_steps}, ...) are then in that unit.
+	 */
+	SchedulerType takingUnits() {
+		return new SchedulerType(this.name, this.description, this.summary, this.arguments, this.length, true);
 	}
 
 	/** The declared argument called {@code name}. */

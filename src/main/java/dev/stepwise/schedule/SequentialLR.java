@@ -57,6 +57,7 @@ record SequentialLR(List<LrScheduler> children, long[] milestones,
 		// check
 		long[] milestones = arguments.integers("milestones");
 		List<LrScheduler> children = SchedulerFactory.checkChildren(arguments, built, "SequentialLR");
+		DeepSpeedLrSchedule.refuseInSequential(arguments, children);
 		if (milestones.length != children.size() - 1) {
 			throw arguments.invalid("milestones",
 					"Sequential Schedulers expects number of schedulers provided to be one more than the number of "

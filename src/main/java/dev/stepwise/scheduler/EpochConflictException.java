@@ -23,6 +23,17 @@ public class EpochConflictException extends RuntimeException {
 				+ ", so the next epoch expected is " + (lastEpoch + 1) + ".", lastEpoch, lastEpoch + 1);
 	}
 
+	/**
+	 * A request of {@code count} steps ending at {@code epoch} when some of them, not
+	 * all, were taken: retries repeat the same request, so this one is another.
+	 */
+	public static EpochConflictException partlyTaken(long epoch, int count, long lastEpoch) {
+		return new EpochConflictException(
+				"The " + count + " steps to epoch " + epoch + " would start at epoch " + (epoch - count + 1)
+						+ ", but last_epoch is already " + lastEpoch + ": some of them were taken by another request.",
+				lastEpoch, null);
+	}
+
 	public static EpochConflictException notRecorded(String epoch, long lastEpoch) {
 		return new EpochConflictException("Epoch " + epoch + " is not recorded (any more) in the history of this"
 				+ " scheduler, whose last_epoch is " + lastEpoch + ".", lastEpoch, null);

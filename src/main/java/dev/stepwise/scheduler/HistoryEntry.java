@@ -14,9 +14,17 @@ import org.jspecify.annotations.Nullable;
  * @param paramGroupsJson the param groups after the step, as the API writes them
  * @param recordedAt when the step was taken
  * @param attempt the training attempt that took the step, or {@code null}
+ * @param consumed the tokens or samples consumed so far, for a schedule in that unit;
+ * else {@code null}
  */
 public record HistoryEntry(long lastEpoch, double position, @Nullable Double metric, String paramGroupsJson,
-		Instant recordedAt, @Nullable String attempt) {
+		Instant recordedAt, @Nullable String attempt, @Nullable Long consumed) {
+
+	/** A record of a schedule in steps. */
+	public HistoryEntry(long lastEpoch, double position, @Nullable Double metric, String paramGroupsJson,
+			Instant recordedAt, @Nullable String attempt) {
+		this(lastEpoch, position, metric, paramGroupsJson, recordedAt, attempt, null);
+	}
 
 	/** A record without an attempt. */
 	public HistoryEntry(long lastEpoch, double position, @Nullable Double metric, String paramGroupsJson,

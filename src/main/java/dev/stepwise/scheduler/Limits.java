@@ -34,6 +34,19 @@ public final class Limits {
 	/** Scheduler objects (nested ones included) x param groups: the size of a state. */
 	public static final int MAX_STATE_SIZE = Schedule.MAX_STATE_SIZE;
 
+	/**
+	 * Steps of one step request ({@code count}): gradient accumulation or Accelerate's
+	 * {@code num_processes} steps per optimizer step in one request.
+	 */
+	public static final int MAX_STEP_COUNT = 1000;
+
+	/**
+	 * Values one step request records: {@code count} x the state's size (scheduler
+	 * objects x param groups); every step's state is held and written as one history
+	 * record of about 25 bytes a value, so at most about 1.6 MB of them.
+	 */
+	public static final long MAX_STEP_VALUES = 65_536;
+
 	/** Steps of one preview. */
 	public static final int MAX_PREVIEW_STEPS = 100_000;
 

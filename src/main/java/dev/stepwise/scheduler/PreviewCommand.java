@@ -14,8 +14,16 @@ import org.jspecify.annotations.Nullable;
  * @param steps how many steps to take
  * @param metrics one metric per step for schedulers that need them
  * @param lastEpoch as for a registration
+ * @param consumed for a schedule in tokens or samples: what each step consumes, one per
+ * step or one for all; empty for a schedule in steps
  */
 public record PreviewCommand(List<ParamGroup> paramGroups, Map<String, Object> scheduler, int steps,
-		List<@Nullable Double> metrics, long lastEpoch) {
+		List<@Nullable Double> metrics, long lastEpoch, List<Long> consumed) {
+
+	/** A preview of a schedule in steps. */
+	public PreviewCommand(List<ParamGroup> paramGroups, Map<String, Object> scheduler, int steps,
+			List<@Nullable Double> metrics, long lastEpoch) {
+		this(paramGroups, scheduler, steps, metrics, lastEpoch, List.of());
+	}
 
 }

@@ -50,26 +50,47 @@ public class PreviewService {
 			throw new InvalidRequestException("metrics", "at most one metric per step");
 		}
 		long bytes = MemoryEstimate.computation(command.scheduler(), command.paramGroups().size(),
-				command.metrics().size());
+				command.metrics().size() + command.consumed().size());
 		long start = System.nanoTime();
 		this.bulkhead.call(bytes, () -> {
 			Schedule schedule = Schedule.of(command.scheduler(), command.paramGroups());
+			checkConsumption(schedule, command);
 			ScheduleState first = schedule.startPreview(Math.max(0, command.lastEpoch()), command.steps());
-			run(schedule, first, command.steps(), command.metrics(), (state) -> {
+			schedule.previewFrom(first, command.steps(), command.metrics(), command.consumed(), (state) -> {
 			});
-			run(schedule, first, command.steps(), command.metrics(), sink);
+			schedule.previewFrom(first, command.steps(), command.metrics(), command.consumed(), sink);
 			return null;
 		});
 		this.meters.previewed((long) (command.steps() + 1) * command.paramGroups().size(), System.nanoTime() - start);
 	}
 
-	private static void run(Schedule schedule, ScheduleState first, int steps, List<@Nullable Double> metrics,
-			Consumer<ScheduleState> sink) {
-		ScheduleState state = first;
-		sink.accept(state);
-		for (int i = 0; i < steps; i++) {
-			state = schedule.step(state, (i < metrics.size()) ? metrics.get(i) : null);
-			sink.accept(state);
+	/**
+	 * A schedule in tokens or samples needs one consumption per step (or one for all),
+	 * each at least 1, together at most 2^53; one in steps takes none.
+	 */
+	private static void checkConsumption(Schedule schedule, PreviewCommand command) {
+		List<Long> consumed = command.consumed();
+		if (!schedule.unit().counted()) {
+			if (!consumed.isEmpty()) {
+				throw new InvalidRequestException("consumed",
+						"is for a schedule in tokens or samples; this one counts" + " steps");
+			}
+			return;
+		}
+		if (consumed.size() != 1 && consumed.size() != command.steps()) {
+			throw new InvalidRequestException("consumed",
+					"needs one value per step (" + command.steps() + ") or one for every step, got " + consumed.size()
+							+ ": the schedule counts " + schedule.unit().jsonName());
+		}
+		long total = 0;
+		for (int i = 0; i < consumed.size(); i++) {
+			long each = consumed.get(i);
+			long times = (consumed.size() == 1) ? command.steps() : 1;
+			if (each < 1 || each > (Schedule.MAX_EPOCH - total) / Math.max(1, times)) {
+				throw new InvalidRequestException("consumed[" + i + "]",
+						"must be a positive integer, and all of them together at most " + Schedule.MAX_EPOCH);
+			}
+			total += each * times;
 		}
 	}
 

@@ -30,7 +30,8 @@ class SchedulerCatalogueTests {
 			Map.entry("step_size", 3L), Map.entry("milestones", List.of(2L)), Map.entry("gamma", 0.9),
 			Map.entry("T_max", 10L), Map.entry("T_0", 10L), Map.entry("base_lr", 0.01), Map.entry("max_lr", 0.1),
 			Map.entry("num_warmup_steps", 10L), Map.entry("num_training_steps", 100L),
-			Map.entry("num_decay_steps", 20L), Map.entry("schedulers",
+			Map.entry("num_decay_steps", 20L), Map.entry("cycle_min_lr", 0.01), Map.entry("cycle_max_lr", 0.1),
+			Map.entry("total_num_steps", 100L), Map.entry("schedulers",
 					List.of(Map.of("type", "ConstantLR"), Map.of("type", "ExponentialLR", "gamma", 0.9))));
 
 	/**
@@ -105,7 +106,8 @@ class SchedulerCatalogueTests {
 				"CosineAnnealingWarmRestarts", "CyclicLR", "OneCycleLR", "ReduceLROnPlateau", "SequentialLR",
 				"ChainedScheduler", "constant", "constant_with_warmup", "linear", "cosine", "cosine_with_restarts",
 				"polynomial", "inverse_sqrt", "reduce_lr_on_plateau", "cosine_with_min_lr", "cosine_warmup_with_min_lr",
-				"warmup_stable_decay");
+				"warmup_stable_decay", "deepspeed.LRRangeTest", "deepspeed.OneCycle", "deepspeed.WarmupLR",
+				"deepspeed.WarmupDecayLR", "deepspeed.WarmupCosineLR");
 		assertThat(SchedulerCatalogue.all()).extracting(SchedulerType::name).isEqualTo(SchedulerCatalogue.names());
 		assertThat(SchedulerCatalogue.named("StepLR")).contains(StepLR.TYPE);
 		assertThat(SchedulerCatalogue.named("steplr")).isEmpty();

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -94,10 +95,10 @@ final class StepBatch {
 	private StepResult step(String id, StepCommand command, StepTrace trace) {
 		Current scheduler = current(id, trace);
 		StaleAttemptException.check(command.attempt(), scheduler.attempt);
+		StepRequirements.checkConsumption(scheduler.schedule, command);
 		StepPlan plan = StepPlan.of(scheduler.lastEpoch, scheduler.position, command.epoch(),
-				scheduler.schedule.acceptsFractionalEpochs());
-		return plan.replay() ? replay(scheduler, plan, command.metric())
-				: apply(scheduler, plan, command.metric(), command.attempt(), trace);
+				scheduler.schedule.acceptsFractionalEpochs(), command.count());
+		return plan.replay() ? replay(scheduler, plan, command.metric()) : apply(scheduler, plan, command, trace);
 	}
 
 	private Current current(String id, StepTrace trace) {
@@ -120,15 +121,27 @@ final class StepBatch {
 		return scheduler;
 	}
 
-	private StepResult apply(Current scheduler, StepPlan plan, @Nullable Double metric, @Nullable String attempt,
-			StepTrace trace) {
+	/**
+	 * Takes the request's steps, all of them before any is recorded: a step the engine
+	 * refuses fails the whole request, none of its steps recorded.
+	 */
+	private StepResult apply(Current scheduler, StepPlan plan, StepCommand command, StepTrace trace) {
 		Schedule schedule = scheduler.schedule;
 		ScheduleState current = scheduler.state(this.tables.cache(), this.tables.store());
+		StepRequirements.checkWithinLimits(schedule, current, command);
+		int count = command.count();
+		Double metric = command.metric();
+		List<ScheduleState> states = new ArrayList<>(count);
 		Span engine = trace.start(StepTrace.ENGINE);
-		ScheduleState next;
 		try {
-			next = (plan.explicit() && schedule.acceptsFractionalEpochs())
-					? schedule.stepTo(current, plan.position(), metric) : schedule.step(current, metric);
+			ScheduleState next = current;
+			for (int i = 0; i < count; i++) {
+				double epoch = plan.position() - (count - 1 - i);
+				next = (plan.explicit() && schedule.acceptsFractionalEpochs()) ? schedule.stepTo(next, epoch, metric)
+						: (command.consumed() != null) ? schedule.step(next, metric, command.consumed())
+								: schedule.step(next, metric);
+				states.add(next);
+			}
 		}
 		finally {
 			StepTrace.end(engine);
@@ -140,11 +153,17 @@ final class StepBatch {
 			this.records.add(new SchedulerStepRows.Recorded(scheduler.pk, start, null, this.now, scheduler.attempt));
 			scheduler.attemptStarted = true;
 		}
-		Snapshot snapshot = this.tables.store().snapshot(schedule, next, plan.position());
-		scheduler.moveTo(next, snapshot);
-		this.records.add(new SchedulerStepRows.Recorded(scheduler.pk, snapshot, metric, this.now, attempt));
-		return new StepResult(new SchedulerPosition(scheduler.id, snapshot.lastEpoch(), snapshot.paramGroupsJson()),
-				false);
+		Snapshot snapshot = null;
+		for (int i = 0; i < count; i++) {
+			ScheduleState next = states.get(i);
+			snapshot = this.tables.store()
+				.snapshot(schedule, next, (i == count - 1) ? plan.position() : next.lastEpoch());
+			this.records
+				.add(new SchedulerStepRows.Recorded(scheduler.pk, snapshot, metric, this.now, command.attempt()));
+		}
+		scheduler.moveTo(states.get(count - 1), Objects.requireNonNull(snapshot));
+		return new StepResult(new SchedulerPosition(scheduler.id, snapshot.lastEpoch(), snapshot.paramGroupsJson(),
+				snapshot.consumed()), false);
 	}
 
 	private StepResult replay(Current scheduler, StepPlan plan, @Nullable Double metric) {
@@ -157,7 +176,8 @@ final class StepBatch {
 			Snapshot start = this.tables.store()
 				.snapshot(scheduler.schedule, scheduler.state(this.tables.cache(), this.tables.store()),
 						scheduler.position);
-			return new StepResult(new SchedulerPosition(scheduler.id, start.lastEpoch(), start.paramGroupsJson()),
+			return new StepResult(
+					new SchedulerPosition(scheduler.id, start.lastEpoch(), start.paramGroupsJson(), start.consumed()),
 					true);
 		}
 		HistoryEntry recorded = recordedInBatch(scheduler.pk, plan.position())
@@ -166,15 +186,16 @@ final class StepBatch {
 		if (!sameMetric(recorded.metric(), metric)) {
 			throw EpochConflictException.metricDiffers(epoch, recorded.metric(), metric, scheduler.lastEpoch);
 		}
-		return new StepResult(new SchedulerPosition(scheduler.id, recorded.lastEpoch(), recorded.paramGroupsJson()),
-				true);
+		return new StepResult(new SchedulerPosition(scheduler.id, recorded.lastEpoch(), recorded.paramGroupsJson(),
+				recorded.consumed()), true);
 	}
 
 	private Optional<HistoryEntry> recordedInBatch(long pk, double position) {
 		for (SchedulerStepRows.Recorded record : this.records) {
 			if (record.pk() == pk && record.snapshot().position() == position) {
 				return Optional.of(new HistoryEntry(record.snapshot().lastEpoch(), position, record.metric(),
-						record.snapshot().paramGroupsJson(), record.at(), record.attempt()));
+						record.snapshot().paramGroupsJson(), record.at(), record.attempt(),
+						record.snapshot().consumed()));
 			}
 		}
 		return Optional.empty();

@@ -2,6 +2,7 @@ package dev.stepwise.scheduler.commit;
 
 import dev.stepwise.schedule.StepException;
 import dev.stepwise.scheduler.EpochConflictException;
+import dev.stepwise.scheduler.InvalidRequestException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,10 +27,29 @@ record StepPlan(boolean replay, double position, boolean explicit) {
 	 * @throws EpochConflictException for a gap
 	 */
 	static StepPlan of(long lastEpoch, double position, @Nullable Double epoch, boolean fractional) {
+		return of(lastEpoch, position, epoch, fractional, 1);
+	}
+
+	/**
+	 * Decides a request of {@code count} steps, whose {@code epoch} names the
+	 * {@code last_epoch} the last of them produces: a replay when that epoch was stepped
+	 * to, else the steps must start at {@code last_epoch + 1}.
+	 * @throws InvalidRequestException for a fractional epoch with more than one step
+	 * @throws EpochConflictException for a gap, or steps of which only some were taken
+	 */
+	static StepPlan of(long lastEpoch, double position, @Nullable Double epoch, boolean fractional, int count) {
+		if (count > 1 && epoch != null && epoch != Math.rint(epoch)) {
+			throw new InvalidRequestException("count",
+					"must be 1 with a fractional epoch: several steps go from one integral epoch to the next");
+		}
 		if (epoch == null) {
-			return new StepPlan(false, lastEpoch + 1, false);
+			return new StepPlan(false, lastEpoch + count, false);
+		}
+		if (count > 1 && epoch > position && epoch - count + 1 <= lastEpoch) {
+			throw EpochConflictException.partlyTaken((long) (double) epoch, count, lastEpoch);
 		}
 		double target = epoch;
+		double first = target - (count - 1);
 		boolean integral = target == Math.rint(target);
 		if (!integral && !fractional) {
 			throw new StepException(StepException.Reason.FRACTIONAL_EPOCH_UNSUPPORTED,
@@ -38,7 +58,7 @@ record StepPlan(boolean replay, double position, boolean explicit) {
 		if (target <= position) {
 			return new StepPlan(true, target, true);
 		}
-		if (Math.floor(target) > lastEpoch + 1) {
+		if (Math.floor(first) > lastEpoch + 1) {
 			throw EpochConflictException.gap(format(target), lastEpoch);
 		}
 		return new StepPlan(false, target, true);

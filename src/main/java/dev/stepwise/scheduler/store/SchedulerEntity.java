@@ -37,6 +37,8 @@ class SchedulerEntity {
 
 	private double position;
 
+	private @Nullable Long consumed;
+
 	private String stateJson;
 
 	private String paramGroupsJson;
@@ -93,6 +95,7 @@ class SchedulerEntity {
 		this.position = snapshot.position();
 		this.stateJson = snapshot.stateJson();
 		this.paramGroupsJson = snapshot.paramGroupsJson();
+		this.consumed = snapshot.consumed();
 		this.updatedAt = now;
 	}
 
@@ -125,6 +128,10 @@ class SchedulerEntity {
 
 	long getLastEpoch() {
 		return this.lastEpoch;
+	}
+
+	@Nullable Long getConsumed() {
+		return this.consumed;
 	}
 
 	double getPosition() {

@@ -3,6 +3,7 @@ package dev.stepwise.scheduler.store;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -23,7 +24,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class SchedulerRows {
 
-	private static final String CURRENT = "select id, last_epoch, param_groups_json, version from scheduler"
+	private static final String CURRENT = "select id, last_epoch, param_groups_json, version, consumed from scheduler"
 			+ " where public_id = ?";
 
 	private static final String LOCK = "select id, created_at, last_epoch, position, state_json, attempt,"
@@ -33,7 +34,8 @@ public class SchedulerRows {
 
 	// a step starts the current attempt if it had not started
 	private static final String UPDATE = "update scheduler set last_epoch = ?, position = ?, state_json = ?,"
-			+ " param_groups_json = ?, version = version + 1, updated_at = ?, attempt_started = TRUE where id = ?";
+			+ " param_groups_json = ?, consumed = ?, version = version + 1, updated_at = ?, attempt_started = TRUE"
+			+ " where id = ?";
 
 	private final JdbcClient jdbc;
 
@@ -45,8 +47,9 @@ public class SchedulerRows {
 	public Optional<CurrentPosition> current(String publicId) {
 		return this.jdbc.sql(CURRENT)
 			.param(publicId)
-			.query((rs, row) -> new CurrentPosition(new SchedulerPosition(publicId, rs.getLong(2), rs.getString(3)),
-					rs.getLong(1), rs.getLong(4)))
+			.query((rs,
+					row) -> new CurrentPosition(new SchedulerPosition(publicId, rs.getLong(2), rs.getString(3),
+							rs.getObject(5, Long.class)), rs.getLong(1), rs.getLong(4)))
 			.optional();
 	}
 
@@ -94,8 +97,9 @@ public class SchedulerRows {
 				update.setDouble(2, snapshot.position());
 				update.setString(3, snapshot.stateJson());
 				update.setString(4, snapshot.paramGroupsJson());
-				update.setObject(5, BatchStatements.timestamp(move.at()));
-				update.setLong(6, move.pk());
+				update.setObject(5, snapshot.consumed(), Types.BIGINT);
+				update.setObject(6, BatchStatements.timestamp(move.at()));
+				update.setLong(7, move.pk());
 				update.addBatch();
 			}
 			update.executeBatch();

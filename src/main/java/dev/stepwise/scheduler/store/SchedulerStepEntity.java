@@ -37,6 +37,8 @@ class SchedulerStepEntity {
 
 	private @Nullable String attempt;
 
+	private @Nullable Long consumed;
+
 	protected SchedulerStepEntity() {
 	}
 
@@ -47,6 +49,7 @@ class SchedulerStepEntity {
 		this.metric = metric;
 		this.stateJson = snapshot.stateJson();
 		this.paramGroupsJson = snapshot.paramGroupsJson();
+		this.consumed = snapshot.consumed();
 		this.recordedAt = recordedAt;
 	}
 
@@ -90,7 +93,7 @@ class SchedulerStepEntity {
 
 	/** The state this record holds, as a snapshot to move a scheduler back to. */
 	Snapshot snapshot() {
-		return new Snapshot(this.lastEpoch, this.position, this.stateJson, this.paramGroupsJson);
+		return new Snapshot(this.lastEpoch, this.position, this.stateJson, this.paramGroupsJson, this.consumed);
 	}
 
 }

@@ -21,7 +21,7 @@ interface SchedulerStepRepository extends JpaRepository<SchedulerStepEntity, Lon
 	 * documents.
 	 */
 	@Query("select new dev.stepwise.scheduler.HistoryEntry(s.lastEpoch, s.position, s.metric, s.paramGroupsJson, s.recordedAt,"
-			+ " s.attempt)"
+			+ " s.attempt, s.consumed)"
 			+ " from SchedulerStepEntity s where s.schedulerId = :schedulerId and s.position >= :from and s.position <= :to"
 			// both columns of the index: H2 then reads it in order and stops at the limit
 			+ " order by s.schedulerId, s.position")

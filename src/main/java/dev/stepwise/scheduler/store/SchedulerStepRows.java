@@ -22,11 +22,11 @@ import org.springframework.stereotype.Component;
 @Component
 public class SchedulerStepRows {
 
-	private static final String RECORDED = "select last_epoch, position, metric, param_groups_json, recorded_at"
+	private static final String RECORDED = "select last_epoch, position, metric, param_groups_json, recorded_at, consumed"
 			+ " from scheduler_step where scheduler_id = ? and position = ?";
 
 	private static final String INSERT = "insert into scheduler_step (scheduler_id, last_epoch, position, metric,"
-			+ " state_json, param_groups_json, recorded_at, attempt) values (?, ?, ?, ?, ?, ?, ?, ?)";
+			+ " state_json, param_groups_json, recorded_at, attempt, consumed) values (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 	private static final String CUT = "delete from scheduler_step where scheduler_id = ? and position >= ?";
 
@@ -43,7 +43,7 @@ public class SchedulerStepRows {
 				double value = rs.getDouble(3);
 				Double metric = rs.wasNull() ? null : value;
 				return Optional.of(new HistoryEntry(rs.getLong(1), rs.getDouble(2), metric, rs.getString(4),
-						BatchStatements.instant(rs, 5)));
+						BatchStatements.instant(rs, 5), null, rs.getObject(6, Long.class)));
 			}
 		}
 		catch (SQLException ex) {
@@ -70,6 +70,7 @@ public class SchedulerStepRows {
 				insert.setString(6, snapshot.paramGroupsJson());
 				insert.setObject(7, BatchStatements.timestamp(record.at()));
 				insert.setString(8, record.attempt());
+				insert.setObject(9, snapshot.consumed(), Types.BIGINT);
 				insert.addBatch();
 			}
 			insert.executeBatch();

@@ -271,7 +271,7 @@ public class SchedulerStore {
 	/** The documents to store for a state reached at {@code position}. */
 	public Snapshot snapshot(Schedule schedule, ScheduleState state, double position) {
 		return new Snapshot(state.lastEpoch(), position, this.json.write(schedule.stateDict(state)),
-				this.json.write(state.paramGroups()));
+				this.json.write(state.paramGroups()), schedule.unit().counted() ? state.consumed() : null);
 	}
 
 	private SchedulerEntity find(String id) {
@@ -293,7 +293,8 @@ public class SchedulerStore {
 	}
 
 	private static SchedulerPosition position(SchedulerEntity entity) {
-		return new SchedulerPosition(entity.getPublicId(), entity.getLastEpoch(), entity.getParamGroupsJson());
+		return new SchedulerPosition(entity.getPublicId(), entity.getLastEpoch(), entity.getParamGroupsJson(),
+				entity.getConsumed());
 	}
 
 	/** The current time at the precision both databases store. */
@@ -420,8 +421,8 @@ public class SchedulerStore {
 
 		/** A recorded state as a position of this scheduler. */
 		public SchedulerPosition positionOf(Snapshot snapshot) {
-			return new SchedulerPosition(this.scheduler.getPublicId(), snapshot.lastEpoch(),
-					snapshot.paramGroupsJson());
+			return new SchedulerPosition(this.scheduler.getPublicId(), snapshot.lastEpoch(), snapshot.paramGroupsJson(),
+					snapshot.consumed());
 		}
 
 		/** Its compiled schedule. */

@@ -1,5 +1,7 @@
 package dev.stepwise.scheduler.store;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A scheduler state ready to be stored: its position and its JSON documents.
  *
@@ -8,7 +10,15 @@ package dev.stepwise.scheduler.store;
  * was stepped to
  * @param stateJson the engine's state dict as JSON
  * @param paramGroupsJson the param groups as the API writes them
+ * @param consumed the tokens or samples consumed so far, for a schedule in that unit;
+ * else {@code null}
  */
-public record Snapshot(long lastEpoch, double position, String stateJson, String paramGroupsJson) {
+public record Snapshot(long lastEpoch, double position, String stateJson, String paramGroupsJson,
+		@Nullable Long consumed) {
+
+	/** A snapshot of a schedule in steps. */
+	public Snapshot(long lastEpoch, double position, String stateJson, String paramGroupsJson) {
+		this(lastEpoch, position, stateJson, paramGroupsJson, null);
+	}
 
 }

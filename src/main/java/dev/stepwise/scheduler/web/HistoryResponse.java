@@ -60,6 +60,7 @@ record HistoryResponse(List<Item> items,
 	 * @param metric the metric the step was given
 	 * @param recordedAt when the step was taken
 	 * @param attempt the training attempt that took the step
+	 * @param consumed the tokens or samples consumed so far, for a schedule in that unit
 	 */
 	@Schema(name = "HistoryItem", description = "The state one step (or the registration) produced.")
 	record Item(
@@ -73,11 +74,13 @@ record HistoryResponse(List<Item> items,
 			@Schema(description = "The training attempt that took the step (or registered, or restored the state;"
 					+ " the start of an attempt that started without a checkpoint is recorded again as its own);"
 					+ " null for requests without an attempt.", example = "resnet50-run17-job42/1",
-					nullable = true) @Nullable String attempt) {
+					nullable = true) @Nullable String attempt,
+			@Schema(description = StateResponse.UNITS_CONSUMED, example = "1572864",
+					nullable = true) @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Long consumed) {
 
 		static Item of(HistoryEntry entry) {
 			return new Item(jsonEpoch(entry.position()), entry.paramGroupsJson(), entry.metric(), entry.recordedAt(),
-					entry.attempt());
+					entry.attempt(), entry.consumed());
 		}
 
 	}

@@ -64,7 +64,7 @@ class PreviewController {
 				if (json[0] == null) {
 					json[0] = open(response);
 				}
-				write(json[0], state);
+				write(json[0], state, !command.consumed().isEmpty());
 			});
 			json[0].writeEndArray();
 			json[0].writeEndObject();
@@ -84,9 +84,12 @@ class PreviewController {
 	 * to 2^18 groups' values, and the records and boxed numbers of each allocated about
 	 * 100 bytes a value.
 	 */
-	private static void write(JsonGenerator json, ScheduleState state) {
+	private static void write(JsonGenerator json, ScheduleState state, boolean counted) {
 		json.writeStartObject();
 		json.writeNumberProperty("last_epoch", state.lastEpoch());
+		if (counted) {
+			json.writeNumberProperty("consumed", state.consumed());
+		}
 		json.writeName("param_groups");
 		json.writeStartArray();
 		for (int group = 0; group < state.groupCount(); group++) {

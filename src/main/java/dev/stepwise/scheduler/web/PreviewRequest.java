@@ -23,6 +23,7 @@ import org.jspecify.annotations.Nullable;
  * @param steps how many steps to compute
  * @param metrics one metric per step, for schedulers that need them
  * @param lastEpoch as for a registration
+ * @param consumed what each step consumes, for a schedule in tokens or samples
  */
 @Schema(name = "PreviewRequest", description = "A schedule to compute without storing it.")
 record PreviewRequest(
@@ -40,12 +41,18 @@ record PreviewRequest(
 				nullable = true), schema = @Schema(type = "number", nullable = true)) @Size(
 						max = Limits.MAX_PREVIEW_STEPS) @Nullable List<@Nullable Double> metrics,
 		@Schema(description = "As for a registration.", example = "0", minimum = "-1",
-				nullable = true) @JsonProperty("last_epoch") @Min(-1) @Nullable Long lastEpoch) {
+				nullable = true) @JsonProperty("last_epoch") @Min(-1) @Nullable Long lastEpoch,
+		@ArraySchema(arraySchema = @Schema(description = "For a schedule in tokens or samples (\"unit\" in the"
+				+ " spec), and required then: what each step consumes, one positive integer per step, or a single"
+				+ " one for every step; each state then shows consumed, the position its lr is evaluated at.",
+				example = "[524288]", nullable = true),
+				schema = @Schema(type = "integer", format = "int64", minimum = "1")) @Size(
+						max = Limits.MAX_PREVIEW_STEPS) @Nullable List<@NotNull Long> consumed) {
 
 	PreviewCommand toCommand() {
 		return new PreviewCommand(SpecJson.paramGroups(this.paramGroups), SpecJson.scheduler(this.scheduler),
 				this.steps, (this.metrics != null) ? this.metrics : List.of(),
-				(this.lastEpoch != null) ? this.lastEpoch : 0);
+				(this.lastEpoch != null) ? this.lastEpoch : 0, (this.consumed != null) ? this.consumed : List.of());
 	}
 
 }

@@ -50,7 +50,7 @@ final class SchedulerSpecSchemas {
 		}
 		spec.discriminator(new Discriminator().propertyName("type").mapping(mapping));
 		spec.description("The scheduler: type is a torch.optim.lr_scheduler class name or a Hugging Face schedule"
-				+ " name; the other keys are its keyword arguments, with PyTorch's / Hugging Face's defaults. An"
+				+ " name (or deepspeed.<class> for DeepSpeed's lr_schedules, with its config's params); the other keys are its keyword arguments, with PyTorch's / Hugging Face's defaults. An"
 				+ " unknown type or argument is 400 (PyTorch's TypeError), a value PyTorch refuses 422 (its"
 				+ " ValueError). JSON integers and decimals stay apart, as int and float in Python (pct_start=1 is"
 				+ " refused, 1.0 taken). Arguments must be finite numbers.");

@@ -37,7 +37,7 @@ class SchedulerTypeController {
 			description = "Every type the API takes, with each keyword argument as the API validates it: its JSON"
 					+ " shape (kind), whether it is required, its default and what it means. Cacheable: it changes only"
 					+ " with the service's version (ETag; If-None-Match gives 304).")
-	@ApiResponse(responseCode = "200", description = "The types, PyTorch's then Hugging Face's.")
+	@ApiResponse(responseCode = "200", description = "The types, PyTorch's, then Hugging Face's, then DeepSpeed's.")
 	@ApiResponse(responseCode = "304", description = "Not modified since the ETag sent.", content = @Content)
 	ResponseEntity<SchedulerTypesResponse> types(
 			@RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) @Nullable String ifNoneMatch) {

@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * Every scheduler type the API takes, with the arguments it validates, straight from the
  * engine's catalogue: what a form needs to offer them.
  *
- * @param types the types, PyTorch's then Hugging Face's
+ * @param types the types, PyTorch's, then Hugging Face's, then DeepSpeed's
  */
 @Schema(name = "SchedulerTypes",
 		description = "Every scheduler type the API takes, with its keyword arguments as the API validates them.")
@@ -28,13 +28,14 @@ record SchedulerTypesResponse(List<TypeItem> types) {
 	 *
 	 * @param name the value of {@code type}
 	 * @param summary what the lr does, one line of Markdown
-	 * @param description what it does, naming the PyTorch class or Hugging Face function
+	 * @param description what it does, naming the PyTorch class, Hugging Face function or
+	 * DeepSpeed class
 	 * @param arguments its keyword arguments, in the order of the normalised spec
 	 */
 	@Schema(name = "SchedulerTypeDescription", description = "A scheduler type and its keyword arguments.")
 	record TypeItem(@Schema(example = "OneCycleLR") String name,
 			@Schema(description = "What the lr does, one line of Markdown.") String summary,
-			@Schema(description = "What it does, naming the PyTorch class or Hugging Face function.") String description,
+			@Schema(description = "What it does, naming the PyTorch class, Hugging Face function or DeepSpeed class.") String description,
 			List<ArgumentItem> arguments) {
 
 		static TypeItem of(SchedulerType type) {

@@ -5,6 +5,8 @@ import dev.stepwise.scheduler.StepCommand;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -15,10 +17,17 @@ import org.jspecify.annotations.Nullable;
  * absent
  * @param metric the validation metric of this step
  * @param attempt the training attempt that posts it
+ * @param count how many steps, 1 when absent
+ * @param consumed what each step consumed, for a schedule in tokens or samples
  */
-@Schema(name = "StepRequest", description = "One scheduler.step(); every field is optional, the body too.")
+@Schema(name = "StepRequest",
+		description = "One scheduler.step(), or count of them; every field is optional, the body too (consumed is"
+				+ " required for a schedule in tokens or samples).")
 record StepRequest(
-		@Schema(description = "The last_epoch this step produces; absent means last_epoch + 1. last_epoch + 1 takes"
+		@Schema(description = "The last_epoch this step produces (with count, the last of the steps); absent means"
+				+ " last_epoch + count. With count, the steps take last_epoch + 1 to epoch, a retry of the same"
+				+ " request is answered from the history, and an epoch some of whose steps were taken already is"
+				+ " 409. Without count: last_epoch + 1 takes"
 				+ " the step; an epoch <= last_epoch is answered from the history (replayed: true), 409 if it is no"
 				+ " longer recorded or was recorded with a different metric; more than last_epoch + 1 is a gap (409)."
 				+ " CosineAnnealingWarmRestarts also takes fractional epochs above its current position"
@@ -35,12 +44,25 @@ record StepRequest(
 				+ " stale-attempt. The first step taken after the attempt's adoption starts it from the schedule's"
 				+ " start (the superseded attempts' history after the start is discarded). Absent: not checked.",
 				example = "resnet50-run17-job42/1",
-				nullable = true) @Pattern(regexp = Limits.ATTEMPT_PATTERN) @Nullable String attempt) {
+				nullable = true) @Pattern(regexp = Limits.ATTEMPT_PATTERN) @Nullable String attempt,
+		@Schema(description = "Take this many steps at once, 1 to " + Limits.MAX_STEP_COUNT + " (and at most "
+				+ Limits.MAX_STEP_VALUES + " values recorded: count x scheduler objects x param groups), each with"
+				+ " the same metric and the same consumed: gradient accumulation, or Accelerate's num_processes"
+				+ " steps per optimizer step. Taken atomically (a step PyTorch refuses takes none of them), recorded"
+				+ " as count history records (one each, as single steps write them) and answered with the last"
+				+ " state. Absent: 1.", example = "4", minimum = "1", maximum = "" + Limits.MAX_STEP_COUNT,
+				nullable = true) @Min(1) @Max(Limits.MAX_STEP_COUNT) @Nullable Integer count,
+		@Schema(description = "For a schedule registered with unit tokens or samples, and required then (400"
+				+ " without): how many tokens or samples this step consumed, a positive integer; with count, each"
+				+ " of the steps consumed this many. The schedule's lr is its closed form at the total consumed"
+				+ " so far. 422 for a schedule in steps.", example = "524288", minimum = "1",
+				nullable = true) @Min(1) @Nullable Long consumed) {
 
-	static final StepRequest EMPTY = new StepRequest(null, null, null);
+	static final StepRequest EMPTY = new StepRequest(null, null, null, null, null);
 
 	StepCommand toCommand() {
-		return new StepCommand(this.epoch, this.metric, this.attempt);
+		return new StepCommand(this.epoch, this.metric, this.attempt, (this.count != null) ? this.count : 1,
+				this.consumed);
 	}
 
 }
