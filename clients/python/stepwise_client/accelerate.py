@@ -28,7 +28,8 @@ def steps_per_call(scheduler: Any, num_processes: int, split_batches: bool) -> i
         return num_processes
     if total is None:
         return 0  # Accelerate compares _step_count <= None, which raises; take no step
-    return max(0, min(num_processes, total - scheduler._step_count + 1))
+    remaining: int = total - scheduler._step_count + 1
+    return max(0, min(num_processes, remaining))
 
 
 def counting_step(wrapper: Any, num_processes: int, *args: Any, **kwargs: Any) -> None:
@@ -49,10 +50,10 @@ def counting_step(wrapper: Any, num_processes: int, *args: Any, **kwargs: Any) -
 
 
 def _counting_class() -> type:
-    from accelerate.scheduler import AcceleratedScheduler
-    from accelerate.state import AcceleratorState
+    from accelerate.scheduler import AcceleratedScheduler  # type: ignore[import-not-found,unused-ignore]
+    from accelerate.state import AcceleratorState  # type: ignore[import-not-found,unused-ignore]
 
-    class CountingAcceleratedScheduler(AcceleratedScheduler):  # type: ignore[misc, valid-type]
+    class CountingAcceleratedScheduler(AcceleratedScheduler):  # type: ignore[misc,unused-ignore]
         """``AcceleratedScheduler`` whose ``num_processes`` steps are one ``step(count=...)``."""
 
         def step(self, *args: Any, **kwargs: Any) -> None:
