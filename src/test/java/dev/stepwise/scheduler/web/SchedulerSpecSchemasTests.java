@@ -38,7 +38,7 @@ class SchedulerSpecSchemasTests {
 	@ParameterizedTest
 	@MethodSource("types")
 	void offersTokensAndSamplesExactlyWhereTheTypeTakesUnits(SchedulerType type) {
-		List<?> units = schema(type).getProperties().get("unit").getEnum();
+		List<Object> units = List.copyOf(schema(type).getProperties().get("unit").getEnum());
 		if (type.takesUnits()) {
 			assertThat(units).containsExactly("steps", "tokens", "samples");
 		}
