@@ -4,11 +4,13 @@
     pip install ./clients/python[torch] accelerate
     accelerate launch --num_processes 2 clients/python/examples/accelerate_train.py --url http://127.0.0.1:8080
 
-``accelerator.prepare(scheduler)`` wraps the remote scheduler in ``AcceleratedScheduler`` because it
-is a torch ``LRScheduler``: it is stepped only when the optimizer really stepped (not during
-gradient accumulation, not after an fp16 overflow), and, without ``split_batches``, ``num_processes``
-times per call on every process, as torch schedulers are. Every process posts the same explicit
-epochs, so the service takes each once and all processes get the same lrs.
+``accelerator.prepare(scheduler)`` would wrap the remote scheduler in ``AcceleratedScheduler``
+because it is a torch ``LRScheduler``: it is stepped only when the optimizer really stepped (not
+during gradient accumulation, not after an fp16 overflow), and, without ``split_batches``,
+``num_processes`` times per call on every process, as torch schedulers are: ``num_processes``
+requests. ``stepwise_client.accelerate.prepare`` wraps it the same way but posts those steps as one
+request (``step(count=num_processes)``). Every process posts the same explicit epoch, so the service
+takes the steps once and all processes get the same lrs.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 import torch
 
 from stepwise_client import RemoteLRScheduler, StepwiseClient
+from stepwise_client import accelerate as stepwise_accelerate
 
 
 def schedule_spec(total_steps: int) -> dict[str, Any]:
@@ -56,7 +59,9 @@ def main() -> None:
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-2)
     epochs = 3
     scheduler = schedule(optimizer, StepwiseClient(args.url), args.run_id, epochs * len(loader))
-    model, optimizer, loader, scheduler = accelerator.prepare(model, optimizer, loader, scheduler)
+    model, optimizer, loader = accelerator.prepare(model, optimizer, loader)
+    # num_processes steps per optimizer step, in one request
+    scheduler = stepwise_accelerate.prepare(accelerator, scheduler)
     for _ in range(epochs):
         for x_batch, y_batch in loader:
             loss = nn.functional.mse_loss(model(x_batch), y_batch)

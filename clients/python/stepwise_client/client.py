@@ -220,11 +220,22 @@ class StepwiseClient:
         return cast(SchedulerResource, self._call("POST", "/schedulers", body))
 
     def step(
-        self, scheduler_id: str, epoch: float | None = None, metric: float | None = None, attempt: str | None = None
+        self,
+        scheduler_id: str,
+        epoch: float | None = None,
+        metric: float | None = None,
+        attempt: str | None = None,
+        count: int | None = None,
+        consumed: int | None = None,
     ) -> StepResult:
         """POST /schedulers/{id}/steps: the state after `epoch`, with `replayed`. Without an
         epoch the step is retried only when it certainly did not reach the service. Another
-        attempt than the scheduler's current one raises StaleAttemptError."""
+        attempt than the scheduler's current one raises StaleAttemptError.
+
+        `count` takes that many steps in one request, each with `metric` (and `consumed`), recorded
+        one each; `epoch` then names the last_epoch of the last of them. `consumed` is required for a
+        schedule in tokens or samples: what each step consumed; the answer then holds `consumed`,
+        the total so far."""
         body: JSON = {}
         if epoch is not None:
             body["epoch"] = epoch
@@ -232,6 +243,10 @@ class StepwiseClient:
             body["metric"] = metric
         if attempt is not None:
             body["attempt"] = attempt
+        if count is not None:
+            body["count"] = count
+        if consumed is not None:
+            body["consumed"] = consumed
         return cast(
             StepResult, self._call("POST", self._path(scheduler_id, "steps"), body, idempotent=epoch is not None)
         )
@@ -299,11 +314,15 @@ class StepwiseClient:
         scheduler: Mapping[str, Any],
         steps: int,
         metrics: Sequence[float] | None = None,
+        consumed: Sequence[int] | None = None,
     ) -> Preview:
-        """POST /previews: `states` after registration and each step, nothing stored."""
+        """POST /previews: `states` after registration and each step, nothing stored. A schedule in
+        tokens or samples takes `consumed`: one value per step, or one for every step."""
         body: JSON = {"param_groups": list(param_groups), "scheduler": dict(scheduler), "steps": steps}
         if metrics is not None:
             body["metrics"] = list(metrics)
+        if consumed is not None:
+            body["consumed"] = list(consumed)
         return cast(Preview, self._call("POST", "/previews", body))
 
     def close(self) -> None:

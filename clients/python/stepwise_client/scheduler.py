@@ -94,6 +94,8 @@ class _Remote:
         self._service_base_lrs: list[float] | None = None
         self._registration: dict[str, Any] = {}
         self.normalized_spec: dict[str, Any] = {}
+        # a schedule in tokens or samples: the total its steps consumed, as the service answers it
+        self.consumed: int | None = None
 
     def _registration_groups(self) -> list[dict[str, Any]]:
         groups = []
@@ -129,6 +131,7 @@ class _Remote:
                 total = self.normalized_spec["epochs"] * self.normalized_spec["steps_per_epoch"]
             self.total_steps = total
         self._position = float(resource["last_epoch"])
+        self.consumed = resource.get("consumed")
         if self.spec.get("type") in _OWN_BASE_LRS:
             # These derive base_lrs from their arguments (base_lr, max_lr / div_factor), not from the
             # groups' lr: take them from the service's state document, as torch would have them.
@@ -137,13 +140,17 @@ class _Remote:
 
     # -- stepping ------------------------------------------------------------------------------
 
-    def _post(self, epoch: Any = None, metric: Any = None) -> State:
-        """POST the step; the epoch is always explicit, so a retry or another rank's identical post is
-        answered from the service's record instead of being taken twice."""
+    def _post(self, epoch: Any = None, metric: Any = None, count: int = 1, consumed: int | None = None) -> State:
+        """POST the step (`count` of them); the epoch is always explicit (the last_epoch of the last
+        step), so a retry or another rank's identical post is answered from the service's record
+        instead of being taken twice."""
+        if count < 1:
+            raise ValueError(f"count must be at least 1, got {count}")
         if epoch is None:
             # step(): the next epoch, or, after fractional steps, one epoch past the position
             # (torch's T_cur + 1, which the closed form at position + 1 reproduces).
-            target = self._position + 1 if self._kind == "fractional" else self.last_epoch + 1
+            position = self._position if self._kind == "fractional" else self.last_epoch
+            target = position + count
         else:
             target = float(epoch)
         answer = self.client.step(
@@ -151,8 +158,11 @@ class _Remote:
             epoch=_epoch_json(target),
             metric=None if metric is None else float(metric),
             attempt=self.attempt,
+            count=None if count == 1 else count,
+            consumed=None if consumed is None else int(consumed),
         )
         self._position = float(target)
+        self.consumed = answer.get("consumed")
         return answer
 
     def _check_groups(self, state: State) -> None:
@@ -320,7 +330,11 @@ class RemoteLRScheduler(_Remote, _Base):
         scheduler: Mapping[str, Any],
         *,
         attempt: str | None = None,
+        unit: str | None = None,
     ) -> None:
+        if unit is not None:
+            # a schedule in tokens or samples: every step(consumed=n) says how many it consumed
+            scheduler = {**scheduler, "unit": unit}
         self._init_remote(client, scheduler_id, scheduler, attempt)
         if not TORCH:
             self.optimizer = optimizer
@@ -339,15 +353,21 @@ class RemoteLRScheduler(_Remote, _Base):
         finally:
             self._registering = False
 
-    def step(self, epoch: Any = None) -> None:  # type: ignore[override]
+    def step(  # type: ignore[override]
+        self, epoch: Any = None, *, count: int = 1, consumed: int | None = None
+    ) -> None:
         """torch's step(): the next epoch. ``step(epoch)`` posts that epoch: for
         CosineAnnealingWarmRestarts any epoch from its position on, fractional ones included
         (``step(epoch + i / iters)``); for the others (deprecated in torch, which warns, and so does
-        this) the next epoch, or an earlier one, answered from the history."""
+        this) the next epoch, or an earlier one, answered from the history.
+
+        ``step(count=k)`` is k ``step()`` calls in one request (gradient accumulation, Accelerate's
+        ``num_processes`` steps). ``step(consumed=n)`` is required for a schedule in tokens or
+        samples (``unit="tokens"``): how many the step consumed (each of them, with count)."""
         if getattr(self, "_registering", False):
             answer = self._register()
         else:
-            answer = self._post(epoch)
+            answer = self._post(epoch, count=count, consumed=consumed)
         self._check_groups(answer)
         self._answer_lrs = [values["lr"] for values in answer["param_groups"]]
         base_lrs = getattr(self, "_service_base_lrs", None)
@@ -358,8 +378,9 @@ class RemoteLRScheduler(_Remote, _Base):
             # torch's own step(): the call-order warnings, _step_count, the epoch deprecation
             # warning, the groups' lr from get_lr() (the service's answer), _last_lr, print_lr (1.13).
             _Base.step(self, epoch)
+            self._step_count += count - 1  # torch's step() counted one of the k
         elif not TORCH and self._kind == "base" and not getattr(self, "_registering", False):
-            self._step_count += 1
+            self._step_count += count
         self._apply(answer)
 
     def get_lr(self) -> list[Any]:

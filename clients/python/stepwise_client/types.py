@@ -18,7 +18,13 @@ class ParamGroupState(TypedDict):
     momentum: float | None
 
 
-class State(TypedDict):
+class _Consumed(TypedDict, total=False):
+    """Only for a schedule in tokens or samples: the total the steps consumed so far."""
+
+    consumed: int
+
+
+class State(_Consumed):
     """Where a scheduler stands: what every rank writes into its optimizer."""
 
     id: str
@@ -81,7 +87,7 @@ class Attempts(TypedDict):
     items: list[Attempt]
 
 
-class PreviewState(TypedDict):
+class PreviewState(_Consumed):
     last_epoch: int
     param_groups: list[ParamGroupState]
 

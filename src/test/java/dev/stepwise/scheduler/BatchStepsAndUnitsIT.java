@@ -3,7 +3,6 @@ package dev.stepwise.scheduler;
 import java.util.UUID;
 
 import dev.stepwise.OnEveryDatabase;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -35,14 +34,10 @@ class BatchStepsAndUnitsIT {
 	private static final String LINEAR_IN_TOKENS = "{\"type\": \"linear\", \"num_warmup_steps\": 1000,"
 			+ " \"num_training_steps\": 10000, \"unit\": \"tokens\"}";
 
-	@Autowired
-	private RestTestClient client;
+	private final ApiCalls api;
 
-	private ApiCalls api;
-
-	@BeforeEach
-	void callTheApi() {
-		this.api = new ApiCalls(this.client);
+	BatchStepsAndUnitsIT(@Autowired RestTestClient client) {
+		this.api = new ApiCalls(client);
 	}
 
 	@Test
@@ -137,12 +132,7 @@ class BatchStepsAndUnitsIT {
 	void resumeAndAStateDocumentRestoreThePosition() {
 		String id = register(LINEAR_IN_TOKENS);
 		json(steps(id, "{\"consumed\": 500}"), 200);
-		String checkpoint = this.client.get()
-			.uri(ApiCalls.API + "/schedulers/" + id + "/state")
-			.exchange()
-			.expectBody(String.class)
-			.returnResult()
-			.getResponseBody();
+		String checkpoint = ApiCalls.text(this.api.get("/schedulers/" + id + "/state"));
 		json(steps(id, "{\"consumed\": 2000}"), 200);
 		json(steps(id, "{\"consumed\": 2000}"), 200);
 		JsonNode resumed = json(this.api.post("/schedulers/" + id + "/resume", "{\"last_epoch\": 2}"), 200);

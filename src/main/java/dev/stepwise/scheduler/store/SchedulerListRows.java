@@ -20,7 +20,7 @@ import org.springframework.stereotype.Component;
 class SchedulerListRows {
 
 	private static final String COLUMNS = "id, public_id, last_epoch, param_groups_json, spec_json,"
-			+ " initial_param_groups_json, created_at, updated_at, attempt, attempt_started";
+			+ " initial_param_groups_json, created_at, updated_at, attempt, attempt_started, consumed";
 
 	private static final String WHERE = " where public_id like ? escape '\\' and public_id like ? escape '\\'";
 
@@ -49,7 +49,7 @@ class SchedulerListRows {
 				Double lastMetric = rs.wasNull() ? null : metric;
 				SchedulerDetails details = new SchedulerDetails(
 						new SchedulerPosition(rs.getString("public_id"), rs.getLong("last_epoch"),
-								rs.getString("param_groups_json")),
+								rs.getString("param_groups_json"), rs.getObject("consumed", Long.class)),
 						rs.getString("spec_json"), rs.getString("initial_param_groups_json"),
 						BatchStatements.instant(rs, rs.findColumn("created_at")),
 						BatchStatements.instant(rs, rs.findColumn("updated_at")), rs.getString("attempt"),

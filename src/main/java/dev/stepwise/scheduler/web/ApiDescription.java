@@ -85,6 +85,23 @@ final class ApiDescription {
 			Every other type refuses a fractional epoch (422). An acknowledged step is stored; a failed one \
 			changes nothing.
 
+			**Many steps in one request**: a step with `count: k` takes k steps with the same metric (and the \
+			same consumed), atomically (a step PyTorch refuses takes none of them), recorded as k history \
+			records and answered with the last state; its `epoch` names the last_epoch of the last step, so a \
+			retry of the same request is answered from the history (k steps to an epoch some of whose steps \
+			were taken already is 409). k and k x the state's size are bounded (the count field says by what), \
+			and so is their cost by the work limit (422 naming count).
+
+			**Schedules in tokens or samples**: a spec of a type with a closed form in its position (Hugging \
+			Face's schedules but reduce_lr_on_plateau; see each spec's unit) may say `"unit": "tokens"` or \
+			`"samples"`. Every step then posts `consumed` (a positive integer, per step with count; 400 \
+			without it), and the lr is the closed form at the total consumed so far instead of the step count: \
+			its num_warmup_steps, num_training_steps, ... are in that unit. Posting 1 at every step is the \
+			schedule in steps, bit for bit. Steps, GET .../lr, the history and the state document show \
+			`consumed`; resume and PUT .../state restore it; previews take `consumed` (one per step, or one for \
+			all). A unit on another type is 422 naming scheduler.unit and scheduler.type; consumed on a \
+			schedule in steps is 422; such a schedule registers at last_epoch 0.
+
 			**Resume and state.** Resume returns to the last record of the given epoch (its end, after fractional \
 			steps) and discards the later history. PUT .../state replaces the whole state and records it, without \
 			a metric, at its last_epoch (the history after it is discarded); a later replay of that epoch must \

@@ -38,6 +38,12 @@ final class ApiDocs {
 
 	static final String STEP_IMPLICIT = "{}";
 
+	static final String STEP_COUNT = """
+			{"epoch": 44, "count": 4, "metric": 0.532}""";
+
+	static final String STEP_TOKENS = """
+			{"consumed": 524288}""";
+
 	private ApiDocs() {
 	}
 

@@ -26,6 +26,7 @@ import org.jspecify.annotations.Nullable;
  * @param attempt the current training attempt
  * @param attemptStarted whether it has started
  * @param summary in the list only: what it shows at a glance
+ * @param consumed the tokens or samples consumed so far, for a schedule in that unit
  */
 @Schema(name = "Scheduler", description = "A registered scheduler.")
 record SchedulerResponse(@Schema(example = "resnet50-run17") String id,
@@ -43,7 +44,9 @@ record SchedulerResponse(@Schema(example = "resnet50-run17") String id,
 		@Schema(description = "false from the adoption of the attempt until its first step, resume or state PUT"
 				+ " (the scheduler stands at the schedule's start meanwhile); true without an attempt.",
 				example = "true") @JsonProperty("attempt_started") boolean attemptStarted,
-		@Schema(description = "In the list only: the scheduler at a glance.") @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Summary summary) {
+		@Schema(description = "In the list only: the scheduler at a glance.") @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Summary summary,
+		@Schema(description = StateResponse.UNITS_CONSUMED, example = "1572864",
+				nullable = true) @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Long consumed) {
 
 	static SchedulerResponse of(SchedulerDetails details) {
 		return of(details, null);
@@ -57,7 +60,8 @@ record SchedulerResponse(@Schema(example = "resnet50-run17") String id,
 	private static SchedulerResponse of(SchedulerDetails details, @Nullable Summary summary) {
 		return new SchedulerResponse(details.position().id(), details.position().lastEpoch(),
 				details.position().paramGroupsJson(), details.specJson(), details.initialParamGroupsJson(),
-				details.createdAt(), details.updatedAt(), details.attempt(), details.attemptStarted(), summary);
+				details.createdAt(), details.updatedAt(), details.attempt(), details.attemptStarted(), summary,
+				details.position().consumed());
 	}
 
 	/**

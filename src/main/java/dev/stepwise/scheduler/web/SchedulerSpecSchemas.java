@@ -1,5 +1,6 @@
 package dev.stepwise.scheduler.web;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -7,6 +8,7 @@ import java.util.Map;
 import dev.stepwise.schedule.ArgumentKind;
 import dev.stepwise.schedule.KeywordArgument;
 import dev.stepwise.schedule.SchedulerCatalogue;
+import dev.stepwise.schedule.ScheduleUnit;
 import dev.stepwise.schedule.SchedulerType;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.media.ArraySchema;
@@ -68,8 +70,28 @@ final class SchedulerSpecSchemas {
 				schema.addRequiredItem(argument.name());
 			}
 		}
+		schema.addProperty("unit", unitSchema(type));
 		schema.additionalProperties(Boolean.FALSE);
 		return schema;
+	}
+
+	/**
+	 * {@code unit}: what the schedule's position counts; tokens and samples only where
+	 * the type {@link SchedulerType#takesUnits() takes units}.
+	 */
+	private static Schema<?> unitSchema(SchedulerType type) {
+		if (!type.takesUnits()) {
+			return new StringSchema()._enum(List.of(ScheduleUnit.STEPS.jsonName()))
+				._default(ScheduleUnit.STEPS.jsonName())
+				.description("What the position counts: steps only (" + type.name()
+						+ " has no closed form in its position, so tokens and samples are 422).");
+		}
+		return new StringSchema()._enum(Arrays.stream(ScheduleUnit.values()).map(ScheduleUnit::jsonName).toList())
+			._default(ScheduleUnit.STEPS.jsonName())
+			.description("What the position counts. steps: step() calls, as PyTorch. tokens or samples: every step"
+					+ " posts how many it consumed (consumed), and the lr is this closed form at the total consumed"
+					+ " so far; the step counts among the arguments (num_warmup_steps, num_training_steps, ...) are"
+					+ " then in that unit. Default: steps.");
 	}
 
 	@SuppressWarnings({ "unchecked", "rawtypes" })

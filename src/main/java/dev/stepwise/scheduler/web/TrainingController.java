@@ -64,14 +64,18 @@ class TrainingController {
 					+ " state and the history record are written in one transaction before the answer. A step PyTorch"
 					+ " refuses (OneCycleLR past total_steps) is 409 step-refused. With attempt: a step of any other"
 					+ " attempt than the current one is 409 stale-attempt; the first step after the attempt's"
-					+ " adoption starts it from the schedule's start.",
-			requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = false,
-					content = @Content(schema = @Schema(implementation = StepRequest.class),
-							examples = { @ExampleObject(name = "Next epoch with a metric", value = ApiDocs.STEP_NEXT),
-									@ExampleObject(name = "NaN metric (Python json.dumps)", value = ApiDocs.STEP_NAN),
-									@ExampleObject(name = "Fractional epoch (CosineAnnealingWarmRestarts)",
-											value = ApiDocs.STEP_FRACTIONAL),
-									@ExampleObject(name = "Just step", value = ApiDocs.STEP_IMPLICIT) })))
+					+ " adoption starts it from the schedule's start. count takes several steps in one request"
+					+ " (atomically, one history record each); a schedule in tokens or samples needs consumed.",
+			requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = false, content = @Content(
+					schema = @Schema(implementation = StepRequest.class),
+					examples = { @ExampleObject(name = "Next epoch with a metric", value = ApiDocs.STEP_NEXT),
+							@ExampleObject(name = "NaN metric (Python json.dumps)", value = ApiDocs.STEP_NAN),
+							@ExampleObject(name = "Fractional epoch (CosineAnnealingWarmRestarts)",
+									value = ApiDocs.STEP_FRACTIONAL),
+							@ExampleObject(name = "Just step", value = ApiDocs.STEP_IMPLICIT),
+							@ExampleObject(name = "Four steps at once (gradient accumulation, Accelerate)",
+									value = ApiDocs.STEP_COUNT),
+							@ExampleObject(name = "A step of a schedule in tokens", value = ApiDocs.STEP_TOKENS) })))
 	@ApiResponse(responseCode = "200",
 			description = "Stepped (replayed: false) or answered from the history (replayed: true).")
 	@ProblemResponses({ ProblemType.MALFORMED_REQUEST, ProblemType.METRIC_REQUIRED, ProblemType.SCHEDULER_NOT_FOUND,

@@ -37,11 +37,24 @@ class SchedulerSpecSchemasTests {
 
 	@ParameterizedTest
 	@MethodSource("types")
+	void offersTokensAndSamplesExactlyWhereTheTypeTakesUnits(SchedulerType type) {
+		List<Object> units = List.copyOf(schema(type).getProperties().get("unit").getEnum());
+		if (type.takesUnits()) {
+			assertThat(units).containsExactly("steps", "tokens", "samples");
+		}
+		else {
+			assertThat(units).containsExactly("steps");
+		}
+	}
+
+	@ParameterizedTest
+	@MethodSource("types")
 	void listsExactlyTheDeclaredArguments(SchedulerType type) {
 		Schema<?> schema = schema(type);
 		List<String> expected = new ArrayList<>();
 		expected.add("type");
 		expected.addAll(type.argumentNames());
+		expected.add("unit");
 		assertThat(new ArrayList<>(schema.getProperties().keySet())).isEqualTo(expected);
 		assertThat(schema.getProperties().get("type").getEnum()).containsExactly(type.name());
 		Set<String> required = new HashSet<>(Set.of("type"));
