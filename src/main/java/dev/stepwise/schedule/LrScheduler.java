@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
  * first one's initial step ({@link #initialStep}) and restarts the others at milestones
  * ({@link #restart}).
  */
-sealed interface LrScheduler permits Chainable, CosineAnnealingWarmRestarts, ReduceLROnPlateau, Composite {
+sealed interface LrScheduler
+		permits Chainable, CosineAnnealingWarmRestarts, ReduceLROnPlateau, Composite, LightningRangeTest {
 
 	/** The type name, e.g. {@code StepLR}. */
 	String type();
@@ -117,6 +118,14 @@ sealed interface LrScheduler permits Chainable, CosineAnnealingWarmRestarts, Red
 
 	/** Whether it needs a metric for every step (ReduceLROnPlateau). */
 	default boolean requiresMetric() {
+		return false;
+	}
+
+	/**
+	 * Whether the schedule is over and refuses further steps (a finished
+	 * stepwise.LRRangeTest).
+	 */
+	default boolean finished(NodeState state) {
 		return false;
 	}
 

@@ -192,6 +192,14 @@ public final class Schedule {
 		return this.scheduler.requiresMetric();
 	}
 
+	/**
+	 * Whether the schedule is over at {@code state} and refuses further steps (a finished
+	 * stepwise.LRRangeTest).
+	 */
+	public boolean finished(ScheduleState state) {
+		return this.scheduler.finished(state.root());
+	}
+
 	/** Whether {@link #stepTo} takes fractional epochs (CosineAnnealingWarmRestarts). */
 	public boolean acceptsFractionalEpochs() {
 		return this.scheduler instanceof CosineAnnealingWarmRestarts;

@@ -25,6 +25,7 @@ public final class SchedulerCatalogue {
 	static {
 		List<SchedulerType> all = new ArrayList<>(TORCH);
 		all.addAll(HuggingFaceSchedules.TYPES);
+		all.add(LightningRangeTest.TYPE);
 		for (SchedulerType type : all) {
 			if (BY_NAME.put(type.name(), type) != null) {
 				throw new IllegalStateException("Two scheduler types are called " + type.name());
