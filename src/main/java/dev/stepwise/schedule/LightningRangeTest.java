@@ -155,6 +155,11 @@ record LightningRangeTest(double startLr, double endLr, long numSteps, boolean e
 	}
 
 	@Override
+	public boolean finishes() {
+		return true;
+	}
+
+	@Override
 	public boolean finished(NodeState state) {
 		return ((RangeTest) state).finishedAt() > 0;
 	}

@@ -129,6 +129,11 @@ sealed interface LrScheduler
 		return false;
 	}
 
+	/** Whether any state of it may be {@link #finished} (stepwise.LRRangeTest). */
+	default boolean finishes() {
+		return false;
+	}
+
 	/** Whether it is a SequentialLR or ChainedScheduler. */
 	default boolean composite() {
 		return false;

@@ -200,6 +200,11 @@ public final class Schedule {
 		return this.scheduler.finished(state.root());
 	}
 
+	/** Whether any state may be {@link #finished} (stepwise.LRRangeTest). */
+	public boolean finishes() {
+		return this.scheduler.finishes();
+	}
+
 	/** Whether {@link #stepTo} takes fractional epochs (CosineAnnealingWarmRestarts). */
 	public boolean acceptsFractionalEpochs() {
 		return this.scheduler instanceof CosineAnnealingWarmRestarts;

@@ -144,7 +144,7 @@ final class StepBatch {
 		scheduler.moveTo(next, snapshot);
 		this.records.add(new SchedulerStepRows.Recorded(scheduler.pk, snapshot, metric, this.now, attempt));
 		return new StepResult(new SchedulerPosition(scheduler.id, snapshot.lastEpoch(), snapshot.paramGroupsJson()),
-				false);
+				false, schedule.finished(next) ? Boolean.TRUE : null);
 	}
 
 	private StepResult replay(Current scheduler, StepPlan plan, @Nullable Double metric) {
@@ -166,8 +166,11 @@ final class StepBatch {
 		if (!sameMetric(recorded.metric(), metric)) {
 			throw EpochConflictException.metricDiffers(epoch, recorded.metric(), metric, scheduler.lastEpoch);
 		}
+		// a finished schedule takes no later step: only its current epoch can be the end
+		boolean finished = scheduler.schedule.finishes() && recorded.lastEpoch() == scheduler.lastEpoch
+				&& scheduler.schedule.finished(scheduler.state(this.tables.cache(), this.tables.store()));
 		return new StepResult(new SchedulerPosition(scheduler.id, recorded.lastEpoch(), recorded.paramGroupsJson()),
-				true);
+				true, finished ? Boolean.TRUE : null);
 	}
 
 	private Optional<HistoryEntry> recordedInBatch(long pk, double position) {

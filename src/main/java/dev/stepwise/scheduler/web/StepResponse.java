@@ -1,10 +1,12 @@
 package dev.stepwise.scheduler.web;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import dev.stepwise.scheduler.StepResult;
 import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Schema;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The answer to a step: the state it produced, and whether it was answered from the
@@ -14,6 +16,8 @@ import io.swagger.v3.oas.annotations.media.Schema;
  * @param lastEpoch PyTorch's {@code last_epoch} after the step
  * @param paramGroups the param groups after the step, a JSON array written as is
  * @param replayed whether the epoch had been stepped to before
+ * @param finished true when the schedule is over (a finished stepwise.LRRangeTest), else
+ * absent
  */
 @Schema(name = "StepResult", description = "The state a step produced.")
 record StepResponse(@Schema(example = "resnet50-run17") String id,
@@ -21,11 +25,14 @@ record StepResponse(@Schema(example = "resnet50-run17") String id,
 		@ArraySchema(schema = @Schema(
 				implementation = ParamGroupBody.class)) @JsonProperty("param_groups") @JsonRawValue String paramGroups,
 		@Schema(description = "true when the epoch had been stepped to before (a retry, another rank): nothing"
-				+ " changed and the recorded state is returned.") boolean replayed) {
+				+ " changed and the recorded state is returned.") boolean replayed,
+		@Schema(description = "Only present, true, when the schedule is over at this epoch and refuses further steps:"
+				+ " a stepwise.LRRangeTest whose loss diverged or that took num_steps steps (read GET .../lr-finder).",
+				example = "true") @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Boolean finished) {
 
 	static StepResponse of(StepResult result) {
 		return new StepResponse(result.position().id(), result.position().lastEpoch(),
-				result.position().paramGroupsJson(), result.replayed());
+				result.position().paramGroupsJson(), result.replayed(), result.finished());
 	}
 
 }
