@@ -172,7 +172,9 @@ def fastai_valley(results, num_it):
         losses = losses[:drop_idx]
     if len(losses) == 0:  # Stepwise: fastai raises IndexError on lrs[0]
         return None
-    return begin + valley(lrs, losses, num_it)
+    idx = valley(lrs, losses, num_it)
+    # a decreasing run from the first point makes max_start -1: lrs[-1] is the last point
+    return begin + (idx if idx >= 0 else idx + len(losses))
 
 
 # --- the cases -----------------------------------------------------------------------------------------
@@ -286,6 +288,7 @@ def cases():
         analysis("constant lr", [0.01] * 20, [2.0 - 0.05 * i for i in range(20)]),
         analysis("too few points", lrs20[:12], [1.0 - 0.01 * i for i in range(12)]),
         analysis("one point", lrs20[:1], [1.0]),
+        analysis("a valley of two falling points", lrs20[:7], [3.0, 2.0, 2.5, 2.6, 2.7, 2.8, 2.9], beta=0.0, num_it=7),
         analysis("valley with a bump", [1e-5 * 10 ** (i / 10) for i in range(60)],
                  [3.0 - 0.04 * i if i < 25 else (2.0 + 0.2 * math.sin(i) if i < 40 else 2.0 + 0.3 * (i - 40))
                   for i in range(60)], num_it=60),
