@@ -127,7 +127,8 @@ class DashboardBrowserIT {
 		open("/");
 		this.browser.screenshot("jobs");
 		open("/?q=" + RUN);
-		assertThat(rowIds()).containsExactlyInAnyOrder(ONE_CYCLE, WARMUP_COSINE, HF_LINEAR, COSINE, STEP, LONG);
+		assertThat(rowIds()).containsExactlyInAnyOrder(ONE_CYCLE, WARMUP_COSINE, HF_LINEAR, COSINE, STEP, LONG,
+				RANGE_TEST);
 		WebElement oneCycle = row(ONE_CYCLE);
 		assertThat(oneCycle.findElement(By.cssSelector(".type-pill")).getText()).isEqualTo("OneCycleLR");
 		assertThat(oneCycle.findElement(By.cssSelector("[data-col=epoch]")).getText()).startsWith("45");
@@ -135,7 +136,7 @@ class DashboardBrowserIT {
 		String shown = oneCycle.findElement(By.cssSelector("[data-col=lr]")).getText().split(",")[0];
 		assertThat(Double.parseDouble(shown)).isCloseTo(lr, within(Math.abs(lr) * 1e-5));
 		this.browser.await("a sparkline in every row",
-				(driver) -> driver.findElements(By.cssSelector("#jobs-body svg.spark path")).size() == 6);
+				(driver) -> driver.findElements(By.cssSelector("#jobs-body svg.spark path")).size() == 7);
 
 		// the filter is the API's id_contains
 		WebElement filter = this.browser.driver().findElement(By.id("jobs-filter"));
@@ -147,7 +148,7 @@ class DashboardBrowserIT {
 		// sorting by id, then the other way round by a click on the header
 		open("/?q=" + RUN + "&sort=id&direction=asc");
 		List<String> ascending = rowIds();
-		assertThat(ascending).isSorted().hasSize(6);
+		assertThat(ascending).isSorted().hasSize(7);
 		this.browser.driver().findElement(By.cssSelector("th[data-sort=id]")).click();
 		this.browser.await("the rows sorted by id, descending", (driver) -> rowIds().equals(reversed(ascending)));
 
@@ -155,7 +156,7 @@ class DashboardBrowserIT {
 		int before = this.browser.requests().size();
 		open("/?q=" + RUN + "&sort=id&direction=asc&size=2");
 		assertThat(rowIds()).isEqualTo(ascending.subList(0, 2));
-		assertThat(this.browser.driver().findElement(By.id("jobs-page")).getText()).isEqualTo("Page 1 of 3");
+		assertThat(this.browser.driver().findElement(By.id("jobs-page")).getText()).isEqualTo("Page 1 of 4");
 		this.browser.driver().findElement(By.id("jobs-next")).click();
 		this.browser.await("the second page", (driver) -> rowIds().equals(ascending.subList(2, 4)));
 		List<Browser.Request> requests = this.browser.requests();
