@@ -17,6 +17,7 @@ from typing import Any, Optional, cast
 from .types import (
     Attempts,
     History,
+    LrFinder,
     Preview,
     SchedulerList,
     SchedulerResource,
@@ -307,6 +308,26 @@ class StepwiseClient:
     def attempts(self, scheduler_id: str) -> Attempts:
         """GET /schedulers/{id}/attempts: the training attempts adopted, in order."""
         return cast(Attempts, self._call("GET", self._path(scheduler_id, "attempts")))
+
+    def lr_finder(
+        self,
+        scheduler_id: str,
+        skip_begin: int | None = None,
+        skip_end: int | None = None,
+        beta: float | None = None,
+    ) -> LrFinder:
+        """GET /schedulers/{id}/lr-finder: the smoothed loss against the lr of the scheduler's steps
+        (a stepwise.LRRangeTest stepped with the batch loss as metric) and the suggested lr of
+        Lightning's steepest descent (`suggestions["steepest"]`, with Lightning's `skip_begin` and
+        `skip_end`) and fastai's valley (`suggestions["valley"]`); `beta` overrides the smoothing."""
+        return cast(
+            LrFinder,
+            self._call(
+                "GET",
+                self._path(scheduler_id, "lr-finder"),
+                query={"skip_begin": skip_begin, "skip_end": skip_end, "beta": beta},
+            ),
+        )
 
     def preview(
         self,

@@ -94,3 +94,40 @@ class PreviewState(_Consumed):
 
 class Preview(TypedDict):
     states: list[PreviewState]
+
+
+class LrFinderCurve(TypedDict):
+    """One point per step: the lr its batch trained with and the smoothed loss (NaN: no metric)."""
+
+    lr: list[float]
+    loss: list[float | str]  # non-finite losses are the strings "NaN", "Infinity", "-Infinity"
+
+
+class LrSuggestion(TypedDict):
+    """One rule's suggestion; ``lr`` is None (and ``reason`` says why) when the rule has too few points."""
+
+    lr: float | None
+    index: int | None
+    loss: float | None
+    skip_begin: int
+    skip_end: int
+    reason: str | None
+
+
+class LrSuggestions(TypedDict):
+    steepest: LrSuggestion  # Lightning's _LRFinder.suggestion(skip_begin, skip_end)
+    valley: LrSuggestion  # fastai's valley, as Learner.lr_find applies it
+
+
+class LrFinder(TypedDict):
+    """``GET .../lr-finder``: the smoothed loss against the lr, and the suggestions of both rules."""
+
+    id: str
+    type: str
+    beta: float
+    points: int
+    truncated: bool  # the history holds more steps than were analysed
+    finished: bool | None  # stepwise.LRRangeTest only: the loss diverged or num_steps were taken
+    finished_at: int | None
+    curve: LrFinderCurve
+    suggestions: LrSuggestions

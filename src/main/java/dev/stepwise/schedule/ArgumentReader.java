@@ -162,6 +162,19 @@ final class ArgumentReader {
 	}
 
 	/**
+	 * A float argument whose default is not None but which takes None, as Lightning's
+	 * {@code early_stop_threshold: Optional[float] = 4.0}: the value given, null for an
+	 * explicit null, else the declared default.
+	 */
+	@Nullable Double realOrNone(String name) {
+		declaration(name, ArgumentKind.NUMBER);
+		if (this.values.containsKey(name) && this.values.get(name) == null) {
+			return remember(name, null);
+		}
+		return real(name);
+	}
+
+	/**
 	 * The given value of a numeric argument as a float, to say what was wrong with it;
 	 * not recorded.
 	 */

@@ -12,8 +12,8 @@ import org.jspecify.annotations.Nullable;
  * first one's initial step ({@link #initialStep}) and restarts the others at milestones
  * ({@link #restart}).
  */
-sealed interface LrScheduler
-		permits Chainable, CosineAnnealingWarmRestarts, ReduceLROnPlateau, Composite, DeepSpeedLrSchedule {
+sealed interface LrScheduler permits Chainable, CosineAnnealingWarmRestarts, ReduceLROnPlateau, Composite,
+		DeepSpeedLrSchedule, LightningRangeTest {
 
 	/** The type name, e.g. {@code StepLR}. */
 	String type();
@@ -133,6 +133,19 @@ sealed interface LrScheduler
 
 	/** Whether it needs a metric for every step (ReduceLROnPlateau). */
 	default boolean requiresMetric() {
+		return false;
+	}
+
+	/**
+	 * Whether the schedule is over and refuses further steps (a finished
+	 * stepwise.LRRangeTest).
+	 */
+	default boolean finished(NodeState state) {
+		return false;
+	}
+
+	/** Whether any state of it may be {@link #finished} (stepwise.LRRangeTest). */
+	default boolean finishes() {
 		return false;
 	}
 

@@ -48,4 +48,13 @@ sealed interface NodeState {
 
 	}
 
+	/**
+	 * stepwise.LRRangeTest: Lightning's {@code _LRCallback} attributes (the running
+	 * average and best smoothed loss) and where the test finished (0 while it runs).
+	 */
+	record RangeTest(long lastEpoch, double avgLoss, double bestLoss, double smoothedLoss, long finishedAt,
+			double[] lastLr) implements NodeState {
+
+	}
+
 }

@@ -253,6 +253,19 @@ public final class Schedule {
 		return this.scheduler.requiresMetric();
 	}
 
+	/**
+	 * Whether the schedule is over at {@code state} and refuses further steps (a finished
+	 * stepwise.LRRangeTest).
+	 */
+	public boolean finished(ScheduleState state) {
+		return this.scheduler.finished(state.root());
+	}
+
+	/** Whether any state may be {@link #finished} (stepwise.LRRangeTest). */
+	public boolean finishes() {
+		return this.scheduler.finishes();
+	}
+
 	/** Whether {@link #stepTo} takes fractional epochs (CosineAnnealingWarmRestarts). */
 	public boolean acceptsFractionalEpochs() {
 		return this.scheduler instanceof CosineAnnealingWarmRestarts;

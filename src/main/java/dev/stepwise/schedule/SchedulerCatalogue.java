@@ -26,6 +26,7 @@ public final class SchedulerCatalogue {
 		List<SchedulerType> all = new ArrayList<>(TORCH);
 		all.addAll(HuggingFaceSchedules.TYPES);
 		all.addAll(DeepSpeedSchedules.TYPES);
+		all.add(LightningRangeTest.TYPE);
 		for (SchedulerType type : all) {
 			if (BY_NAME.put(type.name(), type) != null) {
 				throw new IllegalStateException("Two scheduler types are called " + type.name());

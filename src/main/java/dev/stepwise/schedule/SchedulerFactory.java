@@ -62,6 +62,7 @@ final class SchedulerFactory {
 			case "CyclicLR" -> CyclicLR.read(arguments);
 			case "OneCycleLR" -> OneCycleLR.read(arguments);
 			case "ReduceLROnPlateau", "reduce_lr_on_plateau" -> ReduceLROnPlateau.read(arguments);
+			case LightningRangeTest.NAME -> LightningRangeTest.read(arguments);
 			default -> HuggingFaceSchedules.read(type, arguments, arguments.firstLr());
 		};
 	}

@@ -69,6 +69,13 @@ public final class Limits {
 	 */
 	public static final int MAX_HISTORY_POINTS = 10_000;
 
+	/**
+	 * Steps the lr finder analyses: a history's first this many (a longer one is analysed
+	 * on them, and says so). fastai's valley is quadratic in them: 10,000 take about 0.1
+	 * s.
+	 */
+	public static final int MAX_LR_FINDER_POINTS = 10_000;
+
 	/** Characters of the {@code id_contains} filter of the list: an id's length. */
 	public static final int MAX_ID_FILTER = 128;
 

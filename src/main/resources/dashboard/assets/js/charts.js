@@ -291,3 +291,48 @@ export function columns(items) {
 export function swatch(stroke) {
   return el('span', { class: 'swatch', style: `background:${stroke}` });
 }
+
+/**
+ * The lr finder's chart: the smoothed loss against the lr on a log x axis, and each rule's
+ * suggestion as a marked point of its own series, named in the legend. curve: {lr, loss} as the
+ * API answers it (non-finite losses are strings: not drawn); suggestions: {name: {index}}.
+ */
+export function finderChart(container, { curve, suggestions, labels, height = 280 }) {
+  const muted = cssVariable('--fg-muted');
+  const grid = cssVariable('--grid');
+  const axis = { stroke: muted, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
+  const losses = curve.loss.map((value) => (Number.isFinite(Number(value)) ? Number(value) : null));
+  const names = Object.keys(suggestions);
+  const marked = names.map((name) => {
+    const column = losses.map(() => null);
+    const index = suggestions[name].index;
+    if (index !== null && index !== undefined) {
+      column[index] = losses[index];
+    }
+    return column;
+  });
+  const series = [
+    { label: 'lr', value: (u, v) => formatNumber(v) },
+    { label: 'smoothed loss', stroke: color(0), width: 1.6, spanGaps: true, points: { show: false },
+      value: (u, v) => formatNumber(v) },
+    ...names.map((name, i) => ({
+      label: labels[name], stroke: color(i + 1), width: 0, paths: () => null,
+      points: { show: true, size: 11, width: 2, fill: color(i + 1) }, value: (u, v) => formatNumber(v),
+    })),
+  ];
+  const options = {
+    title: 'Smoothed loss against the learning rate',
+    width: Math.max(240, container.clientWidth),
+    height,
+    // log x as Lightning plots an exponential ramp; linear where an lr is 0
+    scales: { x: curve.lr.every((lr) => lr > 0) ? { time: false, distr: 3, log: 10 } : { time: false },
+      y: { auto: true } },
+    axes: [
+      { ...axis, values: (u, splits) => splits.map(formatNumber) },
+      { ...axis, size: 72, values: (u, splits) => splits.map(formatNumber) },
+    ],
+    series,
+    legend: { live: true },
+  };
+  return new uPlot(options, [curve.lr, losses, ...marked], container);
+}

@@ -3,7 +3,7 @@
 // GET .../lr with If-None-Match, its spec, state document and registration as code. Long histories
 // come downsampled by the service (min/max kept); a zoom reads the zoomed range in detail.
 import { MAX_HISTORY_POINTS, get, history as readHistory, historyAfter, request, schedulerPath, token } from './api.js';
-import { ChartGroup, chart, color, columns, measured, stepped } from './charts.js';
+import { ChartGroup, chart, color, columns, finderChart, measured, stepped } from './charts.js';
 import { curl, remoteScheduler } from './codegen.js';
 import {
   byId, codeTabs, debounce, el, formatInteger, formatNumber, hooks, markDrawn, mountHeader, pretty, showError, timeCell,
@@ -59,6 +59,7 @@ async function load() {
     showError(byId('job-error'), null);
     renderDetails(attempts);
     draw();
+    await loadFinder();
     requestAnimationFrame(markDrawn);
     loadState();
   } catch (failure) {
@@ -157,6 +158,33 @@ async function loadState() {
   } catch (failure) {
     byId('job-state').textContent = failure.message;
   }
+}
+
+/** The rules of GET .../lr-finder, as the panel names them. */
+const FINDER_RULES = { steepest: 'steepest descent (Lightning)', valley: 'valley (fastai)' };
+
+/**
+ * The LR finder panel, for the range test types (stepwise.LRRangeTest, deepspeed.LRRangeTest): the
+ * curve and both suggestions as GET .../lr-finder answers them.
+ */
+async function loadFinder() {
+  const panel = byId('job-finder');
+  if (!view.details?.scheduler?.type?.endsWith('LRRangeTest')) {
+    return;
+  }
+  const finder = await get(schedulerPath(id, 'lr-finder'));
+  panel.hidden = false;
+  view.finder?.destroy();
+  const container = byId('chart-finder');
+  container.replaceChildren();
+  view.finder = finderChart(container, { curve: finder.curve, suggestions: finder.suggestions, labels: FINDER_RULES });
+  hooks.charts.finder = view.finder;
+  hooks.finder = finder;
+  byId('job-finder-suggestions').replaceChildren(...Object.entries(FINDER_RULES).map(([rule, name]) => {
+    const suggestion = finder.suggestions[rule];
+    return el('li', { 'data-rule': rule }, suggestion.lr === null ? `${name}: none (${suggestion.reason})`
+      : `${name}: lr ${formatNumber(suggestion.lr)} (point ${suggestion.index})`);
+  }));
 }
 
 /** The charts, built anew: from view.items, with the panels the overview needs. */
@@ -312,6 +340,7 @@ async function changed(state) {
   } else if (!view.zoom) {
     apply(view.overview.items);
   }
+  await loadFinder();
   loadState();
 }
 

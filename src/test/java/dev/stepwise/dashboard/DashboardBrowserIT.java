@@ -54,6 +54,8 @@ class DashboardBrowserIT {
 
 	static final String LONG = "llama-long-" + RUN;
 
+	static final String RANGE_TEST = "lr-range-test-" + RUN;
+
 	@LocalServerPort
 	private int port;
 
@@ -96,6 +98,11 @@ class DashboardBrowserIT {
 		step(STEP, 1, 33, null, DashboardBrowserIT::loss);
 		register(LONG, "[{\"lr\": 0.02}]", "{\"type\": \"CosineAnnealingLR\", \"T_max\": 150}", null);
 		step(LONG, 1, 600, null, DashboardBrowserIT::loss);
+		register(RANGE_TEST, "[{\"lr\": 0.1}]", "{\"type\": \"stepwise.LRRangeTest\", \"start_lr\": 1e-5,"
+				+ " \"end_lr\": 1.0, \"num_steps\": 40, \"early_stop_threshold\": null}", null);
+		// the loss falls from lr 1e-4 and rises again past 1e-2
+		step(RANGE_TEST, 1, 40, null,
+				(epoch) -> 2.0 - 1.5 / (1 + Math.exp(-(epoch - 16) / 3.0)) + ((epoch > 30) ? 0.3 * (epoch - 30) : 0.0));
 		this.browser = Browser.start();
 	}
 
@@ -120,7 +127,8 @@ class DashboardBrowserIT {
 		open("/");
 		this.browser.screenshot("jobs");
 		open("/?q=" + RUN);
-		assertThat(rowIds()).containsExactlyInAnyOrder(ONE_CYCLE, WARMUP_COSINE, HF_LINEAR, COSINE, STEP, LONG);
+		assertThat(rowIds()).containsExactlyInAnyOrder(ONE_CYCLE, WARMUP_COSINE, HF_LINEAR, COSINE, STEP, LONG,
+				RANGE_TEST);
 		WebElement oneCycle = row(ONE_CYCLE);
 		assertThat(oneCycle.findElement(By.cssSelector(".type-pill")).getText()).isEqualTo("OneCycleLR");
 		assertThat(oneCycle.findElement(By.cssSelector("[data-col=epoch]")).getText()).startsWith("45");
@@ -128,7 +136,7 @@ class DashboardBrowserIT {
 		String shown = oneCycle.findElement(By.cssSelector("[data-col=lr]")).getText().split(",")[0];
 		assertThat(Double.parseDouble(shown)).isCloseTo(lr, within(Math.abs(lr) * 1e-5));
 		this.browser.await("a sparkline in every row",
-				(driver) -> driver.findElements(By.cssSelector("#jobs-body svg.spark path")).size() == 6);
+				(driver) -> driver.findElements(By.cssSelector("#jobs-body svg.spark path")).size() == 7);
 
 		// the filter is the API's id_contains
 		WebElement filter = this.browser.driver().findElement(By.id("jobs-filter"));
@@ -140,7 +148,7 @@ class DashboardBrowserIT {
 		// sorting by id, then the other way round by a click on the header
 		open("/?q=" + RUN + "&sort=id&direction=asc");
 		List<String> ascending = rowIds();
-		assertThat(ascending).isSorted().hasSize(6);
+		assertThat(ascending).isSorted().hasSize(7);
 		this.browser.driver().findElement(By.cssSelector("th[data-sort=id]")).click();
 		this.browser.await("the rows sorted by id, descending", (driver) -> rowIds().equals(reversed(ascending)));
 
@@ -148,7 +156,7 @@ class DashboardBrowserIT {
 		int before = this.browser.requests().size();
 		open("/?q=" + RUN + "&sort=id&direction=asc&size=2");
 		assertThat(rowIds()).isEqualTo(ascending.subList(0, 2));
-		assertThat(this.browser.driver().findElement(By.id("jobs-page")).getText()).isEqualTo("Page 1 of 3");
+		assertThat(this.browser.driver().findElement(By.id("jobs-page")).getText()).isEqualTo("Page 1 of 4");
 		this.browser.driver().findElement(By.id("jobs-next")).click();
 		this.browser.await("the second page", (driver) -> rowIds().equals(ascending.subList(2, 4)));
 		List<Browser.Request> requests = this.browser.requests();
@@ -187,6 +195,30 @@ class DashboardBrowserIT {
 			.contains("scheduler = RemoteLRScheduler(optimizer, client, \"" + ONE_CYCLE + "\", {");
 		assertThat(text("job-attempts")).contains(ONE_CYCLE + "/1").contains("resume");
 		this.browser.screenshot("job");
+	}
+
+	@Test
+	void theJobPageOfARangeTestPlotsTheLrFinderWithBothSuggestions() {
+		open("/schedulers/" + RANGE_TEST);
+		JsonNode finder = this.http.get("/api/v1/schedulers/" + RANGE_TEST + "/lr-finder", null).json();
+		List<List<Object>> plotted = chart("finder");
+		List<@Nullable Double> losses = column(finder.path("curve").path("loss"), (loss) -> loss);
+		assertThat(numbers(plotted.get(0))).isEqualTo(column(finder.path("curve").path("lr"), (lr) -> lr));
+		assertThat(numbers(plotted.get(1))).isEqualTo(losses);
+		// each rule's suggestion is the one marked point of its own series
+		List<String> rules = List.of("steepest", "valley");
+		for (int r = 0; r < rules.size(); r++) {
+			int index = finder.path("suggestions").path(rules.get(r)).path("index").asInt();
+			List<@Nullable Double> marked = numbers(plotted.get(2 + r));
+			assertThat(marked.get(index)).as(rules.get(r)).isEqualTo(losses.get(index));
+			assertThat(marked.stream().filter(java.util.Objects::nonNull)).as(rules.get(r)).hasSize(1);
+		}
+		assertThat(this.browser.script("return window.stepwise.charts.finder.series.map((s) => s.label)"))
+			.asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
+			.containsExactly("lr", "smoothed loss", "steepest descent (Lightning)", "valley (fastai)");
+		assertThat(text("job-finder-suggestions")).contains("steepest descent (Lightning): lr ")
+			.contains("valley (fastai): lr ");
+		this.browser.screenshot("lr-finder");
 	}
 
 	@Test

@@ -100,14 +100,14 @@ class SchedulerCatalogueTests {
 	}
 
 	@Test
-	void catalogueHoldsTheTorchTypesThenTheHuggingFaceOnes() {
+	void catalogueHoldsTheTorchTypesThenTheHuggingFaceOnesThenStepwisesOwn() {
 		assertThat(SchedulerCatalogue.names()).containsExactly("LambdaLR", "MultiplicativeLR", "StepLR", "MultiStepLR",
 				"ConstantLR", "LinearLR", "ExponentialLR", "PolynomialLR", "CosineAnnealingLR",
 				"CosineAnnealingWarmRestarts", "CyclicLR", "OneCycleLR", "ReduceLROnPlateau", "SequentialLR",
 				"ChainedScheduler", "constant", "constant_with_warmup", "linear", "cosine", "cosine_with_restarts",
 				"polynomial", "inverse_sqrt", "reduce_lr_on_plateau", "cosine_with_min_lr", "cosine_warmup_with_min_lr",
 				"warmup_stable_decay", "deepspeed.LRRangeTest", "deepspeed.OneCycle", "deepspeed.WarmupLR",
-				"deepspeed.WarmupDecayLR", "deepspeed.WarmupCosineLR");
+				"deepspeed.WarmupDecayLR", "deepspeed.WarmupCosineLR", "stepwise.LRRangeTest");
 		assertThat(SchedulerCatalogue.all()).extracting(SchedulerType::name).isEqualTo(SchedulerCatalogue.names());
 		assertThat(SchedulerCatalogue.named("StepLR")).contains(StepLR.TYPE);
 		assertThat(SchedulerCatalogue.named("steplr")).isEmpty();

@@ -162,8 +162,9 @@ final class StepBatch {
 				.add(new SchedulerStepRows.Recorded(scheduler.pk, snapshot, metric, this.now, command.attempt()));
 		}
 		scheduler.moveTo(states.get(count - 1), Objects.requireNonNull(snapshot));
+		ScheduleState last = states.get(count - 1);
 		return new StepResult(new SchedulerPosition(scheduler.id, snapshot.lastEpoch(), snapshot.paramGroupsJson(),
-				snapshot.consumed()), false);
+				snapshot.consumed()), false, schedule.finished(last) ? Boolean.TRUE : null);
 	}
 
 	private StepResult replay(Current scheduler, StepPlan plan, @Nullable Double metric) {
@@ -186,8 +187,11 @@ final class StepBatch {
 		if (!sameMetric(recorded.metric(), metric)) {
 			throw EpochConflictException.metricDiffers(epoch, recorded.metric(), metric, scheduler.lastEpoch);
 		}
+		// a finished schedule takes no later step: only its current epoch can be the end
+		boolean finished = scheduler.schedule.finishes() && recorded.lastEpoch() == scheduler.lastEpoch
+				&& scheduler.schedule.finished(scheduler.state(this.tables.cache(), this.tables.store()));
 		return new StepResult(new SchedulerPosition(scheduler.id, recorded.lastEpoch(), recorded.paramGroupsJson(),
-				recorded.consumed()), true);
+				recorded.consumed()), true, finished ? Boolean.TRUE : null);
 	}
 
 	private Optional<HistoryEntry> recordedInBatch(long pk, double position) {

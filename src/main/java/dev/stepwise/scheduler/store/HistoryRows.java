@@ -60,13 +60,23 @@ class HistoryRows {
 	 * {@code groupsLength} characters each; how many there were.
 	 */
 	long scan(long pk, double first, double last, int groupsLength, Sample each) {
+		return scan(pk, first, last, groupsLength, Long.MAX_VALUE, each);
+	}
+
+	/** {@link #scan}, stopping after the first {@code most} records. */
+	long scan(long pk, double first, double last, int groupsLength, long most, Sample each) {
 		int pageRows = pageRows(groupsLength);
 		double[] after = { Math.nextDown(first) };
 		int[] read = new int[1];
 		long scanned = 0;
+		int rows;
 		do {
 			read[0] = 0;
-			this.jdbc.sql(PAGE).params(pk, after[0], last, pageRows).query((ResultSet rs) -> {
+			rows = (int) Math.min(pageRows, most - scanned);
+			if (rows == 0) {
+				break;
+			}
+			this.jdbc.sql(PAGE).params(pk, after[0], last, rows).query((ResultSet rs) -> {
 				double position = rs.getDouble(1);
 				double value = rs.getDouble(2);
 				Double metric = rs.wasNull() ? null : value;
@@ -76,7 +86,7 @@ class HistoryRows {
 			});
 			scanned += read[0];
 		}
-		while (read[0] == pageRows);
+		while (read[0] == rows);
 		return scanned;
 	}
 

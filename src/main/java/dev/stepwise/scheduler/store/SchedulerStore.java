@@ -2,6 +2,7 @@ package dev.stepwise.scheduler.store;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,7 @@ import dev.stepwise.scheduler.CurrentPosition;
 import dev.stepwise.scheduler.DownsampledHistory;
 import dev.stepwise.scheduler.HistoryEntry;
 import dev.stepwise.scheduler.HistoryPage;
+import dev.stepwise.scheduler.LossRecords;
 import dev.stepwise.scheduler.M4Selection;
 import dev.stepwise.scheduler.Registration;
 import dev.stepwise.scheduler.RestoreRecord;
@@ -230,6 +232,28 @@ public class SchedulerStore {
 		}
 		// the chosen records are read whole
 		return new DownsampledHistory(this.historyRows.records(pk, selection.selected()), total, true);
+	}
+
+	/**
+	 * The scheduler's type, spec and state with the first lr and metric of its first
+	 * {@code most} records, scanned a page at a time (the records are not held whole).
+	 */
+	public LossRecords lossRecords(String id, int most) {
+		SchedulerEntity scheduler = find(id);
+		double[] lrs = new double[most];
+		Double[] metrics = new Double[most];
+		int[] read = new int[1];
+		long scanned = this.historyRows.scan(scheduler.getId(), Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY,
+				scheduler.getParamGroupsJson().length(), most + 1L, (position, lr, metric) -> {
+					if (read[0] < most) {
+						lrs[read[0]] = lr;
+						metrics[read[0]] = metric;
+						read[0]++;
+					}
+				});
+		return new LossRecords(scheduler.getType(), this.json.readDocument(scheduler.getSpecJson()),
+				this.json.readDocument(scheduler.getStateJson()), Arrays.copyOf(lrs, read[0]),
+				Arrays.copyOf(metrics, read[0]), scanned > most);
 	}
 
 	/** A state read back from its state document. */

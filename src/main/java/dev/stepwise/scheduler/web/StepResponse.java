@@ -17,6 +17,8 @@ import org.jspecify.annotations.Nullable;
  * @param paramGroups the param groups after the step, a JSON array written as is
  * @param replayed whether the epoch had been stepped to before
  * @param consumed the tokens or samples consumed so far, for a schedule in that unit
+ * @param finished true when the schedule is over (a finished stepwise.LRRangeTest), else
+ * absent
  */
 @Schema(name = "StepResult", description = "The state a step produced.")
 record StepResponse(@Schema(example = "resnet50-run17") String id,
@@ -26,11 +28,15 @@ record StepResponse(@Schema(example = "resnet50-run17") String id,
 		@Schema(description = "true when the epoch had been stepped to before (a retry, another rank): nothing"
 				+ " changed and the recorded state is returned.") boolean replayed,
 		@Schema(description = StateResponse.UNITS_CONSUMED, example = "1572864",
-				nullable = true) @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Long consumed) {
+				nullable = true) @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Long consumed,
+		@Schema(description = "Only present, true, when the schedule is over at this epoch and refuses further steps:"
+				+ " a stepwise.LRRangeTest whose loss diverged or that took num_steps steps (read GET .../lr-finder).",
+				example = "true") @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Boolean finished) {
 
 	static StepResponse of(StepResult result) {
 		return new StepResponse(result.position().id(), result.position().lastEpoch(),
-				result.position().paramGroupsJson(), result.replayed(), result.position().consumed());
+				result.position().paramGroupsJson(), result.replayed(), result.position().consumed(),
+				result.finished());
 	}
 
 }
