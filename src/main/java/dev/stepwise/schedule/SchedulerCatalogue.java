@@ -10,8 +10,8 @@ import java.util.OptionalLong;
 /**
  * Every scheduler type the engine builds, each declared by its own class: the PyTorch
  * schedulers in {@code torch.optim.lr_scheduler}'s order, then the Hugging Face schedules
- * in {@code get_scheduler}'s order. The API documentation and the README's table are
- * generated from it.
+ * in {@code get_scheduler}'s order, then Stepwise's own ({@code stepwise.*}). The API
+ * documentation and the README's table are generated from it.
  */
 public final class SchedulerCatalogue {
 
@@ -20,11 +20,15 @@ public final class SchedulerCatalogue {
 			CosineAnnealingLR.TYPE, CosineAnnealingWarmRestarts.TYPE, CyclicLR.TYPE, OneCycleLR.TYPE,
 			ReduceLROnPlateau.TYPE, SequentialLR.TYPE, ChainedScheduler.TYPE);
 
+	/** Stepwise's own types, which PyTorch lacks. */
+	private static final List<SchedulerType> STEPWISE = List.of(WarmupPlateau.TYPE, PerGroup.TYPE);
+
 	private static final Map<String, SchedulerType> BY_NAME = new LinkedHashMap<>();
 
 	static {
 		List<SchedulerType> all = new ArrayList<>(TORCH);
 		all.addAll(HuggingFaceSchedules.TYPES);
+		all.addAll(STEPWISE);
 		for (SchedulerType type : all) {
 			if (BY_NAME.put(type.name(), type) != null) {
 				throw new IllegalStateException("Two scheduler types are called " + type.name());
@@ -39,7 +43,7 @@ public final class SchedulerCatalogue {
 	private SchedulerCatalogue() {
 	}
 
-	/** Every type, PyTorch's then Hugging Face's. */
+	/** Every type, PyTorch's, Hugging Face's, then Stepwise's. */
 	public static List<SchedulerType> all() {
 		return ALL;
 	}
