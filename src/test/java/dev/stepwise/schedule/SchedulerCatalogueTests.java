@@ -30,7 +30,7 @@ class SchedulerCatalogueTests {
 			Map.entry("step_size", 3L), Map.entry("milestones", List.of(2L)), Map.entry("gamma", 0.9),
 			Map.entry("T_max", 10L), Map.entry("T_0", 10L), Map.entry("base_lr", 0.01), Map.entry("max_lr", 0.1),
 			Map.entry("num_warmup_steps", 10L), Map.entry("num_training_steps", 100L),
-			Map.entry("num_decay_steps", 20L), Map.entry("schedulers",
+			Map.entry("num_decay_steps", 20L), Map.entry("warmup_steps", 5L), Map.entry("schedulers",
 					List.of(Map.of("type", "ConstantLR"), Map.of("type", "ExponentialLR", "gamma", 0.9))));
 
 	/**
@@ -39,7 +39,8 @@ class SchedulerCatalogueTests {
 	 */
 	private static final Map<String, Map<String, Object>> ONE_OF = Map.of("OneCycleLR", Map.of("total_steps", 100L),
 			"cosine_with_min_lr", Map.of("min_lr_rate", 0.1), "cosine_warmup_with_min_lr", Map.of("min_lr_rate", 0.1),
-			"warmup_stable_decay", Map.of("num_training_steps", 100L));
+			"warmup_stable_decay", Map.of("num_training_steps", 100L), "stepwise.PerGroup",
+			Map.of("schedulers", List.of(Map.of("type", "ConstantLR"))));
 
 	/**
 	 * Declared defaults the type computes from other arguments into the normalised spec,
@@ -105,7 +106,7 @@ class SchedulerCatalogueTests {
 				"CosineAnnealingWarmRestarts", "CyclicLR", "OneCycleLR", "ReduceLROnPlateau", "SequentialLR",
 				"ChainedScheduler", "constant", "constant_with_warmup", "linear", "cosine", "cosine_with_restarts",
 				"polynomial", "inverse_sqrt", "reduce_lr_on_plateau", "cosine_with_min_lr", "cosine_warmup_with_min_lr",
-				"warmup_stable_decay");
+				"warmup_stable_decay", "stepwise.WarmupPlateau", "stepwise.PerGroup");
 		assertThat(SchedulerCatalogue.all()).extracting(SchedulerType::name).isEqualTo(SchedulerCatalogue.names());
 		assertThat(SchedulerCatalogue.named("StepLR")).contains(StepLR.TYPE);
 		assertThat(SchedulerCatalogue.named("steplr")).isEmpty();
