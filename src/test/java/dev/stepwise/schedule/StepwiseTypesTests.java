@@ -289,7 +289,7 @@ class StepwiseTypesTests {
 			// each child's step costs as a schedule of one group does, (1 + 8) groups'
 			// work
 			assertThat(perGroup.cost(0, 99))
-				.isGreaterThanOrEqualTo(9L * Schedule.MAX_GROUPS * shared.cost(0, 99) / (Schedule.MAX_GROUPS + 8));
+				.isGreaterThanOrEqualTo(18L * Schedule.MAX_GROUPS * shared.cost(0, 99) / (Schedule.MAX_GROUPS + 8));
 			assertThatExceptionOfType(InvalidScheduleException.class).isThrownBy(() -> perGroup.startPreview(0, 5_000))
 				.satisfies((ex) -> assertThat(ex.errors()).extracting(FieldError::field).containsExactly("steps"));
 		}
