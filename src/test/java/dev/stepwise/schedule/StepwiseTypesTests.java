@@ -286,7 +286,8 @@ class StepwiseTypesTests {
 			Schedule perGroup = Schedule.of(perGroupOf(Schedule.MAX_GROUPS, Map.of("type", "StepLR", "step_size", 2L)),
 					groups(Schedule.MAX_GROUPS));
 			Schedule shared = Schedule.of(Map.of("type", "StepLR", "step_size", 2L), groups(Schedule.MAX_GROUPS));
-			// each child's step costs as a schedule of one group does, (1 + 8) groups'
+			// each child's step costs twice a schedule of one group's: 2 x (1 + 8)
+			// groups'
 			// work
 			assertThat(perGroup.cost(0, 99))
 				.isGreaterThanOrEqualTo(18L * Schedule.MAX_GROUPS * shared.cost(0, 99) / (Schedule.MAX_GROUPS + 8));
