@@ -12,8 +12,7 @@ import org.jspecify.annotations.Nullable;
  * first one's initial step ({@link #initialStep}) and restarts the others at milestones
  * ({@link #restart}).
  */
-sealed interface LrScheduler
-		permits Chainable, CosineAnnealingWarmRestarts, ReduceLROnPlateau, Composite, WarmupPlateau, PerGroup {
+sealed interface LrScheduler permits Chainable, CosineAnnealingWarmRestarts, ReduceLROnPlateau, Composite, RootOnly {
 
 	/** The type name, e.g. {@code StepLR}. */
 	String type();

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToLongFunction;
 
 import org.jspecify.annotations.Nullable;
 
@@ -24,7 +25,7 @@ import static dev.stepwise.schedule.KeywordArgument.required;
  * @param children the scheduler of each group, in group order
  * @param arguments the normalised arguments
  */
-record PerGroup(List<LrScheduler> children, Map<String, @Nullable Object> arguments) implements LrScheduler {
+record PerGroup(List<LrScheduler> children, Map<String, @Nullable Object> arguments) implements RootOnly {
 
 	static final String NAME = "stepwise.PerGroup";
 
@@ -163,18 +164,19 @@ record PerGroup(List<LrScheduler> children, Map<String, @Nullable Object> argume
 
 	@Override
 	public long weight() {
-		long sum = 1;
-		for (LrScheduler child : this.children) {
-			sum = LrScheduler.plus(sum, child.weight());
-		}
-		return sum;
+		return 1 + sum(LrScheduler::weight);
 	}
 
 	@Override
 	public long nodes() {
-		long sum = 1;
+		return 1 + sum(LrScheduler::nodes);
+	}
+
+	/** The children's {@code measure}, saturating below {@code Long.MAX_VALUE}. */
+	private long sum(ToLongFunction<LrScheduler> measure) {
+		long sum = 0;
 		for (LrScheduler child : this.children) {
-			sum = LrScheduler.plus(sum, child.nodes());
+			sum = Math.min(LrScheduler.plus(sum, measure.applyAsLong(child)), Long.MAX_VALUE - 1);
 		}
 		return sum;
 	}
@@ -208,21 +210,6 @@ record PerGroup(List<LrScheduler> children, Map<String, @Nullable Object> argume
 	@Override
 	public boolean cyclesMomentum(int group) {
 		return this.children.get(group).cyclesMomentum();
-	}
-
-	@Override
-	public NodeState initialStep(NodeState state, Optimizer optimizer) {
-		throw new IllegalStateException(NAME + " is a root scheduler only");
-	}
-
-	@Override
-	public NodeState undo(NodeState state) {
-		throw new IllegalStateException(NAME + " is a root scheduler only");
-	}
-
-	@Override
-	public NodeState restart(NodeState state, Optimizer optimizer) {
-		throw new IllegalStateException(NAME + " is a root scheduler only");
 	}
 
 	/** None of its own: each child's are checked in its document. */

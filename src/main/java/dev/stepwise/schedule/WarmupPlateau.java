@@ -35,7 +35,7 @@ import static dev.stepwise.schedule.KeywordArgument.required;
  * @param arguments the normalised arguments
  */
 record WarmupPlateau(Chainable warmup, ReduceLROnPlateau plateau, long warmupSteps,
-		Map<String, @Nullable Object> arguments) implements LrScheduler {
+		Map<String, @Nullable Object> arguments) implements RootOnly {
 
 	static final String NAME = "stepwise.WarmupPlateau";
 
@@ -169,21 +169,6 @@ record WarmupPlateau(Chainable warmup, ReduceLROnPlateau plateau, long warmupSte
 		return this.warmup.fastForwardCost(((WarmupThenPlateau) state).warmup(), steps);
 	}
 
-	@Override
-	public NodeState initialStep(NodeState state, Optimizer optimizer) {
-		throw new IllegalStateException(NAME + " cannot be nested in a SequentialLR");
-	}
-
-	@Override
-	public NodeState undo(NodeState state) {
-		throw new IllegalStateException(NAME + " cannot be nested in a SequentialLR");
-	}
-
-	@Override
-	public NodeState restart(NodeState state, Optimizer optimizer) {
-		throw new IllegalStateException(NAME + " cannot be nested in a SequentialLR");
-	}
-
 	/** Its arguments and what ReduceLROnPlateau derives from them. */
 	@Override
 	public Map<String, @Nullable Object> hyperparameters() {
@@ -198,13 +183,14 @@ record WarmupPlateau(Chainable warmup, ReduceLROnPlateau plateau, long warmupSte
 	 */
 	@Override
 	public Map<String, Object> stateDict(NodeState state) {
-		WarmupThenPlateau current = (WarmupThenPlateau) state;
 		Map<String, Object> dict = new LinkedHashMap<>();
 		StateWriter.putHyperparameters(dict, hyperparameters());
-		dict.put("last_epoch", current.lastEpoch());
-		dict.put("_warmup", Chainable.progressDict(current.warmup(), Map.of()));
-		if (current.plateau() != null) {
-			dict.put("_plateau", ReduceLROnPlateau.counters(current.plateau()));
+		WarmupThenPlateau phases = (WarmupThenPlateau) state;
+		dict.put("last_epoch", phases.lastEpoch());
+		dict.put("_warmup", Chainable.progressDict(phases.warmup(), Map.of()));
+		Plateau plateau = phases.plateau();
+		if (plateau != null) {
+			dict.put("_plateau", ReduceLROnPlateau.counters(plateau));
 		}
 		return dict;
 	}
