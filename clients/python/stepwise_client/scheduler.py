@@ -26,7 +26,20 @@ from .types import State, StateDocument
 
 log = logging.getLogger("stepwise_client")
 
-PLATEAU_TYPES = frozenset({"ReduceLROnPlateau", "reduce_lr_on_plateau"})
+PLATEAU_TYPES = frozenset({"ReduceLROnPlateau", "reduce_lr_on_plateau", "stepwise.WarmupPlateau"})
+# Stepwise's own type holding one spec per param group: a plateau when a child is one.
+PER_GROUP_TYPE = "stepwise.PerGroup"
+
+
+def steps_on_a_metric(spec: Any) -> bool:
+    """Whether a spec's steps take a metric: a plateau type, or a stepwise.PerGroup with one as a child."""
+    if not isinstance(spec, Mapping):
+        return False
+    if spec.get("type") == PER_GROUP_TYPE:
+        return any(steps_on_a_metric(child) for child in spec.get("schedulers") or [])
+    return spec.get("type") in PLATEAU_TYPES
+
+
 # Types whose torch class has its own step(epoch) (a closed form for fractional epochs) that neither
 # counts _step_count nor warns about the call order.
 FRACTIONAL_TYPES = frozenset({"CosineAnnealingWarmRestarts"})
@@ -88,7 +101,8 @@ class _Remote:
         # The training attempt: explicit, or torchrun's TORCHELASTIC_RUN_ID/TORCHELASTIC_RESTART_COUNT.
         self.attempt: str | None = resolve_attempt(attempt)
         kind = self.spec.get("type")
-        self._kind = "plateau" if kind in PLATEAU_TYPES else "fractional" if kind in FRACTIONAL_TYPES else "base"
+        plateau = steps_on_a_metric(self.spec)
+        self._kind = "plateau" if plateau else "fractional" if kind in FRACTIONAL_TYPES else "base"
         self._position: float = 0.0  # the epoch last stepped to: last_epoch, or more after fractional steps
         self._answer_lrs: list[float] = []
         self._service_base_lrs: list[float] | None = None
@@ -280,8 +294,7 @@ _SPEC_ARG = 3  # RemoteLRScheduler(optimizer, client, scheduler_id, scheduler)
 
 
 def _spec_of(args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> Any:
-    spec = kwargs.get("scheduler", args[_SPEC_ARG] if len(args) > _SPEC_ARG else None)
-    return spec.get("type") if isinstance(spec, Mapping) else None
+    return kwargs.get("scheduler", args[_SPEC_ARG] if len(args) > _SPEC_ARG else None)
 
 
 try:
@@ -318,7 +331,7 @@ class RemoteLRScheduler(_Remote, _Base):
     """
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Any:
-        if cls is RemoteLRScheduler and _spec_of(args, kwargs) in PLATEAU_TYPES:
+        if cls is RemoteLRScheduler and steps_on_a_metric(_spec_of(args, kwargs)):
             cls = RemoteReduceLROnPlateau
         return super().__new__(cls)
 
@@ -420,8 +433,9 @@ class RemoteReduceLROnPlateau(RemoteLRScheduler, _PlateauBase):
         self.min_lrs = list(min_lr) if isinstance(min_lr, list) else [min_lr] * len(optimizer.param_groups)
 
     def step(self, metrics: Any, epoch: Any = None) -> None:  # type: ignore[override]
-        """torch's ``step(metrics)``: post the metric (a float or a 0-dim tensor) with the next epoch."""
-        current = float(metrics)
+        """torch's ``step(metrics)``: post the metric (a float or a 0-dim tensor) with the next epoch.
+        stepwise.WarmupPlateau also takes ``step(None)`` during its warmup, which counts no metric."""
+        current = None if metrics is None and self.spec.get("type") == "stepwise.WarmupPlateau" else float(metrics)
         if epoch is not None:
             warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
         self._apply(self._post(epoch, current))

@@ -362,6 +362,38 @@ final class ArgumentReader {
 	 * {@link #put} once they are read.
 	 */
 	List<ArgumentReader> schedulers(String name) {
+		List<?> list = schedulerList(name);
+		if (list.size() > Schedule.MAX_CHILDREN) {
+			throw invalid(name, "has more than " + Schedule.MAX_CHILDREN + " schedulers");
+		}
+		List<ArgumentReader> result = new ArrayList<>(list.size());
+		for (int i = 0; i < list.size(); i++) {
+			result.add(child(name, list, i, this.groups, this.firstLr));
+		}
+		return result;
+	}
+
+	/**
+	 * The nested scheduler objects of stepwise.PerGroup, one per param group, each read
+	 * for that group alone ({@code firstLr}, Hugging Face's {@code defaults["lr"]}, is
+	 * the group's lr, as for an optimizer of that group).
+	 * @param name the argument
+	 * @param lrs the registered lr of every group
+	 */
+	List<ArgumentReader> schedulersPerGroup(String name, double[] lrs) {
+		List<?> list = schedulerList(name);
+		if (list.size() != this.groups) {
+			throw invalid(name, declaredType().name() + " takes one scheduler per param group: got " + list.size()
+					+ " schedulers for " + this.groups + " param groups");
+		}
+		List<ArgumentReader> result = new ArrayList<>(list.size());
+		for (int i = 0; i < list.size(); i++) {
+			result.add(child(name, list, i, 1, lrs[i]));
+		}
+		return result;
+	}
+
+	private List<?> schedulerList(String name) {
 		nullDefault(declaration(name, ArgumentKind.SCHEDULERS));
 		Object value = this.values.get(name);
 		if (value == null) {
@@ -370,20 +402,16 @@ final class ArgumentReader {
 		if (!(value instanceof List<?> list)) {
 			throw malformed(name, "must be a list of scheduler objects");
 		}
-		if (list.size() > Schedule.MAX_CHILDREN) {
-			throw invalid(name, "has more than " + Schedule.MAX_CHILDREN + " schedulers");
+		return list;
+	}
+
+	private ArgumentReader child(String name, List<?> list, int i, int groups, double firstLr) {
+		if (!(list.get(i) instanceof Map<?, ?> child)) {
+			throw malformed(name + "[" + i + "]", "must be a scheduler object");
 		}
-		List<ArgumentReader> result = new ArrayList<>(list.size());
-		for (int i = 0; i < list.size(); i++) {
-			if (!(list.get(i) instanceof Map<?, ?> child)) {
-				throw malformed(name + "[" + i + "]", "must be a scheduler object");
-			}
-			@SuppressWarnings("unchecked")
-			Map<String, ?> typed = (Map<String, ?>) child;
-			result.add(new ArgumentReader(typed, field(name) + "[" + i + "]", this.groups, this.firstLr,
-					this.expressionCharacters));
-		}
-		return result;
+		@SuppressWarnings("unchecked")
+		Map<String, ?> typed = (Map<String, ?>) child;
+		return new ArgumentReader(typed, field(name) + "[" + i + "]", groups, firstLr, this.expressionCharacters);
 	}
 
 	/**

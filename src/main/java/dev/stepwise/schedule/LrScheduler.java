@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * ({@link #restart}).
  */
 sealed interface LrScheduler permits Chainable, CosineAnnealingWarmRestarts, ReduceLROnPlateau, Composite,
-		DeepSpeedLrSchedule, LightningRangeTest {
+		DeepSpeedLrSchedule, LightningRangeTest, RootOnly {
 
 	/** The type name, e.g. {@code StepLR}. */
 	String type();
@@ -131,7 +131,10 @@ sealed interface LrScheduler permits Chainable, CosineAnnealingWarmRestarts, Red
 		return false;
 	}
 
-	/** Whether it needs a metric for every step (ReduceLROnPlateau). */
+	/**
+	 * Whether it needs a metric for every step (ReduceLROnPlateau), or for the steps
+	 * after its first {@link #stepsWithoutMetric()} (stepwise.WarmupPlateau).
+	 */
 	default boolean requiresMetric() {
 		return false;
 	}
@@ -147,6 +150,25 @@ sealed interface LrScheduler permits Chainable, CosineAnnealingWarmRestarts, Red
 	/** Whether any state of it may be {@link #finished} (stepwise.LRRangeTest). */
 	default boolean finishes() {
 		return false;
+	}
+
+	/**
+	 * How many steps from construction it takes without a metric, so how far a
+	 * registration may fast-forward it: 0 for ReduceLROnPlateau, the warmup of
+	 * stepwise.WarmupPlateau, unbounded for the schedulers that take no metric.
+	 */
+	default long stepsWithoutMetric() {
+		return requiresMetric() ? 0 : Long.MAX_VALUE;
+	}
+
+	/** Whether the step after {@code state} needs a metric. */
+	default boolean needsMetric(NodeState state) {
+		return requiresMetric();
+	}
+
+	/** Whether it writes the momentum of param group {@code group}. */
+	default boolean cyclesMomentum(int group) {
+		return cyclesMomentum();
 	}
 
 	/** Whether it is a SequentialLR or ChainedScheduler. */

@@ -2,6 +2,8 @@ package dev.stepwise.schedule;
 
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One scheduler's own attributes, as in its PyTorch {@code state_dict()}; composites nest
  * their children's. Immutable: arrays are never written after construction.
@@ -54,6 +56,19 @@ sealed interface NodeState {
 	 */
 	record RangeTest(long lastEpoch, double avgLoss, double bestLoss, double smoothedLoss, long finishedAt,
 			double[] lastLr) implements NodeState {
+
+	}
+
+	/**
+	 * stepwise.WarmupPlateau: its epoch, the warmup's attributes and, from the end of the
+	 * warmup on, the plateau's counters.
+	 */
+	record WarmupThenPlateau(long lastEpoch, Progress warmup, @Nullable Plateau plateau) implements NodeState {
+
+	}
+
+	/** stepwise.PerGroup: one state per param group, each on that group alone. */
+	record PerGroupStates(List<NodeState> children) implements NodeState {
 
 	}
 

@@ -165,19 +165,30 @@ record ReduceLROnPlateau(String type, boolean maximize, double factor, long pati
 
 	@Override
 	public Map<String, Object> stateDict(NodeState state) {
-		Plateau current = (Plateau) state;
 		Map<String, Object> dict = new LinkedHashMap<>();
 		StateWriter.putHyperparameters(dict, hyperparameters());
-		dict.put("last_epoch", current.lastEpoch());
-		dict.put("best", current.best());
-		dict.put("num_bad_epochs", current.numBadEpochs());
-		dict.put("cooldown_counter", current.cooldownCounter());
-		dict.put("_last_lr", StateWriter.list(current.lastLr()));
+		dict.putAll(counters((Plateau) state));
+		return dict;
+	}
+
+	/** The keys of its {@code state_dict()} that steps change. */
+	static Map<String, Object> counters(Plateau state) {
+		Map<String, Object> dict = new LinkedHashMap<>();
+		dict.put("last_epoch", state.lastEpoch());
+		dict.put("best", state.best());
+		dict.put("num_bad_epochs", state.numBadEpochs());
+		dict.put("cooldown_counter", state.cooldownCounter());
+		dict.put("_last_lr", StateWriter.list(state.lastLr()));
 		return dict;
 	}
 
 	@Override
 	public NodeState readState(StateReader reader) {
+		return readCounters(reader);
+	}
+
+	/** Reads what {@link #counters} wrote. */
+	static Plateau readCounters(StateReader reader) {
 		long bad = reader.counter("num_bad_epochs", 0);
 		long cooldownCounter = reader.counter("cooldown_counter", 0);
 		if (bad < 0 || cooldownCounter < 0) {

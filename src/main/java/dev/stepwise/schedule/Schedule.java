@@ -73,7 +73,7 @@ public final class Schedule {
 	private static final String CONSUMED = "consumed";
 
 	/** The work of a step beyond its groups', in groups (see {@link #cost}). */
-	private static final int STEP_OVERHEAD = 8;
+	static final int STEP_OVERHEAD = 8;
 
 	private final LrScheduler scheduler;
 
@@ -130,10 +130,12 @@ public final class Schedule {
 	private static Schedule of(Map<String, ?> spec, List<ParamGroup> groups, ScheduleUnit unit) {
 		GroupArrays registered = registeredGroups(groups);
 		// a state holds every node's values for every group: bounded before any is built
-		long size = (long) schedulers(spec) * groups.size();
+		long size = stateSize(spec, groups.size());
 		if (size > MAX_STATE_SIZE) {
-			throw new InvalidScheduleException(Kind.INVALID, "scheduler", "schedulers x param groups must not exceed "
-					+ MAX_STATE_SIZE + ", got " + schedulers(spec) + " x " + groups.size());
+			throw new InvalidScheduleException(Kind.INVALID, "scheduler",
+					"schedulers x param groups must not exceed " + MAX_STATE_SIZE + ", got "
+							+ (isPerGroup(spec) ? size + " (the children of " + PerGroup.NAME + " on one group each)"
+									: schedulers(spec) + " x " + groups.size()));
 		}
 		Optimizer optimizer = new Optimizer(registered);
 		SchedulerFactory.Built built;
@@ -150,7 +152,7 @@ public final class Schedule {
 		NodeState root = built.state();
 		boolean[] report = new boolean[groups.size()];
 		for (int i = 0; i < report.length; i++) {
-			report[i] = groups.get(i).momentum() != null || scheduler.cyclesMomentum();
+			report[i] = groups.get(i).momentum() != null || scheduler.cyclesMomentum(i);
 		}
 		if (unit.counted()
 				&& !SchedulerCatalogue.named(scheduler.type()).map(SchedulerType::takesUnits).orElse(false)) {
@@ -169,10 +171,32 @@ public final class Schedule {
 	}
 
 	/**
+	 * The scheduler objects of a spec times the groups each runs on: stepwise.PerGroup's
+	 * children run on one group each.
+	 */
+	private static long stateSize(Map<String, ?> spec, int groups) {
+		if (isPerGroup(spec) && spec.get("schedulers") instanceof List<?> children) {
+			long size = groups;
+			for (Object child : children) {
+				if (child instanceof Map<?, ?>) {
+					size += schedulers(child);
+				}
+			}
+			return size;
+		}
+		return (long) schedulers(spec) * groups;
+	}
+
+	private static boolean isPerGroup(Map<String, ?> spec) {
+		return PerGroup.NAME.equals(spec.get("type"));
+	}
+
+	/**
 	 * The scheduler objects of a spec, nested ones included, as far as it is well formed.
 	 */
 	private static int schedulers(Object spec) {
-		int count = 1;
+		int count = (spec instanceof Map<?, ?> typed && WarmupPlateau.NAME.equals(typed.get("type")))
+				? WarmupPlateau.NODES : 1;
 		if (spec instanceof Map<?, ?> map && map.get("schedulers") instanceof List<?> children) {
 			for (Object child : children) {
 				if (child instanceof Map<?, ?>) {
@@ -312,7 +336,8 @@ public final class Schedule {
 			throw new InvalidScheduleException(Kind.INVALID, "last_epoch",
 					"must be -1, 0 or a number of steps up to " + MAX_FAST_FORWARD + ", got " + lastEpoch);
 		}
-		if (lastEpoch >= 1 && requiresMetric()) {
+		long withoutMetric = this.scheduler.stepsWithoutMetric();
+		if (lastEpoch >= 1 && withoutMetric == 0) {
 			throw new InvalidScheduleException(Kind.INVALID, "last_epoch", type()
 					+ " needs a metric for every step, so it cannot be fast-forwarded; register at 0 and post the steps");
 		}
@@ -321,6 +346,12 @@ public final class Schedule {
 					"a schedule in " + this.unit.jsonName()
 							+ " starts at 0: the steps before it do not say what they consumed; register at 0 and"
 							+ " restore the position with PUT .../state (its consumed key)");
+		}
+		if (lastEpoch > withoutMetric) {
+			throw new InvalidScheduleException(Kind.INVALID, "last_epoch",
+					type() + " needs a metric for every step after its first " + withoutMetric
+							+ ", so it can be fast-forwarded to at most last_epoch " + withoutMetric + ", got "
+							+ lastEpoch + "; register there and post the steps with their metrics");
 		}
 	}
 
@@ -443,9 +474,12 @@ public final class Schedule {
 	}
 
 	private ScheduleState step(ScheduleState state, @Nullable Double metric, long position, long consumed) {
-		if (metric == null && requiresMetric()) {
+		if (metric == null && this.scheduler.needsMetric(state.root())) {
+			long withoutMetric = this.scheduler.stepsWithoutMetric();
 			throw new StepException(StepException.Reason.METRIC_REQUIRED,
-					type() + " needs the validation metric for every step: send \"metric\"");
+					type() + ((withoutMetric == 0) ? " needs the validation metric for every step"
+							: " needs the validation metric for every step after its first " + withoutMetric)
+							+ ": send \"metric\"");
 		}
 		Optimizer optimizer = new Optimizer(state.groups());
 		NodeState root;
@@ -646,6 +680,12 @@ public final class Schedule {
 	private static void differingHyperparameters(LrScheduler scheduler, StateReader reader,
 			List<FieldError> differing) {
 		reader.differingKeys(scheduler.hyperparameters(), differing);
+		if (scheduler instanceof PerGroup perGroup) {
+			List<StateReader> children = perGroup.childReaders(reader);
+			for (int i = 0; i < children.size(); i++) {
+				differingHyperparameters(perGroup.children().get(i), children.get(i), differing);
+			}
+		}
 		if (scheduler instanceof Composite composite) {
 			List<StateReader> children = reader.children(composite.children().size());
 			for (int i = 0; i < children.size(); i++) {

@@ -10,8 +10,9 @@ import java.util.OptionalLong;
 /**
  * Every scheduler type the engine builds, each declared by its own class: the PyTorch
  * schedulers in {@code torch.optim.lr_scheduler}'s order, then the Hugging Face schedules
- * in {@code get_scheduler}'s order, then DeepSpeed's ({@code deepspeed.*}). The API
- * documentation and the README's table are generated from it.
+ * in {@code get_scheduler}'s order, then DeepSpeed's ({@code deepspeed.*}), then
+ * Stepwise's own ({@code stepwise.*}). The API documentation and the README's table are
+ * generated from it.
  */
 public final class SchedulerCatalogue {
 
@@ -20,12 +21,16 @@ public final class SchedulerCatalogue {
 			CosineAnnealingLR.TYPE, CosineAnnealingWarmRestarts.TYPE, CyclicLR.TYPE, OneCycleLR.TYPE,
 			ReduceLROnPlateau.TYPE, SequentialLR.TYPE, ChainedScheduler.TYPE);
 
+	/** Stepwise's own types, which PyTorch lacks. */
+	private static final List<SchedulerType> STEPWISE = List.of(WarmupPlateau.TYPE, PerGroup.TYPE);
+
 	private static final Map<String, SchedulerType> BY_NAME = new LinkedHashMap<>();
 
 	static {
 		List<SchedulerType> all = new ArrayList<>(TORCH);
 		all.addAll(HuggingFaceSchedules.TYPES);
 		all.addAll(DeepSpeedSchedules.TYPES);
+		all.addAll(STEPWISE);
 		all.add(LightningRangeTest.TYPE);
 		for (SchedulerType type : all) {
 			if (BY_NAME.put(type.name(), type) != null) {
@@ -41,7 +46,7 @@ public final class SchedulerCatalogue {
 	private SchedulerCatalogue() {
 	}
 
-	/** Every type, PyTorch's, then Hugging Face's, then DeepSpeed's. */
+	/** Every type, PyTorch's, Hugging Face's, DeepSpeed's, then Stepwise's. */
 	public static List<SchedulerType> all() {
 		return ALL;
 	}

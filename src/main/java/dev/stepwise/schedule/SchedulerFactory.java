@@ -33,6 +33,7 @@ final class SchedulerFactory {
 			// evaluates those first
 			case "SequentialLR" -> SequentialLR.build(arguments, optimizer);
 			case "ChainedScheduler" -> ChainedScheduler.build(arguments, optimizer);
+			case PerGroup.NAME -> PerGroup.build(arguments, optimizer);
 			default -> {
 				// Python rejects an unexpected keyword (TypeError) before the function
 				// body can complain about a missing or wrong value
@@ -63,6 +64,7 @@ final class SchedulerFactory {
 			case "OneCycleLR" -> OneCycleLR.read(arguments);
 			case "ReduceLROnPlateau", "reduce_lr_on_plateau" -> ReduceLROnPlateau.read(arguments);
 			case LightningRangeTest.NAME -> LightningRangeTest.read(arguments);
+			case WarmupPlateau.NAME -> WarmupPlateau.read(arguments);
 			default -> HuggingFaceSchedules.read(type, arguments, arguments.firstLr());
 		};
 	}
@@ -88,7 +90,9 @@ final class SchedulerFactory {
 
 	/**
 	 * PyTorch's first checks in a composite's constructor: at least one scheduler, and
-	 * none a ReduceLROnPlateau.
+	 * none a ReduceLROnPlateau; nor, Stepwise's own, a stepwise.WarmupPlateau (it steps
+	 * on the metric a composite does not pass on) or a stepwise.PerGroup (a root
+	 * scheduler: its children each take one group of the optimizer).
 	 */
 	static List<LrScheduler> checkChildren(ArgumentReader parent, List<Built> children, String type) {
 		if (children.isEmpty()) {
@@ -97,6 +101,15 @@ final class SchedulerFactory {
 		List<LrScheduler> schedulers = new ArrayList<>(children.size());
 		for (int i = 0; i < children.size(); i++) {
 			LrScheduler child = children.get(i).scheduler();
+			if (child instanceof WarmupPlateau || child instanceof PerGroup) {
+				throw new InvalidScheduleException(Kind.INVALID, parent.field("schedulers[" + i + "]"),
+						type + " cannot hold a " + child.type() + " (index " + i + "): " + ((child instanceof PerGroup)
+								? PerGroup.NAME
+										+ " is a root scheduler only; give it the composites as its children instead"
+								: WarmupPlateau.NAME + " steps on a metric, which " + type
+										+ " does not pass to its children, and it holds its own warmup: register it"
+										+ " as the scheduler itself, or as a child of " + PerGroup.NAME));
+			}
 			if (child.requiresMetric()) {
 				throw new InvalidScheduleException(Kind.INVALID, parent.field("schedulers[" + i + "]"),
 						type + " does not support `ReduceLROnPlateau` scheduler as it requires additional kwargs to be "

@@ -116,6 +116,14 @@ final class StateReader {
 	 * expected count.
 	 */
 	List<StateReader> children(int expected) {
+		return children(expected, this.groups);
+	}
+
+	/**
+	 * The readers of the nested {@code _schedulers} documents, each of a scheduler on
+	 * {@code groups} param groups (stepwise.PerGroup's children have one each).
+	 */
+	List<StateReader> children(int expected, int groups) {
 		Object value = require("_schedulers");
 		if (!(value instanceof List<?> list) || list.size() != expected) {
 			throw invalid("_schedulers", "must be a list of " + expected + " scheduler states");
@@ -127,9 +135,24 @@ final class StateReader {
 			}
 			@SuppressWarnings("unchecked")
 			Map<String, ?> typed = (Map<String, ?>) child;
-			readers.add(new StateReader(typed, this.path + "._schedulers[" + i + "]", this.groups, this.strict));
+			readers.add(new StateReader(typed, this.path + "._schedulers[" + i + "]", groups, this.strict));
 		}
 		return readers;
+	}
+
+	/** The reader of the nested document under {@code key}. */
+	StateReader nested(String key) {
+		if (!(require(key) instanceof Map<?, ?> child)) {
+			throw invalid(key, "must be an object");
+		}
+		@SuppressWarnings("unchecked")
+		Map<String, ?> typed = (Map<String, ?>) child;
+		return new StateReader(typed, this.path + "." + key, this.groups, this.strict);
+	}
+
+	/** Whether the document holds {@code key} with a value other than null. */
+	boolean has(String key) {
+		return this.document.get(key) != null;
 	}
 
 	Object require(String key) {

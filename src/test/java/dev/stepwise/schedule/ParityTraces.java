@@ -60,7 +60,8 @@ final class ParityTraces {
 		@SuppressWarnings("unchecked")
 		List<Double> metrics() {
 			List<Number> metrics = (List<Number>) this.input.getOrDefault("metrics", List.of());
-			return metrics.stream().map(Number::doubleValue).toList();
+			// null where a step takes no metric (stepwise.WarmupPlateau's warmup)
+			return metrics.stream().map((metric) -> (metric != null) ? metric.doubleValue() : null).toList();
 		}
 
 		/**

@@ -31,7 +31,7 @@ class SchedulerCatalogueTests {
 			Map.entry("T_max", 10L), Map.entry("T_0", 10L), Map.entry("base_lr", 0.01), Map.entry("max_lr", 0.1),
 			Map.entry("num_warmup_steps", 10L), Map.entry("num_training_steps", 100L),
 			Map.entry("num_decay_steps", 20L), Map.entry("cycle_min_lr", 0.01), Map.entry("cycle_max_lr", 0.1),
-			Map.entry("total_num_steps", 100L), Map.entry("schedulers",
+			Map.entry("total_num_steps", 100L), Map.entry("warmup_steps", 5L), Map.entry("schedulers",
 					List.of(Map.of("type", "ConstantLR"), Map.of("type", "ExponentialLR", "gamma", 0.9))));
 
 	/**
@@ -40,7 +40,8 @@ class SchedulerCatalogueTests {
 	 */
 	private static final Map<String, Map<String, Object>> ONE_OF = Map.of("OneCycleLR", Map.of("total_steps", 100L),
 			"cosine_with_min_lr", Map.of("min_lr_rate", 0.1), "cosine_warmup_with_min_lr", Map.of("min_lr_rate", 0.1),
-			"warmup_stable_decay", Map.of("num_training_steps", 100L));
+			"warmup_stable_decay", Map.of("num_training_steps", 100L), "stepwise.PerGroup",
+			Map.of("schedulers", List.of(Map.of("type", "ConstantLR"))));
 
 	/**
 	 * Declared defaults the type computes from other arguments into the normalised spec,
@@ -107,7 +108,8 @@ class SchedulerCatalogueTests {
 				"ChainedScheduler", "constant", "constant_with_warmup", "linear", "cosine", "cosine_with_restarts",
 				"polynomial", "inverse_sqrt", "reduce_lr_on_plateau", "cosine_with_min_lr", "cosine_warmup_with_min_lr",
 				"warmup_stable_decay", "deepspeed.LRRangeTest", "deepspeed.OneCycle", "deepspeed.WarmupLR",
-				"deepspeed.WarmupDecayLR", "deepspeed.WarmupCosineLR", "stepwise.LRRangeTest");
+				"deepspeed.WarmupDecayLR", "deepspeed.WarmupCosineLR", "stepwise.WarmupPlateau", "stepwise.PerGroup",
+				"stepwise.LRRangeTest");
 		assertThat(SchedulerCatalogue.all()).extracting(SchedulerType::name).isEqualTo(SchedulerCatalogue.names());
 		assertThat(SchedulerCatalogue.named("StepLR")).contains(StepLR.TYPE);
 		assertThat(SchedulerCatalogue.named("steplr")).isEmpty();

@@ -52,7 +52,8 @@ final class ApiDescription {
 			history points from 2 to %,d; preview steps <= %d with (steps + 1) x \
 			param groups <= %,d and at most one metric per step; list arguments such as milestones <= %,d \
 			entries; at most %d schedulers in one SequentialLR or ChainedScheduler, and schedulers (nested ones \
-			included) x param groups <= %,d; an expression <= 1,000 characters, and the lr_lambda expressions of one \
+			included) x param groups <= %,d (a stepwise.PerGroup holds one scheduler per param group, each counted \
+			on its one group, plus 1 per group for itself); an expression <= 1,000 characters, and the lr_lambda expressions of one \
 			scheduler (nested ones included) <= %,d characters in all. **Cost.** What a registration or preview computes is priced before \
 			any of it is done, in work units of about one scheduler step of one group: (param groups + 8) x \
 			(fast-forward + (steps + 1) x (weight + 5 x schedulers)), the weight counting each scheduler and each \

@@ -35,10 +35,11 @@ record PreviewRequest(
 		@Schema(description = "How many steps to take, 0 to " + Limits.MAX_PREVIEW_STEPS
 				+ "; (steps + 1) x param groups must not exceed " + Limits.MAX_PREVIEW_VALUES + ".", example = "500",
 				requiredMode = Schema.RequiredMode.REQUIRED) @NotNull @Min(0) @Max(Limits.MAX_PREVIEW_STEPS) Integer steps,
-		@ArraySchema(arraySchema = @Schema(
-				description = "One metric per step (at most steps of them), for"
-						+ " ReduceLROnPlateau / reduce_lr_on_plateau; NaN and infinities as for a step.",
-				nullable = true), schema = @Schema(type = "number", nullable = true)) @Size(
+		@ArraySchema(
+				arraySchema = @Schema(description = "One metric per step (at most steps of them), for"
+						+ " ReduceLROnPlateau / reduce_lr_on_plateau (and stepwise.WarmupPlateau after its warmup, null"
+						+ " before); NaN and infinities as for a step.", nullable = true),
+				schema = @Schema(type = "number", nullable = true)) @Size(
 						max = Limits.MAX_PREVIEW_STEPS) @Nullable List<@Nullable Double> metrics,
 		@Schema(description = "As for a registration.", example = "0", minimum = "-1",
 				nullable = true) @JsonProperty("last_epoch") @Min(-1) @Nullable Long lastEpoch,

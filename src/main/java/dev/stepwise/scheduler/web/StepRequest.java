@@ -35,7 +35,8 @@ record StepRequest(
 				example = "41", minimum = "0",
 				nullable = true) @Finite @DecimalMin("0") @DecimalMax(Limits.MAX_EPOCH) @Nullable Double epoch,
 		@Schema(description = "The validation metric (ReduceLROnPlateau and reduce_lr_on_plateau require it, 400"
-				+ " without). NaN, Infinity and -Infinity are accepted as bare tokens (Python's json.dumps) or as"
+				+ " without; stepwise.WarmupPlateau after its warmup_steps, and stepwise.PerGroup where a child"
+				+ " does, the same metric going to every child). NaN, Infinity and -Infinity are accepted as bare tokens (Python's json.dumps) or as"
 				+ " strings, and treated as PyTorch treats float('nan') / float('inf'). Recorded for every type.",
 				example = "0.532", nullable = true) @Nullable Double metric,
 		@Schema(description = "The training attempt, shared by every rank of one attempt of a job (e.g. torchrun's"
