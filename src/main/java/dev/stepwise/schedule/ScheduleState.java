@@ -3,6 +3,8 @@ package dev.stepwise.schedule;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Where a schedule stands: {@code last_epoch}, the optimizer's param groups and every
  * scheduler's own counters. Immutable; produced and consumed by {@link Schedule}.
@@ -17,11 +19,24 @@ public final class ScheduleState {
 
 	private final boolean[] reportMomentum;
 
+	/** An amendment's continuity factor per group ({@code null}: none), see below. */
+	private final double @Nullable [] lrScale;
+
 	ScheduleState(long lastEpoch, GroupArrays groups, NodeState root, boolean[] reportMomentum) {
+		this(lastEpoch, groups, root, reportMomentum, null);
+	}
+
+	/**
+	 * A state whose reported lrs are the schedule's times {@code lrScale} (an extended
+	 * schedule made continuous at its amendment); the schedulers step the unscaled ones.
+	 */
+	ScheduleState(long lastEpoch, GroupArrays groups, NodeState root, boolean[] reportMomentum,
+			double @Nullable [] lrScale) {
 		this.lastEpoch = lastEpoch;
 		this.groups = groups;
 		this.root = root;
 		this.reportMomentum = reportMomentum;
+		this.lrScale = lrScale;
 	}
 
 	/**
@@ -38,7 +53,7 @@ public final class ScheduleState {
 		double[] momentum = this.groups.momentum();
 		List<ParamGroup> result = new ArrayList<>(lr.length);
 		for (int i = 0; i < lr.length; i++) {
-			result.add(new ParamGroup(lr[i], this.reportMomentum[i] ? momentum[i] : null));
+			result.add(new ParamGroup(lr(i), this.reportMomentum[i] ? momentum[i] : null));
 		}
 		return result;
 	}
@@ -63,7 +78,11 @@ public final class ScheduleState {
 
 	/** The lr of one group, without building the list. */
 	public double lr(int group) {
-		return this.groups.lr()[group];
+		return (this.lrScale != null) ? this.groups.lr()[group] * this.lrScale[group] : this.groups.lr()[group];
+	}
+
+	double @Nullable [] lrScale() {
+		return this.lrScale;
 	}
 
 	GroupArrays groups() {
