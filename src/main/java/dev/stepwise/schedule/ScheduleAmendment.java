@@ -130,6 +130,25 @@ public final class ScheduleAmendment {
 		return extend(inForce, state, (Extend) change, continuous);
 	}
 
+	/**
+	 * Checks, before its epoch is reached, what {@link #amend} would check at
+	 * {@code atEpoch} without the state there: the spec, the fit of a shortcut and its
+	 * arguments (what only the state decides, such as the cost of an extension's
+	 * fast-forward, is checked when the epoch is reached).
+	 * @throws InvalidScheduleException as {@link #amend}
+	 */
+	public static void check(Schedule inForce, long atEpoch, Change change, List<ParamGroup> registered) {
+		if (change instanceof NewSpec newSpec) {
+			Schedule.of(newSpec.spec(), registered);
+		}
+		else if (change instanceof DecayNow decay) {
+			checkDecay(inForce, atEpoch, decay);
+		}
+		else {
+			longer(inForce, atEpoch, (Extend) change);
+		}
+	}
+
 	private static Amended startingAt(Map<String, ?> spec, ScheduleState state, boolean continuous,
 			List<ParamGroup> registered) {
 		List<ParamGroup> groups = continuous ? state.paramGroups() : registered;
@@ -141,10 +160,22 @@ public final class ScheduleAmendment {
 
 	private static Amended decayNow(Schedule inForce, ScheduleState state, DecayNow decay, boolean continuous,
 			List<ParamGroup> registered) {
-		long local = state.lastEpoch() - inForce.origin();
+		checkDecay(inForce, state.lastEpoch(), decay);
+		Map<String, Object> spec = new LinkedHashMap<>();
+		spec.put("type", "warmup_stable_decay");
+		spec.put("num_warmup_steps", 0L);
+		spec.put("num_stable_steps", 0L);
+		spec.put("num_decay_steps", decay.decaySteps());
+		spec.put("decay_type", decay.decayType());
+		spec.put("min_lr_ratio", decay.minLrRatio());
+		return startingAt(spec, state, continuous, registered);
+	}
+
+	private static void checkDecay(Schedule inForce, long epoch, DecayNow decay) {
+		long local = epoch - inForce.origin();
 		if (!decayFits(inForce.type(), inForce.normalizedSpec(), local)) {
 			throw new InvalidScheduleException(Kind.INVALID, "decay_now", "does not fit " + inForce.type()
-					+ " at epoch " + state.lastEpoch()
+					+ " at epoch " + epoch
 					+ ": it starts a decay from a steady lr, so it fits warmup_stable_decay in its stable phase,"
 					+ " constant, constant_with_warmup after its warmup, ConstantLR after total_iters,"
 					+ " ReduceLROnPlateau and reduce_lr_on_plateau; amend with a new \"scheduler\" instead");
@@ -162,14 +193,6 @@ public final class ScheduleAmendment {
 			throw new InvalidScheduleException(Kind.INVALID, "decay_now.min_lr_ratio",
 					"must be a number from 0 to 1, got " + ratio);
 		}
-		Map<String, Object> spec = new LinkedHashMap<>();
-		spec.put("type", "warmup_stable_decay");
-		spec.put("num_warmup_steps", 0L);
-		spec.put("num_stable_steps", 0L);
-		spec.put("num_decay_steps", decay.decaySteps());
-		spec.put("decay_type", decay.decayType());
-		spec.put("min_lr_ratio", ratio);
-		return startingAt(spec, state, continuous, registered);
 	}
 
 	/**
@@ -199,6 +222,37 @@ public final class ScheduleAmendment {
 	}
 
 	private static Amended extend(Schedule inForce, ScheduleState state, Extend extend, boolean continuous) {
+		long epoch = state.lastEpoch();
+		long origin = inForce.origin();
+		Schedule longer = longer(inForce, epoch, extend);
+		ScheduleState reached;
+		try {
+			reached = longer.start(epoch - origin);
+		}
+		catch (InvalidScheduleException ex) {
+			throw new InvalidScheduleException(Kind.INVALID, "extend." + extend.argument(),
+					"the extended schedule cannot be built: " + ex.getMessage());
+		}
+		double[] scale = null;
+		if (continuous) {
+			scale = new double[reached.groupCount()];
+			for (int i = 0; i < scale.length; i++) {
+				double unscaled = reached.lr(i);
+				double inForceLr = state.lr(i);
+				scale[i] = (unscaled != 0 && Double.isFinite(unscaled) && Double.isFinite(inForceLr))
+						? inForceLr / unscaled : 1.0;
+			}
+		}
+		Source source = new Source(longer.normalizedSpec(), inForce.constructionGroups(), origin, scale);
+		Schedule schedule = longer.rebased(origin, scale);
+		return new Amended(source, schedule, schedule.global(reached));
+	}
+
+	/**
+	 * The schedule in force with its length argument set to {@code extend}'s total, as
+	 * registered (from its own epoch 0).
+	 */
+	private static Schedule longer(Schedule inForce, long epoch, Extend extend) {
 		SchedulerType type = SchedulerCatalogue.named(inForce.type()).orElseThrow();
 		Optional<String> length = type.length().lengthArgument();
 		String field = "extend." + extend.argument();
@@ -212,7 +266,6 @@ public final class ScheduleAmendment {
 			throw new InvalidScheduleException(Kind.INVALID, field,
 					"is not the length of " + inForce.type() + ": extend {\"" + length.get() + "\": <total>}");
 		}
-		long epoch = state.lastEpoch();
 		if (extend.total() <= epoch || extend.total() > Schedule.MAX_FAST_FORWARD) {
 			throw new InvalidScheduleException(Kind.INVALID, field, "must be a total beyond at_epoch (" + epoch
 					+ ") and at most " + Schedule.MAX_FAST_FORWARD + ", got " + extend.total());
@@ -221,7 +274,6 @@ public final class ScheduleAmendment {
 		Map<String, Object> spec = new LinkedHashMap<>(inForce.normalizedSpec());
 		spec.put(extend.argument(), extend.total() - origin);
 		Schedule longer;
-		ScheduleState reached;
 		try {
 			longer = Schedule.of(spec, inForce.constructionGroups());
 			OptionalLong total = SchedulerCatalogue.length(longer.normalizedSpec());
@@ -231,7 +283,6 @@ public final class ScheduleAmendment {
 								+ " (another argument does, e.g. num_stable_steps); amend with a new"
 								+ " \"scheduler\" instead");
 			}
-			reached = longer.start(epoch - origin);
 		}
 		catch (InvalidScheduleException ex) {
 			if (ex.errors().size() == 1 && ex.errors().get(0).field().equals(field)) {
@@ -240,19 +291,7 @@ public final class ScheduleAmendment {
 			throw new InvalidScheduleException(Kind.INVALID, field,
 					"the extended schedule cannot be built: " + ex.getMessage());
 		}
-		double[] scale = null;
-		if (continuous) {
-			scale = new double[reached.groupCount()];
-			for (int i = 0; i < scale.length; i++) {
-				double unscaled = reached.lr(i);
-				double inForceLr = state.lr(i);
-				scale[i] = (unscaled != 0 && Double.isFinite(unscaled) && Double.isFinite(inForceLr))
-						? inForceLr / unscaled : 1.0;
-			}
-		}
-		Source source = new Source(spec, inForce.constructionGroups(), origin, scale);
-		Schedule schedule = longer.rebased(origin, scale);
-		return new Amended(source, schedule, schedule.global(reached));
+		return longer;
 	}
 
 	/** Each group's lr in force, for a record of the amendment. */

@@ -113,7 +113,8 @@ final class StepBatch {
 			}
 			SchedulerRows.Locked row = locked.orElseThrow(() -> new SchedulerNotFoundException(id));
 			Schedule schedule = this.tables.cache()
-				.schedule(row.pk(), row.createdAt(), () -> this.tables.schedulers().source(this.statements, row.pk()));
+				.schedule(row.pk(), row.createdAt(), row.amendmentKey(),
+						() -> this.tables.schedulers().source(this.statements, row.pk()));
 			scheduler = new Current(id, row, schedule);
 			this.schedulers.put(id, scheduler);
 		}
@@ -124,6 +125,7 @@ final class StepBatch {
 			StepTrace trace) {
 		Schedule schedule = scheduler.schedule;
 		ScheduleState current = scheduler.state(this.tables.cache(), this.tables.store());
+		Long pending = scheduler.pendingEpoch;
 		Span engine = trace.start(StepTrace.ENGINE);
 		ScheduleState next;
 		try {
@@ -140,7 +142,17 @@ final class StepBatch {
 			this.records.add(new SchedulerStepRows.Recorded(scheduler.pk, start, null, this.now, scheduler.attempt));
 			scheduler.attemptStarted = true;
 		}
-		Snapshot snapshot = this.tables.store().snapshot(schedule, next, plan.position());
+		if (pending != null && next.lastEpoch() == pending && plan.position() == pending) {
+			// the amendment anchored to this epoch takes effect in the step that reaches
+			// it
+			SchedulerStore.Applied applied = this.tables.store()
+				.applyPending(scheduler.pk, scheduler.createdAt, schedule, next, scheduler.amendment, this.now);
+			scheduler.schedule = applied.schedule();
+			scheduler.amendment = applied.amendment();
+			scheduler.pendingEpoch = null;
+			next = applied.state();
+		}
+		Snapshot snapshot = this.tables.store().snapshot(scheduler.schedule, next, plan.position());
 		scheduler.moveTo(next, snapshot);
 		this.records.add(new SchedulerStepRows.Recorded(scheduler.pk, snapshot, metric, this.now, attempt));
 		return new StepResult(new SchedulerPosition(scheduler.id, snapshot.lastEpoch(), snapshot.paramGroupsJson()),
@@ -186,6 +198,7 @@ final class StepBatch {
 		}
 		for (Start start : this.starts) {
 			this.tables.steps().cut(this.statements, start.pk(), start.position());
+			this.tables.store().undoAmendmentsAfter(start.pk(), (long) Math.floor(start.position()), this.now);
 			if (start.attempt() != null) {
 				this.tables.attempts()
 					.startedByStep(this.statements, start.pk(), start.attempt(), start.position(), this.now);
@@ -252,7 +265,13 @@ final class StepBatch {
 
 		private final long pk;
 
-		private final Schedule schedule;
+		private final Instant createdAt;
+
+		private Schedule schedule;
+
+		private @Nullable Long amendment;
+
+		private @Nullable Long pendingEpoch;
 
 		private long lastEpoch;
 
@@ -271,7 +290,10 @@ final class StepBatch {
 		Current(String id, SchedulerRows.Locked row, Schedule schedule) {
 			this.id = id;
 			this.pk = row.pk();
+			this.createdAt = row.createdAt();
 			this.schedule = schedule;
+			this.amendment = row.amendment();
+			this.pendingEpoch = row.pendingEpoch();
 			this.lastEpoch = row.lastEpoch();
 			this.position = row.position();
 			this.stateJson = row.stateJson();

@@ -52,6 +52,12 @@ class SchedulerEntity {
 
 	private boolean attemptStarted = true;
 
+	/** The amendment in force ({@code scheduler_amendment.id}), or {@code null}. */
+	private @Nullable Long amendment;
+
+	/** The epoch of the pending amendment, or {@code null}. */
+	private @Nullable Long pendingEpoch;
+
 	protected SchedulerEntity() {
 	}
 
@@ -94,6 +100,22 @@ class SchedulerEntity {
 		this.stateJson = snapshot.stateJson();
 		this.paramGroupsJson = snapshot.paramGroupsJson();
 		this.updatedAt = now;
+	}
+
+	@Nullable Long getAmendment() {
+		return this.amendment;
+	}
+
+	void setAmendment(@Nullable Long amendment) {
+		this.amendment = amendment;
+	}
+
+	@Nullable Long getPendingEpoch() {
+		return this.pendingEpoch;
+	}
+
+	void setPendingEpoch(@Nullable Long pendingEpoch) {
+		this.pendingEpoch = pendingEpoch;
 	}
 
 	long getId() {
