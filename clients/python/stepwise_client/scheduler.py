@@ -201,7 +201,7 @@ class _Remote:
 
     def extend(self, amendment_id: str, at_epoch: int | None = None, **total: int) -> Any:
         """Make this schedule last longer, e.g. ``scheduler.extend("to-15k", total_steps=15000)``."""
-        return self._amended(self.client.extend(self.scheduler_id, amendment_id, at_epoch=at_epoch, **total))
+        return self._amended(self.client.amend(self.scheduler_id, amendment_id, extend=total, at_epoch=at_epoch))
 
     def decay_now(self, amendment_id: str, decay_steps: int, **decay: Any) -> Any:
         """Start the decay now (or at `at_epoch`): StepwiseClient.decay_now."""

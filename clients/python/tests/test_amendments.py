@@ -36,9 +36,7 @@ def test_extend_lets_a_finished_one_cycle_continue(client: StepwiseClient, new_i
     assert conflict.value.status == 409
 
 
-def test_decay_now_at_a_later_epoch_on_a_remote_scheduler(
-    client: StepwiseClient, new_id: Callable[[str], str]
-) -> None:
+def test_decay_now_at_a_later_epoch_on_a_remote_scheduler(client: StepwiseClient, new_id: Callable[[str], str]) -> None:
     model = torch.nn.Linear(2, 1)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
     spec = {"type": "warmup_stable_decay", "num_warmup_steps": 2, "num_decay_steps": 10, "num_training_steps": 100}
