@@ -28,12 +28,9 @@ public class AmendmentService {
 
 	private final TransactionTemplate transaction;
 
-	private final ComputeBulkhead bulkhead;
-
-	AmendmentService(SchedulerStore store, TransactionTemplate transaction, ComputeBulkhead bulkhead) {
+	AmendmentService(SchedulerStore store, TransactionTemplate transaction) {
 		this.store = store;
 		this.transaction = transaction;
-		this.bulkhead = bulkhead;
 	}
 
 	/**
@@ -44,11 +41,11 @@ public class AmendmentService {
 	 * @throws dev.stepwise.schedule.InvalidScheduleException when the change does not fit
 	 * the schedule in force (naming {@code scheduler...}, {@code extend...} or
 	 * {@code decay_now...})
-	 * @throws ComputeBusyException when every compute slot is busy (building the new
-	 * schedule may fast-forward it)
 	 */
 	public AmendmentResult amend(String id, AmendmentCommand command) {
-		return this.bulkhead.slot(() -> Objects.requireNonNull(this.transaction.execute((status) -> {
+		// no compute slot, as for an ordinary registration: what it builds is bounded by
+		// Schedule.MAX_WORK and MAX_STATE_SIZE, and every rank of a job posts it at once
+		return Objects.requireNonNull(this.transaction.execute((status) -> {
 			SchedulerStore.Locked scheduler = this.store.lock(id);
 			Optional<AmendmentRows.Row> existing = scheduler.amendment(command.amendmentId());
 			AmendmentRows.Row again = null;
@@ -82,7 +79,7 @@ public class AmendmentService {
 			}
 			AmendmentRecord recorded = scheduler.amendment(command.amendmentId()).orElseThrow().record();
 			return new AmendmentResult(scheduler.view(), recorded, true);
-		})));
+		}));
 	}
 
 	private static void check(SchedulerStore.Locked scheduler, AmendmentCommand command, long atEpoch, boolean posted) {
