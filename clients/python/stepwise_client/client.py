@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Optional, cast
 
 from .types import (
+    AmendedScheduler,
     Attempts,
     History,
     LrFinder,
@@ -345,6 +346,67 @@ class StepwiseClient:
         if consumed is not None:
             body["consumed"] = list(consumed)
         return cast(Preview, self._call("POST", "/previews", body))
+
+    def amend(
+        self,
+        scheduler_id: str,
+        amendment_id: str,
+        *,
+        scheduler: Mapping[str, Any] | None = None,
+        extend: Mapping[str, int] | None = None,
+        decay_now: Mapping[str, Any] | None = None,
+        at_epoch: int | None = None,
+        continuous: bool | None = None,
+    ) -> AmendedScheduler:
+        """POST /schedulers/{id}/amendments: change the schedule from `at_epoch` on (default: the
+        current last_epoch, at once; a later epoch is pending until the step that reaches it).
+        Exactly one of `scheduler` (a new spec), `extend` ({length argument: new total}) and
+        `decay_now` ({decay_steps, decay_type, min_lr_ratio}). Every rank may call it with the same
+        `amendment_id`: it is applied once. An epoch already passed, or the id posted before with
+        another body, raises StepwiseError(409); a change that does not fit the schedule, 422."""
+        body: JSON = {"amendment_id": amendment_id}
+        if at_epoch is not None:
+            body["at_epoch"] = at_epoch
+        if continuous is not None:
+            body["continuous"] = continuous
+        if scheduler is not None:
+            body["scheduler"] = dict(scheduler)
+        if extend is not None:
+            body["extend"] = dict(extend)
+        if decay_now is not None:
+            body["decay_now"] = dict(decay_now)
+        # the amendment id makes a retry safe
+        return cast(AmendedScheduler, self._call("POST", self._path(scheduler_id, "amendments"), body))
+
+    def extend(
+        self,
+        scheduler_id: str,
+        amendment_id: str,
+        at_epoch: int | None = None,
+        continuous: bool | None = None,
+        **total: int,
+    ) -> AmendedScheduler:
+        """Make the schedule last longer: ``extend(id, "to-15k", total_steps=15000)`` with the
+        type's length argument (total_steps, T_max, num_training_steps, total_iters). The lr stays
+        continuous: lr(t) = x * new(t) / new(E)."""
+        if len(total) != 1:
+            raise TypeError("extend() takes one length argument, e.g. total_steps=15000")
+        return self.amend(scheduler_id, amendment_id, extend=total, at_epoch=at_epoch, continuous=continuous)
+
+    def decay_now(
+        self,
+        scheduler_id: str,
+        amendment_id: str,
+        decay_steps: int,
+        decay_type: str = "cosine",
+        min_lr_ratio: float = 0.0,
+        at_epoch: int | None = None,
+        continuous: bool | None = None,
+    ) -> AmendedScheduler:
+        """Start the decay now (WSD in its stable phase, constant and plateau schedules):
+        lr(E + s) = x * (r + (1 - r) * f(s / n)) for s <= n, then x * r."""
+        decay = {"decay_steps": decay_steps, "decay_type": decay_type, "min_lr_ratio": min_lr_ratio}
+        return self.amend(scheduler_id, amendment_id, decay_now=decay, at_epoch=at_epoch, continuous=continuous)
 
     def close(self) -> None:
         """Close this thread's connection (others close when their thread ends)."""

@@ -216,6 +216,30 @@ class _Remote:
             warnings.warn(GET_LR_WARNING, UserWarning, stacklevel=2)
         return list(self._answer_lrs)
 
+    # -- amendments ----------------------------------------------------------------------------
+
+    def amend(self, amendment_id: str, **change: Any) -> Any:
+        """Change this schedule from `at_epoch` on (StepwiseClient.amend); an amendment at the
+        current epoch writes the amended lrs into the optimizer at once."""
+        return self._amended(self.client.amend(self.scheduler_id, amendment_id, **change))
+
+    def extend(self, amendment_id: str, at_epoch: int | None = None, **total: int) -> Any:
+        """Make this schedule last longer, e.g. ``scheduler.extend("to-15k", total_steps=15000)``."""
+        return self._amended(self.client.amend(self.scheduler_id, amendment_id, extend=total, at_epoch=at_epoch))
+
+    def decay_now(self, amendment_id: str, decay_steps: int, **decay: Any) -> Any:
+        """Start the decay now (or at `at_epoch`): StepwiseClient.decay_now."""
+        return self._amended(self.client.decay_now(self.scheduler_id, amendment_id, decay_steps, **decay))
+
+    def _amended(self, resource: Any) -> Any:
+        if resource["last_epoch"] == self.last_epoch:
+            self._apply(resource)
+        spec = resource.get("scheduler_in_force") or {}
+        if spec.get("type") == "OneCycleLR" and spec.get("total_steps") is not None:
+            # Accelerate reads total_steps of a OneCycleLR
+            self.total_steps = spec["total_steps"]
+        return resource
+
     # -- checkpoints ---------------------------------------------------------------------------
 
     def state_dict(self) -> dict[str, Any]:

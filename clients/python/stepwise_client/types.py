@@ -49,6 +49,28 @@ class SchedulerResource(State):
     attempt_started: bool
 
 
+class Amendment(TypedDict):
+    """An amendment of the schedule, anchored to ``at_epoch``."""
+
+    amendment_id: str
+    at_epoch: int
+    status: str  # pending, applied, undone or failed
+    request: dict[str, Any]
+    scheduler: dict[str, Any] | None  # the normalised spec in force from at_epoch, once applied
+    lrs: list[float] | None  # each group's lr in force at at_epoch, once applied
+    detail: str | None  # why the engine refused it (failed)
+    created_at: str
+    applied_at: str | None
+    undone_at: str | None
+
+
+class AmendedScheduler(SchedulerResource):
+    """``GET /schedulers/{id}`` and amendments: the resource plus the spec in force and the amendments."""
+
+    scheduler_in_force: dict[str, Any]
+    amendments: list[Amendment]
+
+
 class SchedulerList(TypedDict):
     items: list[SchedulerResource]
     page: int

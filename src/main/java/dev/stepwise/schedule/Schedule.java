@@ -72,6 +72,12 @@ public final class Schedule {
 	 */
 	private static final String CONSUMED = "consumed";
 
+	/**
+	 * The key of a group's lr before an extension's continuity factor, in the state
+	 * documents of an extended schedule ({@code lr} is what the trainer applies).
+	 */
+	static final String UNSCALED_LR = "unscaled_lr";
+
 	/** The work of a step beyond its groups', in groups (see {@link #cost}). */
 	static final int STEP_OVERHEAD = 8;
 
@@ -83,11 +89,67 @@ public final class Schedule {
 
 	private final ScheduleUnit unit;
 
-	private Schedule(LrScheduler scheduler, ScheduleState initial, int stateSize, ScheduleUnit unit) {
+	/**
+	 * The epoch of its own epoch 0: 0 for a registration, an amendment's epoch for the
+	 * schedule that amendment put in force (its states count {@code last_epoch} from the
+	 * registration, its schedulers from the amendment).
+	 */
+	private final long origin;
+
+	/** An extension's continuity factor per group, or {@code null}. */
+	private final double @Nullable [] lrScale;
+
+	/** The param groups it was built on. */
+	private final List<ParamGroup> constructionGroups;
+
+	private Schedule(LrScheduler scheduler, ScheduleState initial, int stateSize, ScheduleUnit unit,
+			List<ParamGroup> constructionGroups, long origin, double @Nullable [] lrScale) {
 		this.scheduler = scheduler;
 		this.initial = initial;
 		this.stateSize = stateSize;
 		this.unit = unit;
+		this.constructionGroups = constructionGroups;
+		this.origin = origin;
+		this.lrScale = lrScale;
+	}
+
+	/**
+	 * This schedule as an amendment puts it in force: its epoch 0 is {@code origin}, and
+	 * each group's lr is reported times {@code lrScale} (when given).
+	 * @param origin the amendment's epoch
+	 * @param lrScale the continuity factor of each group, or {@code null}
+	 * @return the rebased schedule, whose initial state has {@code last_epoch = origin}
+	 */
+	public Schedule rebased(long origin, double @Nullable [] lrScale) {
+		ScheduleState start = new ScheduleState(origin, this.initial.groups(), this.initial.root(),
+				this.initial.reportFlags(), this.initial.consumed(), lrScale);
+		return new Schedule(this.scheduler, start, this.stateSize, this.unit, this.constructionGroups, origin, lrScale);
+	}
+
+	/** The epoch of its own epoch 0 (an amendment's epoch; 0 for a registration). */
+	public long origin() {
+		return this.origin;
+	}
+
+	/** An extension's continuity factor per group, or {@code null}. */
+	double @Nullable [] lrScale() {
+		return this.lrScale;
+	}
+
+	/** The param groups it was built on, as given to {@link #of}. */
+	public List<ParamGroup> constructionGroups() {
+		return this.constructionGroups;
+	}
+
+	/** A state of this schedule from one its schedulers reached at their own epoch. */
+	ScheduleState global(ScheduleState local) {
+		return new ScheduleState(local.lastEpoch() + this.origin, local.groups(), local.root(), local.reportFlags(),
+				local.consumed(), this.lrScale);
+	}
+
+	/** The state before the initial step: what an amendment continues from. */
+	ScheduleState initial() {
+		return this.initial;
 	}
 
 	/**
@@ -163,7 +225,8 @@ public final class Schedule {
 									+ " has none (use steps, or one of " + typesTakingUnits() + ")"),
 					new FieldError("scheduler.type", scheduler.type() + " counts steps only")));
 		}
-		return new Schedule(scheduler, new ScheduleState(0, optimizer.freeze(), root, report), (int) size, unit);
+		return new Schedule(scheduler, new ScheduleState(0, optimizer.freeze(), root, report), (int) size, unit,
+				List.copyOf(groups), 0, null);
 	}
 
 	private static List<String> typesTakingUnits() {
@@ -490,7 +553,8 @@ public final class Schedule {
 		catch (ArithmeticException ex) {
 			throw Py.refused(ex.getMessage());
 		}
-		return new ScheduleState(state.lastEpoch() + 1, optimizer.freeze(), root, state.reportFlags(), consumed);
+		return new ScheduleState(state.lastEpoch() + 1, optimizer.freeze(), root, state.reportFlags(), consumed,
+				this.lrScale);
 	}
 
 	/**
@@ -528,12 +592,13 @@ public final class Schedule {
 		Optimizer optimizer = new Optimizer(state.groups());
 		NodeState root;
 		try {
-			root = warmRestarts.stepTo(position, optimizer, epoch);
+			root = warmRestarts.stepTo(position, optimizer, epoch - this.origin);
 		}
 		catch (ArithmeticException ex) {
 			throw Py.refused(ex.getMessage());
 		}
-		return new ScheduleState((long) Math.floor(epoch), optimizer.freeze(), root, state.reportFlags());
+		return new ScheduleState((long) Math.floor(epoch), optimizer.freeze(), root, state.reportFlags(),
+				state.consumed(), this.lrScale);
 	}
 
 	/**
@@ -615,16 +680,23 @@ public final class Schedule {
 			document.put(CONSUMED, state.consumed());
 		}
 		document.putAll(this.scheduler.stateDict(state.root()));
+		if (this.origin != 0) {
+			// the schedulers count from the amendment; the document from the registration
+			document.put("last_epoch", state.lastEpoch());
+		}
 		document.put("param_groups", groupDicts(state));
 		return document;
 	}
 
-	private static List<Map<String, Object>> groupDicts(ScheduleState state) {
+	private List<Map<String, Object>> groupDicts(ScheduleState state) {
 		GroupArrays groups = state.groups();
 		List<Map<String, Object>> list = new ArrayList<>(groups.size());
 		for (int i = 0; i < groups.size(); i++) {
 			Map<String, Object> group = new LinkedHashMap<>();
-			group.put("lr", groups.lr()[i]);
+			group.put("lr", state.lr(i));
+			if (this.lrScale != null) {
+				group.put(UNSCALED_LR, groups.lr()[i]);
+			}
 			if (state.reportsMomentum(i)) {
 				group.put("momentum", groups.momentum()[i]);
 			}
@@ -717,9 +789,19 @@ public final class Schedule {
 				throw reader.invalid(CONSUMED, "must not be negative");
 			}
 		}
+		if (lastEpoch < this.origin) {
+			throw reader.invalid("last_epoch", "is before the amendment in force (from epoch " + this.origin + ")");
+		}
 		GroupArrays groups = readGroups(reader.require("param_groups"), size, strict);
-		NodeState root = this.scheduler.readState(reader);
-		return new ScheduleState(lastEpoch, groups, root, this.initial.reportFlags(), consumed);
+		StateReader local = reader;
+		if (this.origin != 0) {
+			// the schedulers count from the amendment
+			Map<String, Object> shifted = new LinkedHashMap<>(document);
+			shifted.put("last_epoch", lastEpoch - this.origin);
+			local = new StateReader(shifted, "state", size, strict);
+		}
+		NodeState root = this.scheduler.readState(local);
+		return new ScheduleState(lastEpoch, groups, root, this.initial.reportFlags(), consumed, this.lrScale);
 	}
 
 	private GroupArrays readGroups(Object value, int size, boolean strict) {
@@ -737,7 +819,7 @@ public final class Schedule {
 			}
 			@SuppressWarnings("unchecked")
 			StateReader reader = new StateReader((Map<String, ?>) group, "state.param_groups[" + i + "]", size, strict);
-			lr[i] = reader.finite("lr");
+			lr[i] = reader.finite((this.lrScale != null) ? UNSCALED_LR : "lr");
 			if (strict && lr[i] < 0) {
 				throw reader.invalid("lr", "must be a finite number >= 0, got " + lr[i]);
 			}

@@ -2,6 +2,7 @@ package dev.stepwise.schedule;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.LongBinaryOperator;
 
@@ -21,17 +22,49 @@ public interface ScheduleLength {
 	/** The length of a schedule with this normalised spec. */
 	OptionalLong of(Map<String, ?> spec);
 
+	/**
+	 * The one argument that sets this length, if one does: what an amendment's
+	 * {@code extend} names (OneCycleLR's {@code total_steps}, Hugging Face's
+	 * {@code num_training_steps}, ...).
+	 */
+	default Optional<String> lengthArgument() {
+		return Optional.empty();
+	}
+
 	/** This length, or {@code other} where this one is empty. */
 	default ScheduleLength orElse(ScheduleLength other) {
-		return (spec) -> {
-			OptionalLong length = of(spec);
-			return length.isPresent() ? length : other.of(spec);
+		ScheduleLength first = this;
+		return new ScheduleLength() {
+
+			@Override
+			public OptionalLong of(Map<String, ?> spec) {
+				OptionalLong length = first.of(spec);
+				return length.isPresent() ? length : other.of(spec);
+			}
+
+			@Override
+			public Optional<String> lengthArgument() {
+				return first.lengthArgument().or(other::lengthArgument);
+			}
+
 		};
 	}
 
 	/** The value of the integer argument {@code name}. */
 	static ScheduleLength argument(String name) {
-		return (spec) -> steps(spec.get(name));
+		return new ScheduleLength() {
+
+			@Override
+			public OptionalLong of(Map<String, ?> spec) {
+				return steps(spec.get(name));
+			}
+
+			@Override
+			public Optional<String> lengthArgument() {
+				return Optional.of(name);
+			}
+
+		};
 	}
 
 	/** The product of two integer arguments (OneCycleLR's epochs x steps_per_epoch). */

@@ -3,6 +3,8 @@ package dev.stepwise.schedule;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Where a schedule stands: {@code last_epoch}, the optimizer's param groups and every
  * scheduler's own counters. Immutable; produced and consumed by {@link Schedule}.
@@ -19,16 +21,29 @@ public final class ScheduleState {
 
 	private final long consumed;
 
+	/** An amendment's continuity factor per group ({@code null}: none), see below. */
+	private final double @Nullable [] lrScale;
+
 	ScheduleState(long lastEpoch, GroupArrays groups, NodeState root, boolean[] reportMomentum) {
-		this(lastEpoch, groups, root, reportMomentum, 0);
+		this(lastEpoch, groups, root, reportMomentum, 0, null);
 	}
 
 	ScheduleState(long lastEpoch, GroupArrays groups, NodeState root, boolean[] reportMomentum, long consumed) {
+		this(lastEpoch, groups, root, reportMomentum, consumed, null);
+	}
+
+	/**
+	 * A state whose reported lrs are the schedule's times {@code lrScale} (an extended
+	 * schedule made continuous at its amendment); the schedulers step the unscaled ones.
+	 */
+	ScheduleState(long lastEpoch, GroupArrays groups, NodeState root, boolean[] reportMomentum, long consumed,
+			double @Nullable [] lrScale) {
 		this.lastEpoch = lastEpoch;
 		this.groups = groups;
 		this.root = root;
 		this.reportMomentum = reportMomentum;
 		this.consumed = consumed;
+		this.lrScale = lrScale;
 	}
 
 	/**
@@ -53,7 +68,7 @@ public final class ScheduleState {
 		double[] momentum = this.groups.momentum();
 		List<ParamGroup> result = new ArrayList<>(lr.length);
 		for (int i = 0; i < lr.length; i++) {
-			result.add(new ParamGroup(lr[i], this.reportMomentum[i] ? momentum[i] : null));
+			result.add(new ParamGroup(lr(i), this.reportMomentum[i] ? momentum[i] : null));
 		}
 		return result;
 	}
@@ -78,7 +93,11 @@ public final class ScheduleState {
 
 	/** The lr of one group, without building the list. */
 	public double lr(int group) {
-		return this.groups.lr()[group];
+		return (this.lrScale != null) ? this.groups.lr()[group] * this.lrScale[group] : this.groups.lr()[group];
+	}
+
+	double @Nullable [] lrScale() {
+		return this.lrScale;
 	}
 
 	GroupArrays groups() {

@@ -34,6 +34,16 @@ public class EpochConflictException extends RuntimeException {
 				lastEpoch, null);
 	}
 
+	/**
+	 * Many steps in one request would cross the epoch of a pending amendment before their
+	 * last: the amendment takes effect in the step that reaches its epoch.
+	 */
+	public static EpochConflictException amendmentWithin(long pending, int count, long lastEpoch) {
+		return new EpochConflictException("The " + count + " steps from epoch " + lastEpoch + " would cross epoch "
+				+ pending + ", where a pending amendment takes effect: post the steps up to" + " epoch " + pending
+				+ " first (count " + (pending - lastEpoch) + "), then the rest.", lastEpoch, null);
+	}
+
 	public static EpochConflictException notRecorded(String epoch, long lastEpoch) {
 		return new EpochConflictException("Epoch " + epoch + " is not recorded (any more) in the history of this"
 				+ " scheduler, whose last_epoch is " + lastEpoch + ".", lastEpoch, null);

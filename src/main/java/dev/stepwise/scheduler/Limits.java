@@ -82,6 +82,12 @@ public final class Limits {
 	/** Resumes and state PUTs listed with the attempts: the latest this many. */
 	public static final int MAX_RESTORES_LISTED = 1000;
 
+	/**
+	 * The most amendments of one scheduler (each is a row and, once applied, a compiled
+	 * schedule); undone ones count until they are posted again.
+	 */
+	public static final int MAX_AMENDMENTS = 1000;
+
 	/** The largest epoch a step may name: 2^53, beyond which doubles skip integers. */
 	public static final String MAX_EPOCH = "" + Schedule.MAX_EPOCH;
 

@@ -309,7 +309,10 @@ public class SchedulerService {
 		return this.bulkhead.hold(bytes, () -> Objects.requireNonNull(this.transaction.execute((status) -> {
 			SchedulerStore.Locked scheduler = this.store.lock(id);
 			scheduler.checkAttempt(attempt);
-			Schedule schedule = scheduler.schedule();
+			// a document of an epoch before an amendment is read by the schedule in force
+			// then
+			Schedule schedule = (document.get("last_epoch") instanceof Number epoch)
+					? scheduler.scheduleAt(epoch.longValue()) : scheduler.schedule();
 			ScheduleState state = schedule.restore(document);
 			Snapshot snapshot = this.store.snapshot(schedule, state, state.lastEpoch());
 			Optional<SchedulerPosition> again = restoredAgain(scheduler, state.lastEpoch(), attempt, snapshot);

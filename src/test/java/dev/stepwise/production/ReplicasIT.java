@@ -189,7 +189,7 @@ class ReplicasIT {
 		}
 	}
 
-	private static CompletableFuture<ServiceProcess> startAsync(String name, Path dataDir, Database database) {
+	static CompletableFuture<ServiceProcess> startAsync(String name, Path dataDir, Database database) {
 		return CompletableFuture.supplyAsync(() -> {
 			try {
 				return ServiceProcess.start(name, dataDir, database);
@@ -200,7 +200,7 @@ class ReplicasIT {
 		});
 	}
 
-	private static void closeQuietly(ServiceProcess service) {
+	static void closeQuietly(ServiceProcess service) {
 		try {
 			service.close();
 		}

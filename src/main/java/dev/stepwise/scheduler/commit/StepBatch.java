@@ -114,7 +114,8 @@ final class StepBatch {
 			}
 			SchedulerRows.Locked row = locked.orElseThrow(() -> new SchedulerNotFoundException(id));
 			Schedule schedule = this.tables.cache()
-				.schedule(row.pk(), row.createdAt(), () -> this.tables.schedulers().source(this.statements, row.pk()));
+				.schedule(row.pk(), row.createdAt(), row.amendmentKey(),
+						() -> this.tables.schedulers().source(this.statements, row.pk()));
 			scheduler = new Current(id, row, schedule);
 			this.schedulers.put(id, scheduler);
 		}
@@ -132,6 +133,10 @@ final class StepBatch {
 		int count = command.count();
 		Double metric = command.metric();
 		List<ScheduleState> states = new ArrayList<>(count);
+		Long pending = scheduler.pendingEpoch;
+		if (pending != null && count > 1 && pending > current.lastEpoch() && pending < current.lastEpoch() + count) {
+			throw EpochConflictException.amendmentWithin(pending, count, current.lastEpoch());
+		}
 		Span engine = trace.start(StepTrace.ENGINE);
 		try {
 			ScheduleState next = current;
@@ -154,17 +159,28 @@ final class StepBatch {
 			scheduler.attemptStarted = true;
 		}
 		Snapshot snapshot = null;
+		ScheduleState last = states.get(count - 1);
+		if (pending != null && last.lastEpoch() == pending && plan.position() == pending) {
+			// the amendment anchored to this epoch takes effect in the step that reaches
+			// it
+			SchedulerStore.Applied applied = this.tables.store()
+				.applyPending(scheduler.pk, scheduler.createdAt, schedule, last, scheduler.amendment, this.now);
+			scheduler.schedule = applied.schedule();
+			scheduler.amendment = applied.amendment();
+			scheduler.pendingEpoch = null;
+			last = applied.state();
+			states.set(count - 1, last);
+		}
 		for (int i = 0; i < count; i++) {
 			ScheduleState next = states.get(i);
 			snapshot = this.tables.store()
-				.snapshot(schedule, next, (i == count - 1) ? plan.position() : next.lastEpoch());
+				.snapshot(scheduler.schedule, next, (i == count - 1) ? plan.position() : next.lastEpoch());
 			this.records
 				.add(new SchedulerStepRows.Recorded(scheduler.pk, snapshot, metric, this.now, command.attempt()));
 		}
-		scheduler.moveTo(states.get(count - 1), Objects.requireNonNull(snapshot));
-		ScheduleState last = states.get(count - 1);
+		scheduler.moveTo(last, Objects.requireNonNull(snapshot));
 		return new StepResult(new SchedulerPosition(scheduler.id, snapshot.lastEpoch(), snapshot.paramGroupsJson(),
-				snapshot.consumed()), false, schedule.finished(last) ? Boolean.TRUE : null);
+				snapshot.consumed()), false, scheduler.schedule.finished(last) ? Boolean.TRUE : null);
 	}
 
 	private StepResult replay(Current scheduler, StepPlan plan, @Nullable Double metric) {
@@ -211,6 +227,7 @@ final class StepBatch {
 		}
 		for (Start start : this.starts) {
 			this.tables.steps().cut(this.statements, start.pk(), start.position());
+			this.tables.store().undoAmendmentsAfter(start.pk(), (long) Math.floor(start.position()), this.now);
 			if (start.attempt() != null) {
 				this.tables.attempts()
 					.startedByStep(this.statements, start.pk(), start.attempt(), start.position(), this.now);
@@ -277,7 +294,13 @@ final class StepBatch {
 
 		private final long pk;
 
-		private final Schedule schedule;
+		private final Instant createdAt;
+
+		private Schedule schedule;
+
+		private @Nullable Long amendment;
+
+		private @Nullable Long pendingEpoch;
 
 		private long lastEpoch;
 
@@ -296,7 +319,10 @@ final class StepBatch {
 		Current(String id, SchedulerRows.Locked row, Schedule schedule) {
 			this.id = id;
 			this.pk = row.pk();
+			this.createdAt = row.createdAt();
 			this.schedule = schedule;
+			this.amendment = row.amendment();
+			this.pendingEpoch = row.pendingEpoch();
 			this.lastEpoch = row.lastEpoch();
 			this.position = row.position();
 			this.stateJson = row.stateJson();

@@ -11,6 +11,7 @@ import dev.stepwise.schedule.Schedule;
 import dev.stepwise.schedule.ScheduleState;
 import dev.stepwise.scheduler.MemoryEstimate;
 import dev.stepwise.system.StepwiseProperties;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
@@ -64,24 +65,34 @@ public class SchedulerCache {
 			.build();
 	}
 
-	/** The schedule of a stored scheduler, compiled on first use. */
-	Schedule schedule(SchedulerEntity scheduler) {
-		return schedule(scheduler.getId(), scheduler.getCreatedAt(),
-				() -> new Source(scheduler.getRequestJson(), scheduler.getInitialParamGroupsJson()));
-	}
-
 	/**
 	 * The schedule of the scheduler stored under {@code pk}, compiled on first use from
 	 * the columns {@code source} reads.
 	 */
 	public Schedule schedule(long pk, Instant createdAt, Supplier<Source> source) {
-		return this.schedules.get(new ScheduleKey(pk, createdAt), (key) -> compile(source.get())).schedule();
+		return schedule(pk, createdAt, 0, source);
+	}
+
+	/**
+	 * The schedule in force of the scheduler stored under {@code pk} under amendment
+	 * {@code amendment} (0: the registered spec), compiled on first use from the columns
+	 * {@code source} reads.
+	 */
+	public Schedule schedule(long pk, Instant createdAt, long amendment, Supplier<Source> source) {
+		return this.schedules.get(new ScheduleKey(pk, createdAt, amendment), (key) -> compile(source.get())).schedule();
 	}
 
 	/** Remembers the schedule just built for a new registration. */
 	void putSchedule(SchedulerEntity scheduler, Schedule schedule) {
-		this.schedules.put(new ScheduleKey(scheduler.getId(), scheduler.getCreatedAt()),
-				Compiled.of(schedule, scheduler.getRequestJson()));
+		putSchedule(scheduler.getId(), scheduler.getCreatedAt(), 0, schedule, scheduler.getRequestJson().length());
+	}
+
+	/**
+	 * Remembers the schedule an amendment put in force ({@code characters}: of the
+	 * documents it was built from).
+	 */
+	public void putSchedule(long pk, Instant createdAt, long amendment, Schedule schedule, int characters) {
+		this.schedules.put(new ScheduleKey(pk, createdAt, amendment), Compiled.of(schedule, characters));
 	}
 
 	/**
@@ -104,11 +115,15 @@ public class SchedulerCache {
 	}
 
 	private Compiled compile(Source columns) {
+		String amended = columns.amendmentSourceJson();
+		if (amended != null) {
+			return Compiled.of(this.json.amendmentSource(amended).build(), amended.length());
+		}
 		Map<String, Object> request = this.json.readDocument(columns.requestJson());
 		@SuppressWarnings("unchecked")
 		Map<String, Object> spec = (Map<String, Object>) request.get("scheduler");
 		return Compiled.of(Schedule.of(spec, this.json.readParamGroups(columns.initialParamGroupsJson())),
-				columns.requestJson());
+				columns.requestJson().length());
 	}
 
 	/**
@@ -116,11 +131,18 @@ public class SchedulerCache {
 	 *
 	 * @param requestJson the registration request
 	 * @param initialParamGroupsJson the param groups as registered
+	 * @param amendmentSourceJson what the amendment in force builds its schedule from, or
+	 * {@code null} for the registered spec
 	 */
-	public record Source(String requestJson, String initialParamGroupsJson) {
+	public record Source(String requestJson, String initialParamGroupsJson, @Nullable String amendmentSourceJson) {
+
+		public Source(String requestJson, String initialParamGroupsJson) {
+			this(requestJson, initialParamGroupsJson, null);
+		}
+
 	}
 
-	private record ScheduleKey(long pk, Instant createdAt) {
+	private record ScheduleKey(long pk, Instant createdAt, long amendment) {
 	}
 
 	private record ParsedState(String stateJson, ScheduleState state) {
@@ -133,9 +155,9 @@ public class SchedulerCache {
 
 	private record Compiled(Schedule schedule, long bytes) {
 
-		static Compiled of(Schedule schedule, String requestJson) {
+		static Compiled of(Schedule schedule, int characters) {
 			return new Compiled(schedule,
-					MemoryEstimate.compiledSchedule(requestJson.length(), schedule.groups(), schedule.stateSize()));
+					MemoryEstimate.compiledSchedule(characters, schedule.groups(), schedule.stateSize()));
 		}
 
 	}

@@ -54,6 +54,12 @@ class SchedulerEntity {
 
 	private boolean attemptStarted = true;
 
+	/** The amendment in force ({@code scheduler_amendment.id}), or {@code null}. */
+	private @Nullable Long amendment;
+
+	/** The epoch of the pending amendment, or {@code null}. */
+	private @Nullable Long pendingEpoch;
+
 	protected SchedulerEntity() {
 	}
 
@@ -97,6 +103,22 @@ class SchedulerEntity {
 		this.paramGroupsJson = snapshot.paramGroupsJson();
 		this.consumed = snapshot.consumed();
 		this.updatedAt = now;
+	}
+
+	@Nullable Long getAmendment() {
+		return this.amendment;
+	}
+
+	void setAmendment(@Nullable Long amendment) {
+		this.amendment = amendment;
+	}
+
+	@Nullable Long getPendingEpoch() {
+		return this.pendingEpoch;
+	}
+
+	void setPendingEpoch(@Nullable Long pendingEpoch) {
+		this.pendingEpoch = pendingEpoch;
 	}
 
 	long getId() {

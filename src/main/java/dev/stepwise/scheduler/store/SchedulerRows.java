@@ -28,9 +28,10 @@ public class SchedulerRows {
 			+ " where public_id = ?";
 
 	private static final String LOCK = "select id, created_at, last_epoch, position, state_json, attempt,"
-			+ " attempt_started from scheduler where public_id = ? for update";
+			+ " attempt_started, amendment, pending_epoch from scheduler where public_id = ? for update";
 
-	private static final String SOURCE = "select request_json, initial_param_groups_json from scheduler where id = ?";
+	private static final String SOURCE = "select s.request_json, s.initial_param_groups_json, a.source_json"
+			+ " from scheduler s left join scheduler_amendment a on a.id = s.amendment where s.id = ?";
 
 	// a step starts the current attempt if it had not started
 	private static final String UPDATE = "update scheduler set last_epoch = ?, position = ?, state_json = ?,"
@@ -59,10 +60,9 @@ public class SchedulerRows {
 			PreparedStatement lock = statements.prepared(LOCK);
 			lock.setString(1, publicId);
 			try (ResultSet rs = lock.executeQuery()) {
-				return rs.next()
-						? Optional.of(new Locked(rs.getLong(1), BatchStatements.instant(rs, 2), rs.getLong(3),
-								rs.getDouble(4), rs.getString(5), rs.getString(6), rs.getBoolean(7)))
-						: Optional.empty();
+				return rs.next() ? Optional.of(new Locked(rs.getLong(1), BatchStatements.instant(rs, 2), rs.getLong(3),
+						rs.getDouble(4), rs.getString(5), rs.getString(6), rs.getBoolean(7),
+						rs.getObject(8, Long.class), rs.getObject(9, Long.class))) : Optional.empty();
 			}
 		}
 		catch (SQLException ex) {
@@ -79,7 +79,7 @@ public class SchedulerRows {
 				if (!rs.next()) {
 					throw new IllegalStateException("No scheduler with key " + pk);
 				}
-				return new SchedulerCache.Source(rs.getString(1), rs.getString(2));
+				return new SchedulerCache.Source(rs.getString(1), rs.getString(2), rs.getString(3));
 			}
 		}
 		catch (SQLException ex) {
@@ -120,9 +120,17 @@ public class SchedulerRows {
 	 * @param stateJson its state document
 	 * @param attempt its current training attempt, or {@code null}
 	 * @param attemptStarted whether that attempt has started ({@code true} without one)
+	 * @param amendment the amendment in force, or {@code null}
+	 * @param pendingEpoch the epoch of the pending amendment, or {@code null}
 	 */
 	public record Locked(long pk, Instant createdAt, long lastEpoch, double position, String stateJson,
-			@Nullable String attempt, boolean attemptStarted) {
+			@Nullable String attempt, boolean attemptStarted, @Nullable Long amendment, @Nullable Long pendingEpoch) {
+
+		/** The key of its compiled schedule's amendment: 0 for the registered spec. */
+		public long amendmentKey() {
+			return (this.amendment != null) ? this.amendment : 0;
+		}
+
 	}
 
 	/**

@@ -15,12 +15,19 @@ import dev.stepwise.schedule.ParamGroup;
 import dev.stepwise.schedule.Schedule;
 import dev.stepwise.schedule.ScheduleState;
 import dev.stepwise.schedule.SchedulerCatalogue;
+import dev.stepwise.schedule.InvalidScheduleException;
+import dev.stepwise.schedule.ScheduleAmendment;
+import dev.stepwise.schedule.StepException;
+import dev.stepwise.scheduler.AmendmentCommand;
+import dev.stepwise.scheduler.AmendmentRecord;
+import dev.stepwise.scheduler.Amendments;
 import dev.stepwise.scheduler.AttemptRecord;
 import dev.stepwise.scheduler.CurrentPosition;
 import dev.stepwise.scheduler.DownsampledHistory;
 import dev.stepwise.scheduler.HistoryEntry;
 import dev.stepwise.scheduler.HistoryPage;
 import dev.stepwise.scheduler.LossRecords;
+import dev.stepwise.scheduler.Limits;
 import dev.stepwise.scheduler.M4Selection;
 import dev.stepwise.scheduler.Registration;
 import dev.stepwise.scheduler.RestoreRecord;
@@ -64,6 +71,8 @@ public class SchedulerStore {
 
 	private final JsonCodec json;
 
+	private final AmendmentRows amendments;
+
 	/**
 	 * Downsampled histories by the scheduler's version: a finished job's chart is read
 	 * again and again, and each reading scans its whole history.
@@ -79,7 +88,7 @@ public class SchedulerStore {
 
 	SchedulerStore(SchedulerRepository schedulers, SchedulerStepRepository steps, SchedulerAttemptRepository attempts,
 			SchedulerRows rows, SchedulerListRows listRows, HistoryRows historyRows, HistoryTiles tiles,
-			RestoreRows restores, SchedulerCache cache, JsonCodec json) {
+			RestoreRows restores, SchedulerCache cache, JsonCodec json, AmendmentRows amendments) {
 		this.schedulers = schedulers;
 		this.steps = steps;
 		this.attempts = attempts;
@@ -90,6 +99,7 @@ public class SchedulerStore {
 		this.restores = restores;
 		this.cache = cache;
 		this.json = json;
+		this.amendments = amendments;
 	}
 
 	/** The registration stored as {@code id}, if any. */
@@ -256,6 +266,72 @@ public class SchedulerStore {
 				Arrays.copyOf(metrics, read[0]), scanned > most);
 	}
 
+	/**
+	 * The amendments of the scheduler registered as {@code id} (at most
+	 * {@link Limits#MAX_AMENDMENTS}), in the order they were posted, and the normalised
+	 * spec in force.
+	 */
+	public Amendments amendments(String id) {
+		SchedulerEntity scheduler = find(id);
+		Long amendment = scheduler.getAmendment();
+		List<AmendmentRecord> records = this.amendments.list(scheduler.getId(), Limits.MAX_AMENDMENTS);
+		String inForce = (amendment != null) ? this.json.write(scheduleOf(scheduler, amendment).normalizedSpec())
+				: scheduler.getSpecJson();
+		return new Amendments(inForce, records);
+	}
+
+	private Schedule scheduleOf(SchedulerEntity entity, @Nullable Long amendment) {
+		return this.cache.schedule(entity.getId(), entity.getCreatedAt(), (amendment != null) ? amendment : 0,
+				() -> new SchedulerCache.Source(entity.getRequestJson(), entity.getInitialParamGroupsJson(),
+						(amendment != null) ? this.amendments.source(amendment) : null));
+	}
+
+	/**
+	 * In a batch of steps, under the row lock: applies the scheduler's pending amendment
+	 * to the state its step reached, the amendment's epoch. When the engine refuses it,
+	 * it is recorded as failed and the run goes on with the schedule in force.
+	 * @return the schedule in force from that epoch and its state there
+	 */
+	public Applied applyPending(long pk, Instant createdAt, Schedule inForce, ScheduleState reached,
+			@Nullable Long amendmentInForce, Instant now) {
+		Optional<AmendmentRows.Row> pending = this.amendments.pending(pk);
+		if (pending.isEmpty()) {
+			this.amendments.inForce(pk, amendmentInForce, null);
+			return new Applied(inForce, reached, amendmentInForce);
+		}
+		AmendmentRows.Row row = pending.get();
+		AmendmentCommand command = AmendmentCommand.of(this.json.readDocument(row.record().requestJson()));
+		List<ParamGroup> registered = this.json.readParamGroups(this.amendments.registeredGroups(pk));
+		ScheduleAmendment.Amended amended;
+		try {
+			amended = ScheduleAmendment.amend(inForce, reached, command.change(), command.continuous(), registered);
+		}
+		catch (InvalidScheduleException | StepException | ArithmeticException ex) {
+			this.amendments.failed(row.pk(), String.valueOf(ex.getMessage()), now);
+			this.amendments.inForce(pk, amendmentInForce, null);
+			return new Applied(inForce, reached, amendmentInForce);
+		}
+		recordApplied(pk, createdAt, row.pk(), amended, now);
+		this.amendments.inForce(pk, row.pk(), null);
+		return new Applied(amended.schedule(), amended.state(), row.pk());
+	}
+
+	/**
+	 * In a batch of steps: a training attempt started by a step from the schedule's start
+	 * cut the history after {@code epoch}, and undoes the amendments applied after it.
+	 */
+	public void undoAmendmentsAfter(long pk, long epoch, Instant now) {
+		this.amendments.undoAfter(pk, epoch, now);
+	}
+
+	private void recordApplied(long pk, Instant createdAt, long amendmentPk, ScheduleAmendment.Amended amended,
+			Instant now) {
+		String source = this.json.write(amended.source());
+		this.amendments.applied(amendmentPk, source, this.json.write(amended.schedule().normalizedSpec()),
+				this.json.write(ScheduleAmendment.lrs(amended.state())), now);
+		this.cache.putSchedule(pk, createdAt, amendmentPk, amended.schedule(), source.length());
+	}
+
 	/** A state read back from its state document. */
 	public ScheduleState state(Schedule schedule, String stateJson) {
 		return schedule.fromStateDict(this.json.readDocument(stateJson));
@@ -324,6 +400,16 @@ public class SchedulerStore {
 	/** The current time at the precision both databases store. */
 	public static Instant now() {
 		return Instant.now().truncatedTo(ChronoUnit.MICROS);
+	}
+
+	/**
+	 * The schedule in force after a step reached a pending amendment's epoch.
+	 *
+	 * @param schedule the schedule in force from there
+	 * @param state its state at that epoch
+	 * @param amendment the amendment in force, or {@code null}
+	 */
+	public record Applied(Schedule schedule, ScheduleState state, @Nullable Long amendment) {
 	}
 
 	/** What a downsampled history depends on. */
@@ -402,6 +488,9 @@ public class SchedulerStore {
 			}
 			SchedulerStore.this.attempts.save(new SchedulerAttemptEntity(pk, attempt, now));
 			this.scheduler.adopt(attempt, start, now);
+			// the start is the registered schedule's; the attempt's first step or restore
+			// undoes the amendments after where it starts
+			this.scheduler.setAmendment(null);
 		}
 
 		/**
@@ -449,9 +538,106 @@ public class SchedulerStore {
 					snapshot.consumed());
 		}
 
-		/** Its compiled schedule. */
+		/** Its compiled schedule: the one in force. */
 		public Schedule schedule() {
-			return SchedulerStore.this.cache.schedule(this.scheduler);
+			return scheduleOf(this.scheduler, this.scheduler.getAmendment());
+		}
+
+		/**
+		 * The schedule in force at {@code epoch}: that of the last amendment applied at
+		 * or before it, else the registered one.
+		 */
+		public Schedule scheduleAt(long epoch) {
+			return scheduleOf(this.scheduler, SchedulerStore.this.amendments.inForceAt(this.scheduler.getId(), epoch));
+		}
+
+		/** Its current state, in the schedule in force. */
+		public ScheduleState state() {
+			Schedule schedule = schedule();
+			return SchedulerStore.this.cache.state(this.scheduler.getId(), this.scheduler.getStateJson(),
+					() -> SchedulerStore.this.state(schedule, this.scheduler.getStateJson()));
+		}
+
+		/**
+		 * The epoch last stepped to ({@code lastEpoch}, or more after a fractional step).
+		 */
+		public double stepPosition() {
+			return this.scheduler.getPosition();
+		}
+
+		/** The epoch of the pending amendment, if one is. */
+		public Optional<Long> pendingEpoch() {
+			return Optional.ofNullable(this.scheduler.getPendingEpoch());
+		}
+
+		/** Its amendment {@code amendmentId}, if posted. */
+		public Optional<AmendmentRows.Row> amendment(String amendmentId) {
+			return SchedulerStore.this.amendments.find(this.scheduler.getId(), amendmentId);
+		}
+
+		/** How many amendments it has. */
+		public long amendmentCount() {
+			return SchedulerStore.this.amendments.count(this.scheduler.getId());
+		}
+
+		/** The param groups as registered. */
+		public List<ParamGroup> registeredGroups() {
+			return SchedulerStore.this.json.readParamGroups(this.scheduler.getInitialParamGroupsJson());
+		}
+
+		/** The canonical JSON of an amendment's request, as stored. */
+		public String canonical(AmendmentCommand command) {
+			return SchedulerStore.this.json.canonical(command.document());
+		}
+
+		/**
+		 * Records an amendment (anew when {@code again} is the row of an undone one) as
+		 * pending at {@code atEpoch}.
+		 * @return its key
+		 */
+		public long pend(AmendmentCommand command, long atEpoch, AmendmentRows.@Nullable Row again) {
+			String request = canonical(command);
+			long pk;
+			if (again != null) {
+				SchedulerStore.this.amendments.reopen(again.pk(), atEpoch, request, now());
+				pk = again.pk();
+			}
+			else {
+				pk = SchedulerStore.this.amendments.insert(this.scheduler.getId(), command.amendmentId(), atEpoch,
+						request, now());
+			}
+			this.scheduler.setPendingEpoch(atEpoch);
+			return pk;
+		}
+
+		/**
+		 * Puts the amended schedule in force now, at the current epoch: the state and the
+		 * history record of this epoch become the amended state.
+		 */
+		public void applyNow(long amendmentPk, ScheduleAmendment.Amended amended) {
+			Instant now = now();
+			long pk = this.scheduler.getId();
+			recordApplied(pk, this.scheduler.getCreatedAt(), amendmentPk, amended, now);
+			Snapshot snapshot = snapshot(amended.schedule(), amended.state(), this.scheduler.getPosition());
+			SchedulerStore.this.amendments.rewriteRecord(pk, snapshot);
+			this.scheduler.moveTo(snapshot, now);
+			this.scheduler.setAmendment(amendmentPk);
+			this.scheduler.setPendingEpoch(null);
+		}
+
+		/** Where it stands now. */
+		public SchedulerDetails view() {
+			return SchedulerStore.details(this.scheduler);
+		}
+
+		/**
+		 * A restore to {@code epoch} undoes the amendments applied after it; the schedule
+		 * in force is the last applied at or before it.
+		 */
+		private void undoAmendmentsAfter(long epoch, Instant now) {
+			long pk = this.scheduler.getId();
+			SchedulerStore.this.amendments.undoAfter(pk, epoch, now);
+			this.scheduler.setAmendment(SchedulerStore.this.amendments.inForceAt(pk, epoch));
 		}
 
 		/**
@@ -472,6 +658,7 @@ public class SchedulerStore {
 			recordRestore(AttemptRecord.BY_RESUME, snapshot.lastEpoch(), attempt, now);
 			SchedulerStore.this.steps.deleteAfter(this.scheduler.getId(), snapshot.position());
 			SchedulerStore.this.tiles.cut(this.scheduler.getId(), snapshot.position());
+			undoAmendmentsAfter(snapshot.lastEpoch(), now);
 			this.scheduler.moveTo(snapshot, now);
 			return position(this.scheduler);
 		}
@@ -491,6 +678,7 @@ public class SchedulerStore {
 			recordRestore(AttemptRecord.BY_STATE, snapshot.lastEpoch(), attempt, now);
 			SchedulerStore.this.steps.deleteFrom(this.scheduler.getId(), snapshot.lastEpoch());
 			SchedulerStore.this.tiles.cut(this.scheduler.getId(), snapshot.lastEpoch());
+			undoAmendmentsAfter(snapshot.lastEpoch(), now);
 			this.scheduler.moveTo(snapshot, now);
 			append(this.scheduler.getId(), snapshot, null, now, attempt);
 			return position(this.scheduler);
@@ -505,6 +693,7 @@ public class SchedulerStore {
 			SchedulerStore.this.tiles.cut(this.scheduler.getId(), Double.NEGATIVE_INFINITY);
 			SchedulerStore.this.attempts.deleteAttempts(this.scheduler.getId());
 			SchedulerStore.this.restores.delete(this.scheduler.getId());
+			SchedulerStore.this.amendments.delete(this.scheduler.getId());
 			SchedulerStore.this.schedulers.deleteByPublicId(this.scheduler.getPublicId());
 		}
 

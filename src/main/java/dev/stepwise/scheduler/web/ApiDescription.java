@@ -151,6 +151,34 @@ final class ApiDescription {
 			PyTorch takes it.
 			""";
 
+	/**
+	 * Amendments (issue 15): kept apart so that the other parts' paragraphs merge easily.
+	 */
+	private static final String AMENDMENTS = """
+
+			**Amendments** (POST .../amendments) change the rest of a run from an epoch E = `at_epoch` (at or \
+			after last_epoch; absent: last_epoch, applied at once). The schedule in force up to E is kept; from E \
+			a new one takes over, its own epoch 0 at E, and x is each group's lr in force at E. Exactly one of: \
+			`scheduler`, a new spec constructed at E on the groups at x (continuous, the default) or at the \
+			registered lrs (`continuous: false`); `extend`, `{"<length argument>": T}` with the type's length \
+			argument (total_steps, T_max, num_training_steps, total_iters), T beyond E: the schedule as registered \
+			with that total, new, taken from E with lr(t) = x · new(t) / new(E) (continuous; for a linear decay \
+			exactly the remainder stretched to end at T; `continuous: false` gives new(t) itself); `decay_now`, \
+			`{decay_steps: n, decay_type: f, min_lr_ratio: r}`: lr(E + s) = x · (r + (1 − r) · f(s/n)) for \
+			0 <= s <= n, then x · r, f Hugging Face WSD's linear 1 − p, cosine (1 + cos(π p))/2 or 1-sqrt 1 − √p, \
+			for warmup_stable_decay in its stable phase, constant, constant_with_warmup after its warmup, \
+			ConstantLR after total_iters, ReduceLROnPlateau and reduce_lr_on_plateau (422 naming decay_now \
+			elsewhere). Ranks agree because an amendment is anchored to E: one at a later epoch is pending \
+			(one at a time), and the step that reaches E applies it in the same transaction, on whichever \
+			replica; an E below last_epoch, which a rank may have passed, is 409 amendment-conflict naming \
+			at_epoch. `amendment_id` makes it idempotent (the same body again: 200; another body: 409). GET of \
+			the scheduler shows `scheduler_in_force` and `amendments` (pending, applied, undone, failed); the \
+			history record of E holds the amended state; state documents of an amended run count last_epoch \
+			from the registration (an extension's also hold each group's `unscaled_lr`) and round-trip through \
+			PUT .../state. A resume or state PUT to an epoch before E undoes the amendment (`undone`; posting \
+			its id again reopens it). At most %d amendments per scheduler.
+			""";
+
 	private ApiDescription() {
 	}
 
@@ -170,7 +198,8 @@ final class ApiDescription {
 				Limits.MAX_FAST_FORWARD, Limits.MAX_PAGE_SIZE, Limits.MAX_ID_FILTER, Limits.MAX_HISTORY_LIMIT,
 				Limits.MAX_HISTORY_POINTS, Limits.MAX_PREVIEW_STEPS, Limits.MAX_PREVIEW_VALUES, Limits.MAX_LIST_ENTRIES,
 				Limits.MAX_CHILDREN, Limits.MAX_STATE_SIZE, Limits.MAX_EXPRESSION_CHARACTERS, Limits.MAX_WORK,
-				StepwiseProperties.RateLimit.DEFAULT_REQUESTS_PER_SECOND, StepwiseProperties.RateLimit.DEFAULT_BURST);
+				StepwiseProperties.RateLimit.DEFAULT_REQUESTS_PER_SECOND, StepwiseProperties.RateLimit.DEFAULT_BURST)
+				+ AMENDMENTS.formatted(Limits.MAX_AMENDMENTS);
 	}
 
 }

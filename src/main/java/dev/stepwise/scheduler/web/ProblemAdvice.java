@@ -12,6 +12,7 @@ import dev.stepwise.schedule.InvalidStateException;
 import dev.stepwise.schedule.StepException;
 import dev.stepwise.scheduler.ComputeBusyException;
 import dev.stepwise.scheduler.ComputeTooLargeException;
+import dev.stepwise.scheduler.AmendmentConflictException;
 import dev.stepwise.scheduler.EpochConflictException;
 import dev.stepwise.scheduler.InvalidRequestException;
 import dev.stepwise.scheduler.OutOfScopeException;
@@ -111,6 +112,17 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 			if (ex.expectedEpoch() != null) {
 				problem.setProperty("expected_epoch", ex.expectedEpoch());
 			}
+		}
+		return response;
+	}
+
+	@ExceptionHandler
+	ResponseEntity<Object> amendmentConflict(AmendmentConflictException ex, NativeWebRequest request) {
+		ResponseEntity<Object> response = problem(ProblemType.AMENDMENT_CONFLICT, ex.getMessage(),
+				List.of(new FieldError(ex.field(), ex.getMessage())), request);
+		ProblemDetail problem = (ProblemDetail) response.getBody();
+		if (problem != null) {
+			problem.setProperty("last_epoch", ex.lastEpoch());
 		}
 		return response;
 	}

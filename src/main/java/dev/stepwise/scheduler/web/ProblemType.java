@@ -56,6 +56,11 @@ public enum ProblemType {
 					+ " attempt, or never registered) may not register, step, resume or restore it; attempt is the"
 					+ " current one"),
 
+	AMENDMENT_CONFLICT("amendment-conflict", HttpStatus.CONFLICT, "Amendment conflict",
+			"an amendment at an epoch the scheduler has passed (a rank may have stepped past it), an amendment_id"
+					+ " posted before with another body, or another amendment pending; errors names the field,"
+					+ " last_epoch is the scheduler's"),
+
 	STEP_REFUSED("step-refused", HttpStatus.CONFLICT, "Step refused",
 			"PyTorch raises in this step, e.g. OneCycleLR past total_steps"),
 

@@ -2,6 +2,7 @@ package dev.stepwise.scheduler.web;
 
 import java.net.URI;
 
+import dev.stepwise.scheduler.AmendmentService;
 import dev.stepwise.scheduler.InvalidRequestException;
 import dev.stepwise.scheduler.IdScope;
 import dev.stepwise.scheduler.Limits;
@@ -49,9 +50,12 @@ class SchedulerController {
 
 	private final StepwiseMeters meters;
 
-	SchedulerController(SchedulerService schedulers, StepwiseMeters meters) {
+	private final AmendmentService amendments;
+
+	SchedulerController(SchedulerService schedulers, StepwiseMeters meters, AmendmentService amendments) {
 		this.schedulers = schedulers;
 		this.meters = meters;
+		this.amendments = amendments;
 	}
 
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -151,11 +155,11 @@ class SchedulerController {
 	@GetMapping("/{id}")
 	@Operation(summary = "Read a scheduler",
 			description = "The state plus the normalised spec (every default filled in), the param groups as"
-					+ " registered and the timestamps.")
+					+ " registered and the timestamps; the spec in force (scheduler_in_force) and the amendments.")
 	@ApiResponse(responseCode = "200", description = "The scheduler.")
 	@ProblemResponses({ ProblemType.SCHEDULER_NOT_FOUND })
 	SchedulerResponse get(@PathVariable String id) {
-		return SchedulerResponse.of(this.schedulers.get(id));
+		return SchedulerResponse.of(this.schedulers.get(id), this.amendments.amendments(id));
 	}
 
 	@DeleteMapping("/{id}")

@@ -1,6 +1,8 @@
 package dev.stepwise.access.ratelimit;
 
 import dev.stepwise.access.TokenService;
+import dev.stepwise.scheduler.AmendmentService;
+import dev.stepwise.scheduler.LrFinderService;
 import dev.stepwise.scheduler.PreviewService;
 import dev.stepwise.scheduler.SchedulerNotFoundException;
 import dev.stepwise.scheduler.SchedulerService;
@@ -37,7 +39,8 @@ import static org.mockito.Mockito.never;
  */
 @WebMvcTest(properties = { "stepwise.rate-limit.requests-per-second=0.5", "stepwise.rate-limit.burst=2" })
 @Import({ SystemConfiguration.class, RateLimitConfiguration.class, RateLimitFilterTests.StoppedClock.class })
-@MockitoBean(types = { SchedulerService.class, PreviewService.class, TokenService.class })
+@MockitoBean(types = { SchedulerService.class, PreviewService.class, TokenService.class, LrFinderService.class,
+		AmendmentService.class })
 class RateLimitFilterTests {
 
 	private static final String LR = "/api/v1/schedulers/resnet50-run17/lr";

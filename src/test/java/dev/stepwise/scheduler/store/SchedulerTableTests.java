@@ -49,7 +49,7 @@ class SchedulerTableTests {
 		SchedulerRows.Locked locked = BatchStatements.run(jdbc(),
 				(statements) -> rows.lock(statements, saved.getPublicId()).orElseThrow());
 		assertThat(locked).isEqualTo(new SchedulerRows.Locked(saved.getId(), saved.getCreatedAt(), 7, 7.5,
-				"{\"last_epoch\":7,\"T_cur\":7.5}", "job-7/1", false));
+				"{\"last_epoch\":7,\"T_cur\":7.5}", "job-7/1", false, null, null));
 		SchedulerCache.Source source = BatchStatements.run(jdbc(),
 				(statements) -> rows.source(statements, saved.getId()));
 		assertThat(source).isEqualTo(new SchedulerCache.Source(registered().requestJson(), GROUPS));

@@ -8,6 +8,7 @@ import java.lang.annotation.Target;
 
 import dev.stepwise.access.TokenService;
 import dev.stepwise.scheduler.LrFinderService;
+import dev.stepwise.scheduler.AmendmentService;
 import dev.stepwise.scheduler.PreviewService;
 import dev.stepwise.scheduler.SchedulerService;
 import dev.stepwise.system.StepwiseMeters;
@@ -28,7 +29,8 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 @Documented
 @WebMvcTest
 @Import({ SystemConfiguration.class, WebConfiguration.class, ApiSliceTest.UnreadMeters.class })
-@MockitoBean(types = { SchedulerService.class, PreviewService.class, TokenService.class, LrFinderService.class })
+@MockitoBean(types = { SchedulerService.class, PreviewService.class, TokenService.class, LrFinderService.class,
+		AmendmentService.class })
 @interface ApiSliceTest {
 
 	/** The controllers count what they answer; nobody reads it in a slice. */

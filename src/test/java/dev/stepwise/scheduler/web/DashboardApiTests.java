@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 
 import dev.stepwise.schedule.SchedulerCatalogue;
+import dev.stepwise.scheduler.AmendmentService;
+import dev.stepwise.scheduler.Amendments;
 import dev.stepwise.scheduler.DownsampledHistory;
 import dev.stepwise.scheduler.HistoryEntry;
 import dev.stepwise.scheduler.IdScope;
@@ -47,6 +49,9 @@ class DashboardApiTests {
 
 	@Autowired
 	private SchedulerService schedulers;
+
+	@Autowired
+	private AmendmentService amendments;
 
 	@Test
 	void schedulerTypesComeFromTheCatalogueWithTheirArguments() {
@@ -130,6 +135,7 @@ class DashboardApiTests {
 	@Test
 	void aSchedulerReadAloneHasNoSummary() {
 		given(this.schedulers.get("run-1")).willReturn(SchedulerControllerTests.details());
+		given(this.amendments.amendments("run-1")).willReturn(new Amendments("{}", List.of()));
 		assertThat(this.mvc.get().uri("/api/v1/schedulers/run-1").exchange()).hasStatusOk()
 			.bodyText()
 			.doesNotContain("summary");

@@ -7,6 +7,8 @@ import java.util.List;
 import dev.stepwise.schedule.FieldError;
 import dev.stepwise.schedule.InvalidScheduleException;
 import dev.stepwise.schedule.ParamGroup;
+import dev.stepwise.scheduler.AmendmentService;
+import dev.stepwise.scheduler.Amendments;
 import dev.stepwise.scheduler.ComputeBusyException;
 import dev.stepwise.scheduler.ComputeTooLargeException;
 import dev.stepwise.scheduler.IdScope;
@@ -55,6 +57,9 @@ class SchedulerControllerTests {
 
 	@Autowired
 	private SchedulerService schedulers;
+
+	@Autowired
+	private AmendmentService amendments;
 
 	@Test
 	void registerAnswers201WithLocationAndResource() {
@@ -258,10 +263,12 @@ class SchedulerControllerTests {
 	@Test
 	void getAnswersTheResource() {
 		given(this.schedulers.get("run-1")).willReturn(details());
-		assertThat(this.mvc.get().uri("/api/v1/schedulers/run-1").exchange()).hasStatusOk()
-			.bodyJson()
-			.extractingPath("$.scheduler.step_size")
-			.isEqualTo(30);
+		given(this.amendments.amendments("run-1"))
+			.willReturn(new Amendments("{\"type\":\"ExponentialLR\",\"gamma\":0.9}", List.of()));
+		MvcTestResult result = this.mvc.get().uri("/api/v1/schedulers/run-1").exchange();
+		assertThat(result).hasStatusOk().bodyJson().extractingPath("$.scheduler.step_size").isEqualTo(30);
+		assertThat(result).bodyJson().extractingPath("$.scheduler_in_force.type").isEqualTo("ExponentialLR");
+		assertThat(result).bodyJson().extractingPath("$.amendments").isEqualTo(List.of());
 	}
 
 	@Test
