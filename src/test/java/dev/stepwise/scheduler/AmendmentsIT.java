@@ -3,7 +3,6 @@ package dev.stepwise.scheduler;
 import java.util.UUID;
 
 import dev.stepwise.OnEveryDatabase;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -27,14 +26,10 @@ import static org.assertj.core.api.Assertions.within;
 @OnEveryDatabase
 class AmendmentsIT {
 
-	@Autowired
-	private RestTestClient client;
+	private final ApiCalls api;
 
-	private ApiCalls api;
-
-	@BeforeEach
-	void callTheApi() {
-		this.api = new ApiCalls(this.client);
+	AmendmentsIT(@Autowired RestTestClient client) {
+		this.api = new ApiCalls(client);
 	}
 
 	private String register(String prefix, String scheduler) {

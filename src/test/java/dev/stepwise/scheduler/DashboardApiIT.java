@@ -40,12 +40,7 @@ class DashboardApiIT {
 
 	@Test
 	void aLongHistoryWithCutsIsDownsampledKeepingItsShape() {
-		String id = "dash-" + UUID.randomUUID();
-		json(this.api.post("/schedulers",
-				"{\"id\": \"" + id + "\", \"param_groups\": [{\"lr\": 0.01, \"momentum\": 0.9}],"
-						+ " \"scheduler\": {\"type\": \"CyclicLR\", \"base_lr\": 0.01, \"max_lr\": 0.1,"
-						+ " \"step_size_up\": 50}}"),
-				201);
+		String id = registerCyclic("dash", "{\"lr\": 0.01, \"momentum\": 0.9}", "\"step_size_up\": 50");
 		stepTo(id, 1, 1200, 1.0);
 		// the trainer crashed after 1200 and resumes from its checkpoint of epoch 600
 		json(this.api.post("/schedulers/" + id + "/resume", "{\"last_epoch\": 600}"), 200);
@@ -97,12 +92,7 @@ class DashboardApiIT {
 
 	@Test
 	void aHistoryOfManyTilesIsDownsampledFromTheirSummariesWhichEveryCutRenews() {
-		String id = "tiles-" + UUID.randomUUID();
-		json(this.api.post("/schedulers",
-				"{\"id\": \"" + id + "\", \"param_groups\": [{\"lr\": 0.01}],"
-						+ " \"scheduler\": {\"type\": \"CyclicLR\", \"base_lr\": 0.01, \"max_lr\": 0.1,"
-						+ " \"step_size_up\": 300, \"cycle_momentum\": false}}"),
-				201);
+		String id = registerCyclic("tiles", "{\"lr\": 0.01}", "\"step_size_up\": 300, \"cycle_momentum\": false");
 		// four tiles of 1,024 epochs: six points are one bucket, whose two inner tiles
 		// are
 		// summarised by the first read
@@ -195,6 +185,16 @@ class DashboardApiIT {
 		return list(json(this.api.get(path), 200).path("items")).stream()
 			.map((item) -> item.path("id").asString())
 			.toList();
+	}
+
+	/** A CyclicLR from 0.01 to 0.1 on one group, with more arguments. */
+	private String registerCyclic(String prefix, String group, String arguments) {
+		String id = prefix + "-" + UUID.randomUUID();
+		json(this.api.post("/schedulers",
+				"{\"id\": \"" + id + "\", \"param_groups\": [" + group + "], \"scheduler\": {\"type\": \"CyclicLR\","
+						+ " \"base_lr\": 0.01, \"max_lr\": 0.1, " + arguments + "}}"),
+				201);
+		return id;
 	}
 
 	private void stepTo(String id, int from, int to, double scale) {

@@ -3,7 +3,6 @@ package dev.stepwise.scheduler;
 import java.util.UUID;
 
 import dev.stepwise.OnEveryDatabase;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -32,14 +31,10 @@ class DeepSpeedSchedulesIT {
 	private static final String WARMUP_DECAY = "{\"type\": \"deepspeed.WarmupDecayLR\", \"total_num_steps\": 1000,"
 			+ " \"warmup_max_lr\": 3e-4, \"warmup_num_steps\": 100, \"warmup_type\": \"linear\"}";
 
-	@Autowired
-	private RestTestClient client;
+	private final ApiCalls api;
 
-	private ApiCalls api;
-
-	@BeforeEach
-	void callTheApi() {
-		this.api = new ApiCalls(this.client);
+	DeepSpeedSchedulesIT(@Autowired RestTestClient client) {
+		this.api = new ApiCalls(client);
 	}
 
 	@Test
