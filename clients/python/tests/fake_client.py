@@ -33,7 +33,7 @@ class FakeClient:
         self.groups = self.groups or param_groups  # the first registration stays
         return self.state()
 
-    def step(self, scheduler_id, epoch=None, metric=None, attempt=None):
+    def step(self, scheduler_id, epoch=None, metric=None, attempt=None, count=None, consumed=None):
         self.calls.append(("step", scheduler_id, epoch, metric))
         self.attempts.append(attempt)
         self.epoch = epoch
