@@ -180,6 +180,8 @@ class AuthMatrixIT {
 
 		int expected = expectedStatus(endpoint.needs(), caller, endpoint.success());
 		assertThat(response.status()).as("%s by %s: %s", endpoint, caller, response).isEqualTo(expected);
+		// stateless: no answer, not even a 401 or 403, opens a session
+		assertThat(response.setCookie()).as("%s by %s", endpoint, caller).isNull();
 		if (expected == 401) {
 			assertProblem(response, "unauthorized");
 			assertThat(response.challenge()).startsWith("Bearer realm=\"stepwise\"");

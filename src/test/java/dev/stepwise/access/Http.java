@@ -42,7 +42,8 @@ public final class Http {
 		try {
 			HttpResponse<String> response = this.client.send(request.build(), HttpResponse.BodyHandlers.ofString());
 			return new Response(response.statusCode(), response.headers().firstValue("WWW-Authenticate").orElse(null),
-					response.headers().firstValue("Content-Type").orElse(""), response.body());
+					response.headers().firstValue("Content-Type").orElse(""), response.body(),
+					response.headers().firstValue("Set-Cookie").orElse(null));
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException(method + " " + path + " failed: " + ex, ex);
@@ -85,7 +86,8 @@ public final class Http {
 	 * @param contentType the {@code Content-Type}
 	 * @param body the body
 	 */
-	public record Response(int status, @Nullable String challenge, String contentType, String body) {
+	public record Response(int status, @Nullable String challenge, String contentType, String body,
+			@Nullable String setCookie) {
 
 		public JsonNode json() {
 			return JSON.readTree(this.body.isEmpty() ? "{}" : this.body);

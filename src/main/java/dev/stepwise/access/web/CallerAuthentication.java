@@ -1,10 +1,15 @@
 package dev.stepwise.access.web;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import dev.stepwise.access.Caller;
 
 import org.springframework.security.authentication.AbstractAuthenticationToken;
+import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 
 /**
@@ -13,10 +18,15 @@ import org.springframework.security.core.authority.SimpleGrantedAuthority;
  */
 final class CallerAuthentication extends AbstractAuthenticationToken {
 
+	/** Each role's authorities, made once rather than per request. */
+	private static final Map<Caller.Role, List<GrantedAuthority>> AUTHORITIES = Arrays.stream(Caller.Role.values())
+		.collect(Collectors.toUnmodifiableMap(Function.identity(),
+				(role) -> List.of(new SimpleGrantedAuthority(role.name()))));
+
 	private final Caller caller;
 
 	CallerAuthentication(Caller caller) {
-		super(List.of(new SimpleGrantedAuthority(caller.role().name())));
+		super(AUTHORITIES.get(caller.role()));
 		this.caller = caller;
 		setAuthenticated(true);
 	}
