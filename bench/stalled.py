@@ -52,8 +52,9 @@ def http(method, url, body=None):
 class Stallers:
     """Holds `count` stalled connections of each kind open on an event loop of its own."""
 
-    def __init__(self, port, scheduler, count):
+    def __init__(self, port, scheduler, count, nice=0):
         self.port = port
+        self.nice = nice
         self.count = count
         self.body = (f"POST /api/v1/schedulers/{scheduler}/steps HTTP/1.1\r\nHost: localhost\r\n"
                      "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{").encode()
@@ -82,6 +83,9 @@ class Stallers:
         self.thread.join(10)
 
     def _run(self):
+        if self.nice:
+            # Linux: the priority of this thread only (the stallers), not of wrk or the main thread
+            os.nice(self.nice)
         asyncio.set_event_loop(self.loop)
         tasks = [self.loop.create_task(self._hold(kind, prefix))
                  for kind, prefix in (("body", self.body), ("headers", self.headers))
@@ -154,6 +158,9 @@ def main():
                         help="one more JVM flag for the service (repeatable), e.g. -Xlog:gc:file=gc.log")
     parser.add_argument("--server-arg", action="append", default=[],
                         help="one more argument for the service (repeatable), e.g. --server.tomcat.max-connections=2000")
+    parser.add_argument("--staller-nice", type=int, default=0,
+                        help="lower the stallers' CPU priority by this much (e.g. 19), standing in for clients on"
+                             " other machines, which take none of the service's cores")
     parser.add_argument("--histogram", action="store_true",
                         help="log the heap's largest classes (jcmd GC.class_histogram) half-way through each run")
     args = parser.parse_args()
@@ -182,7 +189,8 @@ def main():
                                                    "scheduler": {"type": "StepLR", "step_size": 2}})
         url = f"{base}/api/v1/schedulers/{scheduler}/lr"
         print(f"# {os.cpu_count()} cores, {subprocess.run(['java', '-version'], capture_output=True, text=True).stderr.splitlines()[0]};"
-              f" wrk -t2 -c{args.connections} -d{args.duration}s; {args.stalled} stalled connections of each kind")
+              f" wrk -t2 -c{args.connections} -d{args.duration}s; {args.stalled} stalled connections of each kind"
+              f"{f', stallers at nice {args.staller_nice}' if args.staller_nice else ''}")
         wrk(url, args.warmup, args.connections)
 
         def measured(label):
@@ -197,7 +205,7 @@ def main():
 
         rows = [("none", measured("no stalled connections"), None)]
         for run in range(1, args.runs + 1):
-            stallers = Stallers(port, scheduler, args.stalled)
+            stallers = Stallers(port, scheduler, args.stalled, args.staller_nice)
             stallers.start()
             result = measured(f"run {run}, {args.stalled} stalled connections of each kind")
             held = dict(stallers.open)
