@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import javax.sql.DataSource;
+
 import dev.stepwise.OnEveryDatabase;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -11,6 +13,7 @@ import tools.jackson.databind.JsonNode;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTestClient;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
 import static dev.stepwise.scheduler.ApiCalls.json;
@@ -34,8 +37,11 @@ class DashboardApiIT {
 
 	private final ApiCalls api;
 
-	DashboardApiIT(@Autowired RestTestClient client) {
+	private final JdbcClient jdbc;
+
+	DashboardApiIT(@Autowired RestTestClient client, @Autowired DataSource dataSource) {
 		this.api = new ApiCalls(client);
+		this.jdbc = JdbcClient.create(dataSource);
 	}
 
 	@Test
@@ -109,6 +115,36 @@ class DashboardApiIT {
 		}
 		List<JsonNode> items = assertDownsampledAsTheFullHistory(id);
 		assertThat(items).extracting((item) -> item.path("epoch").asLong()).contains(2222L);
+	}
+
+	@Test
+	void wholeTilesAnswerWithTheRecordsTheyHoldWithoutReadingThem() {
+		String id = registerCyclic("copies", "{\"lr\": 0.01}", "\"step_size_up\": 300, \"cycle_momentum\": false");
+		for (int batch = 0; batch < 9; batch++) {
+			json(this.api.post("/schedulers/" + id + "/steps", "{\"count\": 1000}"), 200);
+		}
+		// nine tiles: twelve points are two buckets of five tiles, whose inner tiles 1 to
+		// 7 the first read summarises
+		json(this.api.get("/schedulers/" + id + "/history?points=12"), 200);
+		List<JsonNode> full = fullHistory(id);
+		// the records of the inner tiles are gone from the table, behind the service's
+		// back
+		int deleted = this.jdbc
+			.sql("delete from scheduler_step where scheduler_id = (select id from scheduler where public_id = ?)"
+					+ " and position >= 1024 and position < 8192")
+			.param(id)
+			.update();
+		assertThat(deleted).isEqualTo(7 * 1024);
+		// one more step: a new version, downsampled anew from the tiles
+		json(this.api.post("/schedulers/" + id + "/steps", "{}"), 200);
+		JsonNode downsampled = json(this.api.get("/schedulers/" + id + "/history?points=12"), 200);
+		assertThat(downsampled.path("total_records").asLong()).isEqualTo(9002);
+		List<JsonNode> inner = list(downsampled.path("items")).stream()
+			.filter((item) -> item.path("epoch").asLong() >= 1024 && item.path("epoch").asLong() < 8192)
+			.toList();
+		// as they were, the second bucket's first record (5120) among them
+		assertThat(inner).isNotEmpty().allSatisfy((item) -> assertThat(full).contains(item));
+		assertThat(inner).extracting((item) -> item.path("epoch").asLong()).contains(5120L);
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package dev.stepwise.scheduler.store;
 
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,8 +14,9 @@ import org.springframework.stereotype.Component;
 /**
  * Reads of a long history in plain JDBC: the extent of a range, a scan of it in position
  * order, in keyset pages of a bounded number of rows (portable, no cursor to configure
- * per database), without the state documents, and the records chosen from it. What a scan
- * holds at once is one page, whatever the history's length.
+ * per database), without the state documents (of each record its curve, or the record
+ * whole), and the records chosen from it. What a scan holds at once is one page, whatever
+ * the history's length.
  */
 @Component
 class HistoryRows {
@@ -24,14 +26,17 @@ class HistoryRows {
 			+ " where scheduler_id = ? and position >= ? and position <= ?"
 			+ " order by scheduler_id desc, position desc fetch first 1 row only";
 
-	private static final String PAGE = "select position, metric, param_groups_json from scheduler_step"
+	/** The columns of a record as {@link #entry} reads them. */
+	private static final String ENTRY = "position, metric, param_groups_json, recorded_at, attempt, consumed, last_epoch";
+
+	private static final String PAGE = "select " + ENTRY + " from scheduler_step"
 			+ " where scheduler_id = ? and position > ? and position <= ?"
 			// both columns of the index: H2 then reads it in order and stops after the
 			// page
 			+ " order by scheduler_id, position fetch first ? rows only";
 
-	private static final String RECORD = "select last_epoch, position, metric, param_groups_json, recorded_at,"
-			+ " attempt from scheduler_step where scheduler_id = ? and position = ?";
+	private static final String RECORD = "select " + ENTRY
+			+ " from scheduler_step where scheduler_id = ? and position = ?";
 
 	/** The characters of param groups a page may hold, about twice as many bytes. */
 	private static final int PAGE_CHARACTERS = 1 << 20;
@@ -65,6 +70,28 @@ class HistoryRows {
 
 	/** {@link #scan}, stopping after the first {@code most} records. */
 	long scan(long pk, double first, double last, int groupsLength, long most, Sample each) {
+		return pages(pk, first, last, groupsLength, most, (rs) -> {
+			double position = rs.getDouble(1);
+			double value = rs.getDouble(2);
+			Double metric = rs.wasNull() ? null : value;
+			each.accept(position, firstLr(rs.getString(3)), metric);
+			return position;
+		});
+	}
+
+	/**
+	 * {@link #scan}, handing on each record whole (without its state document) with its
+	 * first lr: a scan whose chosen records need no lookup afterwards.
+	 */
+	long scanEntries(long pk, double first, double last, int groupsLength, Entries each) {
+		return pages(pk, first, last, groupsLength, Long.MAX_VALUE, (rs) -> {
+			HistoryEntry entry = entry(rs);
+			each.accept(firstLr(entry.paramGroupsJson()), entry);
+			return entry.position();
+		});
+	}
+
+	private long pages(long pk, double first, double last, int groupsLength, long most, Row row) {
 		int pageRows = pageRows(groupsLength);
 		double[] after = { Math.nextDown(first) };
 		int[] read = new int[1];
@@ -77,11 +104,7 @@ class HistoryRows {
 				break;
 			}
 			this.jdbc.sql(PAGE).params(pk, after[0], last, rows).query((ResultSet rs) -> {
-				double position = rs.getDouble(1);
-				double value = rs.getDouble(2);
-				Double metric = rs.wasNull() ? null : value;
-				each.accept(position, firstLr(rs.getString(3)), metric);
-				after[0] = position;
+				after[0] = row.read(rs);
 				read[0]++;
 			});
 			scanned += read[0];
@@ -99,15 +122,19 @@ class HistoryRows {
 	List<HistoryEntry> records(long pk, List<Double> positions) {
 		List<HistoryEntry> records = new ArrayList<>(positions.size());
 		for (double position : positions) {
-			this.jdbc.sql(RECORD).params(pk, position).query((rs, row) -> {
-				double value = rs.getDouble(3);
-				// read at once: wasNull speaks of the last column read
-				Double metric = rs.wasNull() ? null : value;
-				return new HistoryEntry(rs.getLong(1), rs.getDouble(2), metric, rs.getString(4),
-						BatchStatements.instant(rs, 5), rs.getString(6));
-			}).optional().ifPresent(records::add);
+			this.jdbc.sql(RECORD).params(pk, position).query((rs, row) -> entry(rs)).optional().ifPresent(records::add);
 		}
 		return records;
+	}
+
+	/** A record of {@link #ENTRY}'s columns. */
+	private static HistoryEntry entry(ResultSet rs) throws SQLException {
+		double position = rs.getDouble(1);
+		double value = rs.getDouble(2);
+		// read at once: wasNull speaks of the last column read
+		Double metric = rs.wasNull() ? null : value;
+		return new HistoryEntry(rs.getLong(7), position, metric, rs.getString(3), BatchStatements.instant(rs, 4),
+				rs.getString(5), rs.getObject(6, Long.class));
 	}
 
 	/** Rows of a page: a bounded number of characters, 16 to {@value #MAX_PAGE_ROWS}. */
@@ -143,6 +170,22 @@ class HistoryRows {
 		catch (NumberFormatException ex) {
 			return Double.NaN;
 		}
+	}
+
+	/** Reads a row of a page, answers its position. */
+	@FunctionalInterface
+	private interface Row {
+
+		double read(ResultSet rs) throws SQLException;
+
+	}
+
+	/** What {@link #scanEntries} hands on of each record. */
+	@FunctionalInterface
+	interface Entries {
+
+		void accept(double firstLr, HistoryEntry entry);
+
 	}
 
 	/** What a scan hands on of each record. */

@@ -2,7 +2,9 @@ package dev.stepwise.scheduler.store;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -224,7 +226,7 @@ public class SchedulerStore {
 		int groups = scheduler.getParamGroupsJson().length();
 		long tiles = HistoryTiles.tileOf(last) - HistoryTiles.tileOf(first) + 1;
 		int buckets = points / M4Selection.PER_BUCKET;
-		M4Selection<Double> selection;
+		M4Selection<HistoryTiles.Point> selection;
 		long total;
 		if (buckets > 0 && tiles >= 2L * buckets) {
 			// buckets of whole tiles: the tiles' summaries stand in for their records
@@ -232,16 +234,36 @@ public class SchedulerStore {
 			selection = M4Selection.aligned(HistoryTiles.tileOf(first) * (double) HistoryTiles.TILE,
 					perBucket * (double) HistoryTiles.TILE, (int) ((tiles + perBucket - 1) / perBucket));
 			total = this.tiles.scan(pk, first, last, groups,
-					(position, lr, metric) -> selection.add(position, lr, metric, position));
+					(point) -> selection.add(point.position(), point.lr(), point.metric(), point));
 		}
 		else {
 			// the scan reads three columns of every record (and counts them)
 			selection = new M4Selection<>(first, last, points);
-			total = this.historyRows.scan(pk, first, last, groups,
-					(position, lr, metric) -> selection.add(position, lr, metric, position));
+			total = this.historyRows.scan(pk, first, last, groups, (position, lr, metric) -> selection.add(position, lr,
+					metric, new HistoryTiles.Point(position, lr, metric)));
 		}
-		// the chosen records are read whole
-		return new DownsampledHistory(this.historyRows.records(pk, selection.selected()), total, true);
+		return new DownsampledHistory(whole(pk, selection.selected()), total, true);
+	}
+
+	/**
+	 * The chosen records whole: as the tiles or the scan handed them on, else read one by
+	 * one (a record a cut deleted meanwhile is left out).
+	 */
+	private List<HistoryEntry> whole(long pk, List<HistoryTiles.Point> chosen) {
+		List<Double> missing = chosen.stream()
+			.filter((point) -> point.entry() == null)
+			.map(HistoryTiles.Point::position)
+			.toList();
+		Map<Double, HistoryEntry> found = new HashMap<>();
+		this.historyRows.records(pk, missing).forEach((entry) -> found.put(entry.position(), entry));
+		List<HistoryEntry> records = new ArrayList<>(chosen.size());
+		for (HistoryTiles.Point point : chosen) {
+			HistoryEntry entry = (point.entry() != null) ? point.entry() : found.get(point.position());
+			if (entry != null) {
+				records.add(entry);
+			}
+		}
+		return records;
 	}
 
 	/**

@@ -137,6 +137,8 @@ class DashboardReadsTests {
 		assertThat(records).extracting(HistoryEntry::position).containsExactlyElementsOf(chosen);
 		assertThat(records.get(1)).isEqualTo(
 				this.steps.findRows(scheduler.getId(), 2.0, 2.0, org.springframework.data.domain.Limit.of(1)).get(0));
+		// with the units consumed, which the history response sends
+		assertThat(records.get(1).consumed()).isEqualTo(2 * 4096L);
 	}
 
 	@Test
@@ -205,7 +207,8 @@ class DashboardReadsTests {
 
 	private void append(SchedulerEntity scheduler, long lastEpoch, double position, Double metric) {
 		this.steps.save(new SchedulerStepEntity(scheduler.getId(),
-				new Snapshot(lastEpoch, position, "{\"last_epoch\":" + lastEpoch + "}", GROUPS), metric, now()));
+				new Snapshot(lastEpoch, position, "{\"last_epoch\":" + lastEpoch + "}", GROUPS, lastEpoch * 4096),
+				metric, now()));
 	}
 
 	private void flushAndClear() {

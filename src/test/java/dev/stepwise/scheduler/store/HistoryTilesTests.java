@@ -3,12 +3,15 @@ package dev.stepwise.scheduler.store;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 
 import javax.sql.DataSource;
 
+import dev.stepwise.scheduler.HistoryEntry;
 import dev.stepwise.scheduler.M4Selection;
 import dev.stepwise.scheduler.store.HistoryTiles.Point;
 import org.junit.jupiter.api.AfterEach;
@@ -51,49 +54,68 @@ class HistoryTilesTests {
 
 	private long pk;
 
+	private final List<Long> created = new ArrayList<>();
+
 	@BeforeEach
 	void history() {
 		this.jdbc = JdbcClient.create(this.dataSource);
-		this.tiles = new HistoryTiles(this.jdbc, new HistoryRows(this.jdbc), this.transactionManager);
+		this.tiles = tiles(HistoryTiles.PAGE_TILES);
+		this.pk = history("");
+	}
+
+	/**
+	 * A scheduler with {@value #RECORDS} records of a cosine lr with noise, param groups
+	 * of {@code padding} more characters, an attempt and consumed units on some.
+	 */
+	private long history(String padding) {
 		Snapshot start = new Snapshot(0, 0, "{}", "[{\"lr\":0.1}]");
-		this.pk = this.schedulers
+		long scheduler = this.schedulers
 			.save(new SchedulerEntity("tiles-" + UUID.randomUUID(),
 					new Registered("StepLR", "{}", "{}", "[{\"lr\":0.1}]"), start, now()))
 			.getId();
+		this.created.add(scheduler);
 		Random random = new Random(3);
 		List<SchedulerStepRows.Recorded> records = new ArrayList<>();
 		for (int epoch = 1; epoch <= RECORDS; epoch++) {
 			double lr = 0.05 * (1 + Math.cos(Math.PI * epoch / RECORDS)) + random.nextGaussian() * 0.001;
 			Double metric = (epoch % 7 == 0) ? null : 1.0 / epoch + random.nextGaussian() * 0.01;
-			records.add(new SchedulerStepRows.Recorded(this.pk,
-					new Snapshot(epoch, epoch, "{}", "[{\"lr\":" + lr + "}]"), metric, now()));
+			// the characters that delimit a tile's text, in an attempt's id
+			String attempt = (epoch % 5 == 0) ? "job,1;x:" + (epoch / 1000) + "/é" : null;
+			Long consumed = (epoch % 3 == 0) ? epoch * 4096L : null;
+			records.add(new SchedulerStepRows.Recorded(scheduler,
+					new Snapshot(epoch, epoch, "{}", "[{\"lr\":" + lr + ",\"name\":\"" + padding + "\"}]", consumed),
+					metric, now(), attempt));
 		}
 		BatchStatements.run(new JdbcTemplate(this.dataSource), (statements) -> {
 			new SchedulerStepRows().insert(statements, records);
 			return true;
 		});
+		return scheduler;
+	}
+
+	private HistoryTiles tiles(int pageTiles) {
+		return new HistoryTiles(this.jdbc, new HistoryRows(this.jdbc), this.transactionManager, pageTiles);
 	}
 
 	@AfterEach
 	void delete() {
-		this.jdbc.sql("delete from scheduler_step_tile where scheduler_id = ?").param(this.pk).update();
-		this.jdbc.sql("delete from scheduler_step where scheduler_id = ?").param(this.pk).update();
-		this.schedulers.deleteById(this.pk);
+		for (long scheduler : this.created) {
+			this.jdbc.sql("delete from scheduler_step_tile where scheduler_id = ?").param(scheduler).update();
+			this.jdbc.sql("delete from scheduler_step where scheduler_id = ?").param(scheduler).update();
+			this.schedulers.deleteById(scheduler);
+		}
 	}
 
 	@Test
 	void theFirstScanStoresTheInnerTilesAndTheNextReadsThem() {
 		List<Point> records = new ArrayList<>();
-		long scanned = this.tiles.scan(this.pk, 1, RECORDS, 20,
-				(position, lr, metric) -> records.add(new Point(position, lr, metric)));
+		long scanned = this.tiles.scan(this.pk, 1, RECORDS, 20, records::add);
 		assertThat(scanned).isEqualTo(RECORDS);
 		assertThat(records).hasSize(RECORDS).extracting(Point::position).isSorted();
 		// tile 0 and tile 4 are the range's ends, read from the records every time
 		assertThat(storedTiles()).containsExactly(1L, 2L, 3L);
 		List<Point> again = new ArrayList<>();
-		assertThat(this.tiles.scan(this.pk, 1, RECORDS, 20,
-				(position, lr, metric) -> again.add(new Point(position, lr, metric))))
-			.isEqualTo(RECORDS);
+		assertThat(this.tiles.scan(this.pk, 1, RECORDS, 20, again::add)).isEqualTo(RECORDS);
 		// the summaries stand in for the inner tiles' records and select the same
 		assertThat(again).hasSizeLessThan(2 * 1024 + 3 * M4Selection.PER_BUCKET);
 		assertThat(select(again, 2)).isEqualTo(select(records, 2)).hasSizeGreaterThan(6);
@@ -104,14 +126,13 @@ class HistoryTilesTests {
 			.param(this.pk)
 			.update();
 		List<Point> summarised = new ArrayList<>();
-		this.tiles.scan(this.pk, 1, RECORDS, 20,
-				(position, lr, metric) -> summarised.add(new Point(position, lr, metric)));
+		this.tiles.scan(this.pk, 1, RECORDS, 20, summarised::add);
 		assertThat(summarised).extracting(Point::lr).doesNotContain(99.0);
 	}
 
 	@Test
 	void aCutDeletesTheTilesItChangesAndCountsItself() {
-		this.tiles.scan(this.pk, 1, RECORDS, 20, (position, lr, metric) -> {
+		this.tiles.scan(this.pk, 1, RECORDS, 20, (point) -> {
 		});
 		long cuts = cuts();
 		this.tiles.cut(this.pk, 2_500);
@@ -140,7 +161,115 @@ class HistoryTilesTests {
 	void summariesKeepNonFiniteValuesAndMissingMetrics() {
 		List<Point> points = List.of(new Point(1024, Double.NaN, null),
 				new Point(1030.5, 0.1, Double.NEGATIVE_INFINITY), new Point(2047, Double.POSITIVE_INFINITY, 1e-300));
-		assertThat(HistoryTiles.decode(HistoryTiles.encode(points))).isEqualTo(points);
+		assertThat(HistoryTiles.decode(HistoryTiles.encode(points), null)).isEqualTo(points);
+	}
+
+	@Test
+	void summariesKeepTheirRecordsWholeWhenShort() {
+		Instant at = Instant.parse("2026-11-27T07:01:02.123456Z");
+		List<Point> points = List.of(
+				new Point(0.1, new HistoryEntry(1024, 1024, null, "[{\"lr\":0.1}]", at, "a,b;c:2", 4096L)),
+				new Point(Double.NaN,
+						new HistoryEntry(1030, 1030.5, Double.NaN, "[{\"lr\":\"NaN\",\"n\":\"x;1,2:\"}]", at, null,
+								null)),
+				new Point(0.2, new HistoryEntry(2047, 2047, 0.5, "[]", at.plusNanos(1), "", null)));
+		String entries = HistoryTiles.encodeEntries(points);
+		assertThat(HistoryTiles.decode(HistoryTiles.encode(points), entries)).isEqualTo(points);
+		// a record not known, or records too long, are not kept
+		List<Point> unknown = List.of(points.get(0), new Point(2040, 0.1, null));
+		assertThat(HistoryTiles.encodeEntries(unknown)).isNull();
+		String groups = "[{\"lr\":0.1,\"name\":\"" + "x".repeat(HistoryTiles.MAX_ENTRIES_CHARACTERS) + "\"}]";
+		assertThat(HistoryTiles.encodeEntries(List.of(new Point(0.1, new HistoryEntry(1024, 1024, null, groups, at)))))
+			.isNull();
+	}
+
+	@Test
+	void theInnerTilesHandOnTheirRecordsWholeWithoutReadingThem() {
+		Map<Double, HistoryEntry> scanned = new HashMap<>();
+		this.tiles.scan(this.pk, 1, RECORDS, 20, (point) -> scanned.put(point.position(), point.entry()));
+		assertThat(scanned).hasSize(RECORDS).doesNotContainValue(null);
+		// the records of the inner tiles are gone: the tiles answer for them alone
+		int deleted = this.jdbc
+			.sql("delete from scheduler_step where scheduler_id = ? and position >= ? and position < ?")
+			.params(this.pk, HistoryTiles.TILE, 4 * HistoryTiles.TILE)
+			.update();
+		assertThat(deleted).isEqualTo(3 * HistoryTiles.TILE);
+		List<Point> again = new ArrayList<>();
+		assertThat(this.tiles.scan(this.pk, 1, RECORDS, 20, again::add)).isEqualTo(RECORDS);
+		List<Point> inner = again.stream()
+			.filter((point) -> HistoryTiles.tileOf(point.position()) >= 1 && HistoryTiles.tileOf(point.position()) <= 3)
+			.toList();
+		assertThat(inner).hasSizeBetween(3 * 2, 3 * M4Selection.PER_BUCKET)
+			.allSatisfy((point) -> assertThat(point.entry()).isEqualTo(scanned.get(point.position())));
+		// tile 3's first and last records, with consumed units and an attempt
+		assertThat(inner).filteredOn((point) -> point.position() == 3072)
+			.singleElement()
+			.satisfies((point) -> assertThat(point.entry().consumed()).isEqualTo(3072 * 4096L));
+		assertThat(inner).filteredOn((point) -> point.position() == 4095)
+			.singleElement()
+			.satisfies((point) -> assertThat(point.entry().attempt()).isEqualTo("job,1;x:4/é"));
+	}
+
+	@Test
+	void longRecordsAreNotCopiedIntoTheTilesAndAreLeftToALookup() {
+		long longer = history("x".repeat(HistoryTiles.MAX_ENTRIES_CHARACTERS / 4));
+		List<Point> records = new ArrayList<>();
+		this.tiles.scan(longer, 1, RECORDS, 20_000, records::add);
+		assertThat(this.jdbc.sql("select count(*) from scheduler_step_tile where scheduler_id = ? and entries is null")
+			.param(longer)
+			.query(Long.class)
+			.single()).isEqualTo(3);
+		List<Point> again = new ArrayList<>();
+		this.tiles.scan(longer, 1, RECORDS, 20_000, again::add);
+		assertThat(again).filteredOn((point) -> HistoryTiles.tileOf(point.position()) == 2)
+			.isNotEmpty()
+			.allSatisfy((point) -> assertThat(point.entry()).isNull());
+		assertThat(positions(select(again, 2))).isEqualTo(positions(select(records, 2)));
+		// the short records of the other scheduler are copied
+		this.tiles.scan(this.pk, 1, RECORDS, 20, (point) -> {
+		});
+		assertThat(
+				this.jdbc.sql("select count(*) from scheduler_step_tile where scheduler_id = ? and entries is not null")
+					.param(this.pk)
+					.query(Long.class)
+					.single())
+			.isEqualTo(3);
+	}
+
+	@Test
+	void storedTilesAreReadInPagesAsInOneQuery() {
+		// tiles 1 and 3 stored; 2 missing, between pages or within one
+		this.tiles.scan(this.pk, 1, RECORDS, 20, (point) -> {
+		});
+		for (int pageTiles : new int[] { 1, 2, 3 }) {
+			List<Point> paged = new ArrayList<>();
+			List<Point> unpaged = new ArrayList<>();
+			this.tiles.cut(this.pk, Double.NEGATIVE_INFINITY);
+			// all missing, then some
+			long pagedRecords = tiles(pageTiles).scan(this.pk, 1, RECORDS, 20, paged::add);
+			this.tiles.cut(this.pk, Double.NEGATIVE_INFINITY);
+			long unpagedRecords = this.tiles.scan(this.pk, 1, RECORDS, 20, unpaged::add);
+			assertThat(paged).hasSize(RECORDS).isEqualTo(unpaged);
+			assertThat(pagedRecords).isEqualTo(unpagedRecords).isEqualTo(RECORDS);
+			deleteTile(2);
+			paged.clear();
+			unpaged.clear();
+			tiles(pageTiles).scan(this.pk, 1, RECORDS, 20, paged::add);
+			deleteTile(2);
+			this.tiles.scan(this.pk, 1, RECORDS, 20, unpaged::add);
+			assertThat(paged).isEqualTo(unpaged).hasSizeLessThan(RECORDS - HistoryTiles.TILE);
+			assertThat(storedTiles()).containsExactly(1L, 2L, 3L);
+		}
+	}
+
+	private void deleteTile(long tile) {
+		this.jdbc.sql("delete from scheduler_step_tile where scheduler_id = ? and tile = ?")
+			.params(this.pk, tile)
+			.update();
+	}
+
+	private static List<Double> positions(List<Point> points) {
+		return points.stream().map(Point::position).toList();
 	}
 
 	/** The aligned M4 selection of buckets of {@code tilesPerBucket} tiles. */
