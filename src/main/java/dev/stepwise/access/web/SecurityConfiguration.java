@@ -81,13 +81,10 @@ class SecurityConfiguration {
 	@Bean
 	SecurityFilterChain apiSecurity(HttpSecurity http, AuthProperties auth, TokenService tokens,
 			AuthenticationEntryPoint entryPoint, AccessDeniedHandler accessDenied) throws Exception {
-		// Only what a stateless bearer API needs: no session, no anonymous token, no
-		// request
-		// wrappers, no header writer (the dashboard sets its own headers, the API its
-		// Cache-Control); each of these filters cost reads throughput (bench/run.sh
-		// --auth).
-		// The bearer filter sets the SecurityContextHolder and clears it after the
-		// request.
+		// Only what a stateless bearer API needs (each filter left out cost reads
+		// throughput, bench/run.sh --auth): no session, anonymous token, request wrapper
+		// or header writer (the dashboard and the API set their own headers). The bearer
+		// filter sets the SecurityContextHolder and clears it after the request.
 		http.csrf(AbstractHttpConfigurer::disable)
 			.httpBasic(AbstractHttpConfigurer::disable)
 			.formLogin(AbstractHttpConfigurer::disable)
