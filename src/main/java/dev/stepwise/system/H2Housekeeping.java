@@ -28,9 +28,9 @@ import org.springframework.stereotype.Component;
  * the few live pages of old chunks and moves chunks into the holes, runs only with
  * {@code WRITE_DELAY > 0}; {@link H2DurableCommits} sets 0, so without this the file
  * grows by every byte a commit writes. Four times a second, for up to 60 ms, this
- * rewrites the live pages of the emptiest chunks (in small passes: the store's lock is
- * held meanwhile, and every step's commit waits for it) and moves a few chunks down so
- * the file can shrink. It also retains dead chunks for one second instead of H2's 45: the
+ * rewrites the live pages of sparse chunks (in small passes: the store's lock is held
+ * meanwhile, and every step's commit waits for it) and moves a few chunks down so the
+ * file can shrink. It also retains dead chunks for one second instead of H2's 45: the
  * file never holds more than a second of writes beyond its data. Does nothing on other
  * databases or on an H2 server.
  */
@@ -50,6 +50,16 @@ class H2Housekeeping implements SmartLifecycle {
 
 	/** Moves chunks into holes while the file is used less than this (percent). */
 	private static final int FILE_FILL_TARGET = 90;
+
+	/**
+	 * Under load, only chunks at most this full (percent) are rewritten. H2's own choice
+	 * ({@link MVStore#compact}) takes the oldest chunks first, however full: under a
+	 * burst of steps it rewrote old, nearly full chunks again and again while young ones
+	 * stayed 60% dead, and more passes made the file grow faster. Taking only sparse
+	 * chunks frees most of a chunk for each byte rewritten: in the soak's first 5 minutes
+	 * the file held 1.6 times its live data instead of 1.9 to 2.1.
+	 */
+	static final int SPARSE_CHUNK_FILL = 40;
 
 	/** Live bytes rewritten at most per pass, holding the store's lock. */
 	private static final int REWRITE_BYTES = 4 * 1024 * 1024;
@@ -187,7 +197,7 @@ class H2Housekeeping implements SmartLifecycle {
 		long until = System.nanoTime() + (nearTheLimit(file) ? CATCH_UP_BUDGET_NANOS : BUDGET_NANOS);
 		while (file.getChunksFillRate() < CHUNKS_FILL_TARGET && System.nanoTime() - until < 0) {
 			this.passes++;
-			if (store.compact(CHUNKS_FILL_TARGET, idle ? IDLE_REWRITE_BYTES : REWRITE_BYTES)) {
+			if (rewrite(store, idle)) {
 				this.rewrites++;
 				store.commit();
 			}
@@ -209,6 +219,17 @@ class H2Housekeeping implements SmartLifecycle {
 			this.passes = 0;
 			this.rewrites = 0;
 		}
+	}
+
+	/**
+	 * One pass: under load the sparse chunks only; while idle, H2's choice of the chunks
+	 * up to {@value #CHUNKS_FILL_TARGET}% full, with larger passes.
+	 */
+	private static boolean rewrite(MVStore store, boolean idle) {
+		if (!idle && SparseRewrite.available()) {
+			return SparseRewrite.rewrite(store, REWRITE_BYTES);
+		}
+		return store.compact(CHUNKS_FILL_TARGET, idle ? IDLE_REWRITE_BYTES : REWRITE_BYTES);
 	}
 
 	/**

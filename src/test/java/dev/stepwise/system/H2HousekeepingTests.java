@@ -65,7 +65,7 @@ class H2HousekeepingTests {
 	}
 
 	/** A durable commit per step, as the step writers make under light load. */
-	private static void commitSteps(Connection connection, int steps) throws SQLException {
+	static void commitSteps(Connection connection, int steps) throws SQLException {
 		String state = "{\"last_epoch\": %d, \"base_lrs\": [0.1, 0.01], \"_last_lr\": [0.0999, 0.00999]}";
 		try (Statement ddl = connection.createStatement()) {
 			ddl.execute("create table position (id int primary key, state varchar)");
