@@ -8,8 +8,9 @@
 # Needs Debian's chromium and chromium-driver. Starts the packaged jar on the data dir (the Docker
 # image's JVM flags) and drives headless Chromium with the test classes' DashboardBenchmark:
 #   - the job page of "history-1m" (1,000,000 steps): the time from the navigation's start until its
-#     charts have drawn the data (the page's performance.mark "stepwise:charts-drawn"), a first load
-#     with cold caches and --runs loads after it, each with another ?points= so that the service
+#     charts have drawn the data (the page's performance.mark "stepwise:charts-drawn"): a fresh
+#     browser's first page (and the timeline of its requests), the first visit of a browser that
+#     runs already, and --runs loads after it, each with another ?points= so that the service
 #     downsamples anew instead of answering from its cache (min / median / max);
 #   - the jobs list of the 10,000 schedulers: the requests it makes (one page of the list, one
 #     sparkline per row), then page 2.

@@ -6,14 +6,19 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
 import java.util.Base64;
+import java.util.Deque;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
 import org.webjars.WebJarVersionLocator;
@@ -43,6 +48,9 @@ public final class DashboardPages {
 
 	/** The pages, by the name of their template. */
 	static final List<String> NAMES = List.of("jobs", "job", "designer", "compare");
+
+	/** A module's static imports: of another asset ({@code './api.js'}) or of uPlot. */
+	private static final Pattern IMPORT = Pattern.compile("\\bfrom\\s+'(\\./[a-z]+\\.js|uplot)'");
 
 	/** Where the layout takes the shared head (icon, styles, import map). */
 	private static final String HEAD_SLOT = "<!--stepwise:head-->";
@@ -80,7 +88,8 @@ public final class DashboardPages {
 		}
 		this.pages = new LinkedHashMap<>();
 		for (String name : NAMES) {
-			this.pages.put(name, render(layout, name, read(resources.getResource(PAGES_LOCATION + name + ".html"))));
+			this.pages.put(name, render(layout, name, read(resources.getResource(PAGES_LOCATION + name + ".html")),
+					modules(resources, name)));
 		}
 	}
 
@@ -109,7 +118,7 @@ public final class DashboardPages {
 	 * A page: the layout around the template's main part, under its title, with its
 	 * script.
 	 */
-	private Page render(String layout, String name, String template) {
+	private Page render(String layout, String name, String template, Set<String> modules) {
 		Matcher title = TITLE.matcher(template);
 		if (!title.find()) {
 			throw new IllegalStateException("the dashboard page " + name + " does not begin with its <title>");
@@ -118,7 +127,12 @@ public final class DashboardPages {
 		String head = "<link rel=\"icon\" href=\"" + this.assetsPath + "icon.svg\" type=\"image/svg+xml\">\n"
 				+ "<link rel=\"stylesheet\" href=\"" + this.uplotPath + "dist/uPlot.min.css\">\n"
 				+ "<link rel=\"stylesheet\" href=\"" + this.assetsPath + "css/dashboard.css\">\n"
-				+ "<script type=\"importmap\">" + importMap + "</script>";
+				+ "<script type=\"importmap\">" + importMap + "</script>"
+				// every module the page's script imports, at once rather than one import
+				// level after another (after the import map, which must come first)
+				+ modules.stream()
+					.map((module) -> "\n<link rel=\"modulepreload\" href=\"" + modulePath(module) + "\">")
+					.collect(Collectors.joining());
 		String html = layout.replace("{{title}}", "<title>" + title.group(1) + " · Stepwise</title>")
 			.replace("{{main}}", template.substring(title.end()).strip())
 			.replace("{{page}}", name)
@@ -132,6 +146,34 @@ public final class DashboardPages {
 				+ " object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 		String etag = "\"" + HexFormat.of().formatHex(sha256(html.getBytes(StandardCharsets.UTF_8)), 0, 12) + "\"";
 		return new Page(html, etag, policy);
+	}
+
+	/**
+	 * The modules the page's script loads, itself first: the asset names ({@code job.js})
+	 * its imports lead to, and {@code uplot}.
+	 */
+	private static Set<String> modules(ResourcePatternResolver resources, String page) {
+		Set<String> modules = new LinkedHashSet<>();
+		Deque<String> toRead = new ArrayDeque<>(List.of(page + ".js"));
+		while (!toRead.isEmpty()) {
+			String module = toRead.pop();
+			if (modules.add(module) && !"uplot".equals(module)) {
+				Resource script = resources.getResource(ASSETS_LOCATION + "js/" + module);
+				if (!script.exists()) {
+					throw new IllegalStateException(
+							"the dashboard page " + page + " needs js/" + module + ", which is missing");
+				}
+				Matcher imported = IMPORT.matcher(read(script));
+				while (imported.find()) {
+					toRead.add(imported.group(1).replace("./", ""));
+				}
+			}
+		}
+		return modules;
+	}
+
+	private String modulePath(String module) {
+		return "uplot".equals(module) ? this.uplotPath + "dist/uPlot.esm.js" : this.assetsPath + "js/" + module;
 	}
 
 	/** A hash of every asset's path and content: it changes when any asset does. */

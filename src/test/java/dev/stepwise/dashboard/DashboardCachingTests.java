@@ -33,6 +33,8 @@ class DashboardCachingTests {
 
 	private static final Pattern IMPORT = Pattern.compile("from '\\./([a-z]+\\.js)'");
 
+	private static final Pattern PRELOAD = Pattern.compile("<link rel=\"modulepreload\" href=\"([^\"]+)\">");
+
 	private static final String A_YEAR = "max-age=31536000";
 
 	@Autowired
@@ -88,6 +90,28 @@ class DashboardCachingTests {
 				.satisfiesAnyOf((path) -> assertThat(path).startsWith(this.pages.assetsPath()),
 						(path) -> assertThat(path).startsWith(this.pages.uplotPath()));
 		}
+	}
+
+	@Test
+	void eachPagePreloadsTheModulesItsScriptImportsAfterTheImportMap() throws Exception {
+		String assets = this.pages.assetsPath() + "js/";
+		String uplot = this.pages.uplotPath() + "dist/uPlot.esm.js";
+		assertThat(preloads("/schedulers/x")).containsExactlyInAnyOrder(assets + "job.js", assets + "api.js",
+				assets + "charts.js", assets + "codegen.js", assets + "ui.js", uplot);
+		assertThat(preloads("/")).containsExactlyInAnyOrder(assets + "jobs.js", assets + "api.js", assets + "charts.js",
+				assets + "ui.js", uplot);
+		assertThat(preloads("/compare")).doesNotContain(assets + "codegen.js").contains(uplot);
+		String page = get("/designer", null).getContentAsString(StandardCharsets.UTF_8);
+		assertThat(page.indexOf("rel=\"modulepreload\"")).isGreaterThan(page.indexOf("<script type=\"importmap\">"));
+	}
+
+	private List<String> preloads(String path) throws Exception {
+		Matcher preload = PRELOAD.matcher(get(path, null).getContentAsString(StandardCharsets.UTF_8));
+		List<String> modules = new ArrayList<>();
+		while (preload.find()) {
+			modules.add(preload.group(1));
+		}
+		return modules;
 	}
 
 	@Test

@@ -75,8 +75,17 @@ class DashboardPagesTests {
 				+ "<link rel=\"stylesheet\" href=\"/webjars/uplot/1.6.30/dist/uPlot.min.css\">\n"
 				+ "<link rel=\"stylesheet\" href=\"" + pages.assetsPath() + "css/dashboard.css\">\n"
 				+ "<script type=\"importmap\">{\"imports\": {\"uplot\": \"/webjars/uplot/1.6.30/dist/uPlot.esm.js\"}}"
-				+ "</script></head><body><main>the page</main><script type=\"module\" src=\"" + pages.assetsPath()
-				+ "js/compare.js\"></script></body>");
+				+ "</script>\n<link rel=\"modulepreload\" href=\"" + pages.assetsPath()
+				+ "js/compare.js\"></head><body><main>the page</main><script type=\"module\" src=\""
+				+ pages.assetsPath() + "js/compare.js\"></script></body>");
+	}
+
+	@Test
+	void aPageWhoseScriptImportsAMissingModuleStopsTheStartup() throws Exception {
+		templates(TEMPLATE);
+		write("dashboard/assets/js/compare.js", "import { a } from './gone.js';");
+		assertThatIllegalStateException().isThrownBy(this::pages)
+			.withMessage("the dashboard page compare needs js/gone.js, which is missing");
 	}
 
 	@Test
@@ -100,6 +109,9 @@ class DashboardPagesTests {
 		write("dashboard/pages/layout.html", LAYOUT);
 		for (String name : DashboardPages.NAMES) {
 			write("dashboard/pages/" + name + ".html", html);
+			if (!Files.exists(this.classpath.resolve("dashboard/assets/js/" + name + ".js"))) {
+				write("dashboard/assets/js/" + name + ".js", "");
+			}
 		}
 	}
 

@@ -26,6 +26,11 @@ class HistoryRows {
 			+ " where scheduler_id = ? and position >= ? and position <= ?"
 			+ " order by scheduler_id desc, position desc fetch first 1 row only";
 
+	// the index alone, in order: skips that many entries of it, reads no record
+	private static final String NTH = "select position from scheduler_step"
+			+ " where scheduler_id = ? and position >= ? and position <= ?"
+			+ " order by scheduler_id, position offset ? rows fetch first 1 row only";
+
 	/** The columns of a record as {@link #entry} reads them. */
 	private static final String ENTRY = "position, metric, param_groups_json, recorded_at, attempt, consumed, last_epoch";
 
@@ -56,6 +61,15 @@ class HistoryRows {
 	 */
 	@Nullable Double lastPosition(long pk, double from, double to) {
 		return this.jdbc.sql(LAST).params(pk, from, to).query(Double.class).optional().orElse(null);
+	}
+
+	/**
+	 * The position of the record {@code skip} records after the first from {@code from}
+	 * to {@code to}, {@code null} when there are not that many: tells a long range from a
+	 * short one without reading its records.
+	 */
+	@Nullable Double positionAfter(long pk, double from, double to, long skip) {
+		return this.jdbc.sql(NTH).params(pk, from, to, skip).query(Double.class).optional().orElse(null);
 	}
 
 	/**

@@ -217,12 +217,13 @@ public class SchedulerStore {
 
 	private DownsampledHistory downsample(SchedulerEntity scheduler, double fromEpoch, double toEpoch, int points) {
 		long pk = scheduler.getId();
-		List<HistoryEntry> head = this.steps.findRows(pk, fromEpoch, toEpoch, Limit.of(points + 1));
+		Double first = this.historyRows.positionAfter(pk, fromEpoch, toEpoch, 0);
 		Double last = this.historyRows.lastPosition(pk, fromEpoch, toEpoch);
-		if (head.size() <= points || last == null) {
-			return new DownsampledHistory(head, head.size(), false);
+		if (first == null || last == null || this.historyRows.positionAfter(pk, first, last, points) == null) {
+			// at most the points: every record whole
+			List<HistoryEntry> all = this.steps.findRows(pk, fromEpoch, toEpoch, Limit.of(points));
+			return new DownsampledHistory(all, all.size(), false);
 		}
-		double first = head.get(0).position();
 		int groups = scheduler.getParamGroupsJson().length();
 		long tiles = HistoryTiles.tileOf(last) - HistoryTiles.tileOf(first) + 1;
 		int buckets = points / M4Selection.PER_BUCKET;
