@@ -14,6 +14,10 @@
 #                                 minted write token scoped bench-*; the rate limit off, as that one
 #                                 token carries the whole load) and the meters on, scraped from
 #                                 /actuator/prometheus every 5 s: the cost of auth + metrics (goal 10%)
+#   bench/run.sh --auth --rounds 3   the passes without and with auth alternate three times, each on a
+#                                 fresh service and database: on a shared machine the spread between
+#                                 service starts is wider than auth's cost, and alternating keeps a
+#                                 slow spell from landing on one side only
 #   bench/run.sh --auth --observation   a third pass: as the second, plus the http.server.requests
 #                                 observation (a timer per URI template and status), off by default
 #
@@ -47,6 +51,8 @@ DURATION=30s
 BUILD=1
 WARMUP_MAX=240
 AUTH_MODES=(default)
+ROUNDS=1
+PASS=0
 OBSERVATION=0
 ADMIN_TOKEN=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
 JAVA_OPTS=${STEPWISE_BENCH_JAVA_OPTS:-"-Xms224m -Xmx224m -Xmn64m -XX:SurvivorRatio=4 -XX:+AlwaysPreTouch -Xss512k -XX:MaxMetaspaceSize=160m -XX:ReservedCodeCacheSize=48m -XX:MaxDirectMemorySize=32m -Djdk.nio.maxCachedBufferSize=262144 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError"}
@@ -62,6 +68,7 @@ while [ $# -gt 0 ]; do
 		--warmup-max) WARMUP_MAX=$2; shift 2 ;;
 		--auth) AUTH_MODES=(off on); shift ;;
 		--observation) OBSERVATION=1; shift ;;
+		--rounds) ROUNDS=$2; shift 2 ;;
 		-h|--help) awk 'NR > 1 && /^#/ { print; next } NR > 1 { exit }' "$0"; exit 0 ;;
 		*) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
 	esac
@@ -69,6 +76,12 @@ done
 if [ "$OBSERVATION" = 1 ]; then
 	[ "${AUTH_MODES[0]}" = off ] || { echo "--observation needs --auth" >&2; exit 2; }
 	AUTH_MODES+=(observed)
+fi
+if [ "$ROUNDS" -gt 1 ]; then
+	[ "${AUTH_MODES[0]}" = off ] || { echo "--rounds needs --auth" >&2; exit 2; }
+	ONE_ROUND=("${AUTH_MODES[@]}")
+	AUTH_MODES=()
+	for _ in $(seq 1 "$ROUNDS"); do AUTH_MODES+=("${ONE_ROUND[@]}"); done
 fi
 case "$DBS" in h2) DBS=(h2) ;; postgres) DBS=(postgres) ;; both) DBS=(h2 postgres) ;; *) echo "--db h2|postgres|both" >&2; exit 2 ;; esac
 
@@ -146,7 +159,7 @@ BASE=""
 start_service() {
 	local db=$1 auth=${2:-default} port data
 	port=$(free_port)
-	data=$WORK/data-$db-$auth
+	data=$WORK/data-$db-$auth-$PASS
 	mkdir -p "$data"
 	local env=(env -u STEPWISE_DATABASE_URL -u STEPWISE_DATABASE_USERNAME -u STEPWISE_DATABASE_PASSWORD -u SPRING_PROFILES_ACTIVE -u STEPWISE_AUTH_ADMIN_TOKEN)
 	local args=()
@@ -164,10 +177,10 @@ start_service() {
 	fi
 	# shellcheck disable=SC2086
 	"${env[@]}" MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072 java $JAVA_OPTS -jar "$JAR" --server.address=127.0.0.1 --server.port="$port" \
-		--stepwise.data-dir="$data" "${args[@]}" >"$RESULTS/$TS-$MODE_NAME-$db-$auth-service.log" 2>&1 &
+		--stepwise.data-dir="$data" "${args[@]}" >"$RESULTS/$TS-$MODE_NAME-$db-$auth-$PASS-service.log" 2>&1 &
 	SERVICE_PID=$!
 	BASE=http://127.0.0.1:$port
-	await_healthy "$RESULTS/$TS-$MODE_NAME-$db-$auth-service.log" 180
+	await_healthy "$RESULTS/$TS-$MODE_NAME-$db-$auth-$PASS-service.log" 180
 	log "service up on $BASE (pid $SERVICE_PID, $db, auth $auth, JAVA_OPTS: $JAVA_OPTS)"
 	unset STEPWISE_BENCH_AUTHORIZATION
 	if [ "$auth" = on ] || [ "$auth" = observed ]; then
@@ -241,7 +254,7 @@ ROWS=()
 
 measure() {
 	local db=$1 label=$2 mode=$3 count=$4 prefix=$5 run=$6
-	local out=$RESULTS/$TS-$MODE_NAME-$db-${auth:-default}-$mode-$run.txt
+	local out=$RESULTS/$TS-$MODE_NAME-$db-${auth:-default}-$PASS-$mode-$run.txt
 	log "measuring $mode on $db ($DURATION, run $run of $RUNS)"
 	{
 		echo "# $(date -u +%FT%TZ) $db $label: wrk -t2 -c64 -d$DURATION --latency -s bench/wrk.lua $BASE -- $mode $count $prefix"
@@ -308,6 +321,7 @@ for db in "${DBS[@]}"; do
 		start_postgres
 	fi
 	for auth in "${AUTH_MODES[@]}"; do
+		PASS=$((PASS + 1))
 		[ "$db" = postgres ] && reset_postgres
 		start_service "$db" "$auth"
 		if [ "$SCALE" = 1 ]; then
@@ -322,6 +336,7 @@ for db in "${DBS[@]}"; do
 			on) label="$label, auth and meters on"; start_scraper ;;
 			observed) label="$label, auth, meters and http.server.requests on"; start_scraper ;;
 		esac
+		[ "$ROUNDS" -gt 1 ] && label="$label, pass $PASS"
 		log "RSS after loading: $(rss_mb) MB"
 		warm_up "$count" "$prefix"
 		for run in $(seq 1 "$RUNS"); do
@@ -333,7 +348,7 @@ for db in "${DBS[@]}"; do
 		done
 		stop_scraper
 		if [ "$db" = h2 ]; then
-			log "H2 file after the runs: $(du -m "$WORK/data-h2-$auth/stepwise.mv.db" | cut -f1) MB"
+			log "H2 file after the runs: $(du -m "$WORK/data-h2-$auth-$PASS/stepwise.mv.db" | cut -f1) MB"
 		fi
 		stop_service
 	done
@@ -346,4 +361,28 @@ done
 	echo "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 	for row in "${ROWS[@]}"; do echo "$row"; done
 } | tee "$SUMMARY"
+if [ "${AUTH_MODES[0]}" = off ]; then
+	# the cost of auth + meters: each pass's req/s, and the change of the medians
+	python3 - "$SUMMARY" <<'PY' | tee -a "$SUMMARY"
+import collections, statistics, sys
+passes = collections.defaultdict(list)
+for line in open(sys.argv[1]):
+    cells = [c.strip() for c in line.strip().strip('|').split('|')]
+    if len(cells) < 5 or not cells[4].isdigit():
+        continue
+    db, label, endpoint, rps = cells[0], cells[1], cells[2], int(cells[4])
+    mode = 'observed' if 'http.server.requests' in label else 'on' if 'meters on' in label else 'off'
+    passes[(db, endpoint, mode)].append(rps)
+print()
+print('| database | endpoint | off: req/s of each run | on: req/s of each run | change of the medians |')
+print('|---|---|---|---|---:|')
+for (db, endpoint, mode), on in sorted(passes.items()):
+    off = passes.get((db, endpoint, 'off'))
+    if mode == 'off' or not off:
+        continue
+    change = 100 * (statistics.median(on) / statistics.median(off) - 1)
+    label = endpoint if mode == 'on' else endpoint + ' (observed)'
+    print(f"| {db} | {label} | {' / '.join(f'{v:,}' for v in off)} | {' / '.join(f'{v:,}' for v in on)} | {change:+.1f}% |")
+PY
+fi
 log "raw results in $RESULTS/$TS-*"
