@@ -30,11 +30,12 @@ import org.springframework.core.io.support.ResourcePatternUtils;
 
 /**
  * The dashboard's pages, rendered once at startup: each page's template (its title and
- * main part) goes into the shared layout (header, script), with the versioned paths of
- * the assets (scripts, styles, icon) and of uPlot, an import map naming them, and a
- * content security policy that lets the page load nothing from anywhere but the service.
- * The assets' path holds a hash of their content, so a changed script gets a new URL and
- * the old one may be cached for a year.
+ * main part) goes into the shared layout (header, script), with its head script inlined
+ * where it has one ({@code job.head.js} starts the job page's reads before its modules
+ * load), with the versioned paths of the assets (scripts, styles, icon) and of uPlot, an
+ * import map naming them, and a content security policy that lets the page load nothing
+ * from anywhere but the service. The assets' path holds a hash of their content, so a
+ * changed script gets a new URL and the old one may be cached for a year.
  */
 public final class DashboardPages {
 
@@ -88,8 +89,9 @@ public final class DashboardPages {
 		}
 		this.pages = new LinkedHashMap<>();
 		for (String name : NAMES) {
+			Resource headScript = resources.getResource(PAGES_LOCATION + name + ".head.js");
 			this.pages.put(name, render(layout, name, read(resources.getResource(PAGES_LOCATION + name + ".html")),
-					modules(resources, name)));
+					modules(resources, name), headScript.exists() ? read(headScript).strip() : null));
 		}
 	}
 
@@ -118,13 +120,15 @@ public final class DashboardPages {
 	 * A page: the layout around the template's main part, under its title, with its
 	 * script.
 	 */
-	private Page render(String layout, String name, String template, Set<String> modules) {
+	private Page render(String layout, String name, String template, Set<String> modules, @Nullable String headScript) {
 		Matcher title = TITLE.matcher(template);
 		if (!title.find()) {
 			throw new IllegalStateException("the dashboard page " + name + " does not begin with its <title>");
 		}
 		String importMap = "{\"imports\": {\"uplot\": \"" + this.uplotPath + "dist/uPlot.esm.js\"}}";
-		String head = "<link rel=\"icon\" href=\"" + this.assetsPath + "icon.svg\" type=\"image/svg+xml\">\n"
+		// first, before the stylesheets, which would hold a script back until they load
+		String head = ((headScript != null) ? "<script>" + headScript + "</script>\n" : "")
+				+ "<link rel=\"icon\" href=\"" + this.assetsPath + "icon.svg\" type=\"image/svg+xml\">\n"
 				+ "<link rel=\"stylesheet\" href=\"" + this.uplotPath + "dist/uPlot.min.css\">\n"
 				+ "<link rel=\"stylesheet\" href=\"" + this.assetsPath + "css/dashboard.css\">\n"
 				+ "<script type=\"importmap\">" + importMap + "</script>"
@@ -138,11 +142,12 @@ public final class DashboardPages {
 			.replace("{{page}}", name)
 			.replace(HEAD_SLOT, head)
 			.replace(ASSETS_SLOT, this.assetsPath.substring(0, this.assetsPath.length() - 1));
-		// the import map is the one inline script: allowed by its hash, nothing else is
-		// (uPlot sizes its elements with inline styles)
-		String policy = "default-src 'self'; script-src 'self' 'sha256-"
-				+ Base64.getEncoder().encodeToString(sha256(importMap.getBytes(StandardCharsets.UTF_8)))
-				+ "'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self';"
+		// the import map and the head script are the only inline scripts: allowed by
+		// their
+		// hashes, nothing else is (uPlot sizes its elements with inline styles)
+		String policy = "default-src 'self'; script-src 'self' " + scriptHash(importMap)
+				+ ((headScript != null) ? " " + scriptHash(headScript) : "")
+				+ "; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self';"
 				+ " object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 		String etag = "\"" + HexFormat.of().formatHex(sha256(html.getBytes(StandardCharsets.UTF_8)), 0, 12) + "\"";
 		return new Page(html, etag, policy);
@@ -223,6 +228,11 @@ public final class DashboardPages {
 		catch (IOException ex) {
 			throw new UncheckedIOException("cannot read " + resource, ex);
 		}
+	}
+
+	/** A content security policy's source for an inline script. */
+	private static String scriptHash(String script) {
+		return "'sha256-" + Base64.getEncoder().encodeToString(sha256(script.getBytes(StandardCharsets.UTF_8))) + "'";
 	}
 
 	private static byte[] sha256(byte[] bytes) {

@@ -32,8 +32,9 @@ import org.springframework.stereotype.Component;
  * query plans) and took seconds; after this a person who opens the dashboard right after
  * a restart does not wait for it. It runs as an {@link ApplicationRunner}, so readiness
  * turns {@code UP} only once it is done (at most {@link #DEADLINE}); it reads through the
- * HTTP API on the loopback, with the admin token when authentication is on, and never
- * fails the startup. Off with {@code stepwise.dashboard.warm-up=false}.
+ * HTTP API on the loopback, with the admin token when authentication is on, stops at the
+ * first server error (the database is down or slow) and never fails the startup. Off with
+ * {@code stepwise.dashboard.warm-up=false}.
  */
 @Component
 @ConditionalOnBooleanProperty(name = "stepwise.dashboard.warm-up", matchIfMissing = true)
@@ -45,7 +46,7 @@ class DashboardWarmUp implements ApplicationRunner {
 	static final Duration DEADLINE = Duration.ofSeconds(30);
 
 	/**
-	 * The points of the history read: a page asks for twice its chart's width in pixels,
+	 * The points of the history read: a page asks for twice the window's width in pixels,
 	 * so its first read is downsampled anew rather than taken from this one's cache.
 	 */
 	static final int HISTORY_POINTS = 1000;
@@ -199,6 +200,10 @@ class DashboardWarmUp implements ApplicationRunner {
 			}
 			HttpResponse<String> answer = this.client.send(request.build(), HttpResponse.BodyHandlers.ofString());
 			this.reads.add(new Read(path, answer.statusCode()));
+			if (answer.statusCode() >= 500) {
+				// the database is down or slow: each further read would wait as long
+				throw new IOException(path + " answered " + answer.statusCode());
+			}
 			return answer.body();
 		}
 

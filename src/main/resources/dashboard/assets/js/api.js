@@ -28,6 +28,20 @@ export function setToken(value) {
 }
 
 /**
+ * The answer a page's head script began to read for a plain GET of this path (with the same
+ * headers), taken once: a later read of the path asks again.
+ */
+function early(path, method, body, etag) {
+  const started = window.stepwiseEarly;
+  if (!started || method !== 'GET' || body !== undefined || etag || !started.has(path)) {
+    return null;
+  }
+  const answer = started.get(path);
+  started.delete(path);
+  return answer;
+}
+
+/**
  * One request. Resolves to {status, etag, body}; a 304 has no body. The browser's cache is
  * bypassed, so that If-None-Match is the page's own and a 304 reaches it.
  */
@@ -43,13 +57,13 @@ export async function request(path, { method = 'GET', body, etag, signal } = {})
   if (etag) {
     headers['If-None-Match'] = etag;
   }
-  const response = await fetch(path, {
+  const response = await (early(path, method, body, etag) || fetch(path, {
     method,
     headers,
     body: body === undefined ? undefined : JSON.stringify(body),
     cache: 'no-store',
     signal,
-  });
+  }));
   if (response.status === 304) {
     return { status: 304, etag: response.headers.get('ETag'), body: null };
   }

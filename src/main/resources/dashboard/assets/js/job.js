@@ -9,6 +9,8 @@ import {
   byId, codeTabs, debounce, el, formatInteger, formatNumber, hooks, markDrawn, mountHeader, pretty, showError, timeCell,
 } from './ui.js';
 
+// the benchmark's timeline (bench/dashboard.sh): when the modules ran, when the data was there
+performance.mark('stepwise:modules-run');
 mountHeader();
 
 const id = decodeURIComponent(location.pathname.slice('/schedulers/'.length));
@@ -35,12 +37,13 @@ const view = {
 };
 
 /**
- * How many records to read for the charts: about two per pixel of their width (the most a chart
- * can show), or ?points=N in the address.
+ * How many records to read for the charts: about two per pixel of the window (at least what a
+ * chart, narrower, can show), or ?points=N in the address. The page's head script (job.head.js)
+ * asks the same before this module loads.
  */
 function points() {
   const asked = Number.parseInt(new URLSearchParams(location.search).get('points'), 10);
-  const wanted = asked > 0 ? asked : Math.max(200, Math.round(byId('chart-lr').clientWidth * 2));
+  const wanted = asked > 0 ? asked : Math.max(200, Math.round(window.innerWidth * 2));
   return Math.min(MAX_HISTORY_POINTS, Math.max(2, wanted));
 }
 
@@ -51,6 +54,7 @@ async function load() {
       get(schedulerPath(id, 'attempts')),
       readHistory(id, { points: points() }),
     ]);
+    performance.mark('stepwise:data-read');
     view.details = details;
     view.overview = overview;
     view.items = overview.items;

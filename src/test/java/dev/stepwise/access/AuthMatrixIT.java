@@ -341,6 +341,7 @@ class AuthMatrixIT {
 		assertThat(this.http.get("/actuator/prometheus", METRICS).status()).isIn(200, 404);
 		// the metrics token is no API token
 		assertThat(this.http.get("/api/v1/schedulers", METRICS).status()).isEqualTo(403);
+		assertThat(this.http.get("/api/v1/schedulers/any/lr", METRICS).status()).isEqualTo(403);
 		Http.Response basic = this.http.get("/api/v1/schedulers", "Basic dXNlcjpwYXNz");
 		assertThat(basic.status()).isEqualTo(401);
 		assertThat(basic.challenge()).contains("error=\"invalid_token\"");

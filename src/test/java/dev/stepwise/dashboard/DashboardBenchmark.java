@@ -74,7 +74,8 @@ public final class DashboardBenchmark {
 					+ " return 'navigation: response end ' + Math.round(nav.responseEnd) + ' ms, DOM interactive '"
 					+ " + Math.round(nav.domInteractive) + ' ms\\n' + performance.getEntriesByType('resource')"
 					+ ".map((e) => '  ' + Math.round(e.startTime) + ' to ' + Math.round(e.responseEnd) + ' ms  '"
-					+ " + e.name.replace(location.origin, '')).join('\\n')"));
+					+ " + e.name.replace(location.origin, '')).join('\\n') + '\\n' + performance.getEntriesByType('mark')"
+					+ ".map((e) => '  ' + Math.round(e.startTime) + ' ms  mark ' + e.name).join('\\n')"));
 		}
 		return drawn;
 	}

@@ -171,7 +171,21 @@ class DashboardBrowserIT {
 
 	@Test
 	void theJobPageChartsItsHistoryWithTheResumeMarked() {
+		int before = this.browser.requests().size();
 		open("/schedulers/" + ONE_CYCLE);
+		// the head script's reads, begun before the modules loaded, were taken over: each
+		// asked once
+		String path = this.base.resolve("/api/v1/schedulers/" + ONE_CYCLE).toString();
+		List<String> reads = this.browser.requests()
+			.subList(before, this.browser.requests().size())
+			.stream()
+			.map(Browser.Request::url)
+			.filter((url) -> url.startsWith(path))
+			.toList();
+		assertThat(reads).filteredOn((url) -> url.equals(path)).hasSize(1);
+		assertThat(reads).filteredOn((url) -> url.equals(path + "/attempts")).hasSize(1);
+		assertThat(reads).filteredOn((url) -> url.startsWith(path + "/history?points=")).hasSize(1);
+		assertThat(this.browser.script("return window.stepwiseEarly.size")).isEqualTo(0L);
 		JsonNode items = history(ONE_CYCLE);
 		List<List<Object>> lr = chart("lr");
 		assertThat(numbers(lr.get(0))).isEqualTo(column(items, (item) -> item.path("epoch")));

@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * The rendering of the pages from their templates: the assets' path follows their
- * content, and the policy allows the one inline script by its hash.
+ * content, and the policy allows the inline scripts (the import map, a page's head
+ * script) by their hashes.
  */
 class DashboardPagesTests {
 
@@ -63,6 +64,22 @@ class DashboardPagesTests {
 		assertThat(page.contentSecurityPolicy()).contains("script-src 'self' 'sha256-" + hash + "';")
 			.contains("default-src 'self'")
 			.doesNotContain("http");
+	}
+
+	@Test
+	void aPagesHeadScriptIsInlinedBeforeTheStylesheetsAndAllowedByItsHash() throws Exception {
+		templates(TEMPLATE);
+		write("dashboard/pages/job.head.js", "window.early = 1;\n");
+		DashboardPages pages = pages();
+		assertThat(pages.page("job").html())
+			.startsWith("<head><title>A page · Stepwise</title><script>window.early = 1;</script>\n<link rel=\"icon\"");
+		String hash = Base64.getEncoder()
+			.encodeToString(
+					MessageDigest.getInstance("SHA-256").digest("window.early = 1;".getBytes(StandardCharsets.UTF_8)));
+		assertThat(pages.page("job").contentSecurityPolicy()).contains(" 'sha256-" + hash + "';");
+		// the other pages have none
+		assertThat(pages.page("jobs").html()).doesNotContain("<script>");
+		assertThat(pages.page("jobs").contentSecurityPolicy()).doesNotContain(hash);
 	}
 
 	@Test

@@ -1,7 +1,12 @@
 package dev.stepwise.dashboard;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.sun.net.httpserver.HttpServer;
 
 import dev.stepwise.OnEveryDatabase;
 import dev.stepwise.access.Http;
@@ -12,13 +17,16 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIOException;
 
 /**
  * The warm-up before readiness reads what a browser reads on the dashboard's first pages,
  * and every read is answered: the pages, each asset the job page names, the jobs list and
- * the longest job's reads, with the admin token when authentication is on.
+ * the longest job's reads, with the admin token when authentication is on; it stops at
+ * the first server error.
  */
 @OnEveryDatabase
 class DashboardWarmUpIT {
@@ -89,6 +97,29 @@ class DashboardWarmUpIT {
 			assertWarmsUpTheLongestJob(this.warmUp, http, this.port, ADMIN);
 		}
 
+	}
+
+	@Test
+	void stopsAtTheFirstServerError() throws Exception {
+		// a service whose database is down: every read would wait for the pool's timeout
+		AtomicInteger reads = new AtomicInteger();
+		HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+		server.createContext("/", (exchange) -> {
+			reads.incrementAndGet();
+			exchange.sendResponseHeaders(503, -1);
+			exchange.close();
+		});
+		server.start();
+		try {
+			String base = "http://127.0.0.1:" + server.getAddress().getPort();
+			assertThatIOException().isThrownBy(
+					() -> new DashboardWarmUp(new MockEnvironment()).warmUp(base, System.nanoTime() + DEADLINE_NANOS))
+				.withMessage("/schedulers/warm-up answered 503");
+			assertThat(reads).hasValue(1);
+		}
+		finally {
+			server.stop(0);
+		}
 	}
 
 	@Test

@@ -11,11 +11,16 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.http.HttpHeaders;
+import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.InsufficientAuthenticationException;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -23,8 +28,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * makes the request its caller's, with the caller's {@link IdScope} and token id as
  * request attributes ({@link IdScope#ATTRIBUTE}, {@link Caller#TOKEN_ID}); a request
  * without the header stays anonymous (the authorization rules answer 401 where it needs
- * one); any other header is 401 {@code invalid_token} at once. Neither the header nor the
- * token is ever logged.
+ * one, or this filter does on the scheduler API); any other header is 401
+ * {@code invalid_token} at once. Neither the header nor the token is ever logged.
  */
 final class BearerTokenFilter extends OncePerRequestFilter {
 
@@ -34,9 +39,26 @@ final class BearerTokenFilter extends OncePerRequestFilter {
 
 	private final AuthenticationEntryPoint entryPoint;
 
+	/**
+	 * Set when this filter authorises too: a token is required, and this refuses the
+	 * metrics token.
+	 */
+	private final @Nullable AccessDeniedHandler denied;
+
+	/** Authenticates only: the authorization rules after it decide. */
 	BearerTokenFilter(TokenService tokens, AuthenticationEntryPoint entryPoint) {
+		this(tokens, entryPoint, null);
+	}
+
+	/**
+	 * Authenticates and authorises at once (the scheduler API's chain, which has no other
+	 * filter): no token is 401, and a token of a role other than admin or minted (the
+	 * metrics token) is 403 by {@code denied}.
+	 */
+	BearerTokenFilter(TokenService tokens, AuthenticationEntryPoint entryPoint, @Nullable AccessDeniedHandler denied) {
 		this.tokens = tokens;
 		this.entryPoint = entryPoint;
+		this.denied = denied;
 	}
 
 	@Override
@@ -44,6 +66,10 @@ final class BearerTokenFilter extends OncePerRequestFilter {
 			throws ServletException, IOException {
 		String header = request.getHeader(HttpHeaders.AUTHORIZATION);
 		if (header == null) {
+			if (this.denied != null) {
+				this.entryPoint.commence(request, response, new InsufficientAuthenticationException("no bearer token"));
+				return;
+			}
 			chain.doFilter(request, response);
 			return;
 		}
@@ -60,6 +86,10 @@ final class BearerTokenFilter extends OncePerRequestFilter {
 		}
 		catch (BadCredentialsException ex) {
 			this.entryPoint.commence(request, response, ex);
+			return;
+		}
+		if (this.denied != null && caller.role() == Caller.Role.METRICS) {
+			this.denied.handle(request, response, new AccessDeniedException("the metrics token"));
 			return;
 		}
 		SecurityContext context = SecurityContextHolder.createEmptyContext();

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 
 import javax.sql.DataSource;
 
@@ -74,9 +76,18 @@ class HistoryTilesTests {
 					new Registered("StepLR", "{}", "{}", "[{\"lr\":0.1}]"), start, now()))
 			.getId();
 		this.created.add(scheduler);
-		Random random = new Random(3);
+		append(scheduler, 1, RECORDS, padding);
+		return scheduler;
+	}
+
+	/**
+	 * Appends the records of epochs {@code from} to {@code to} to a scheduler's history
+	 * and moves the scheduler to the last one, as the steps would.
+	 */
+	private void append(long scheduler, int from, int to, String padding) {
+		Random random = new Random(3 + from);
 		List<SchedulerStepRows.Recorded> records = new ArrayList<>();
-		for (int epoch = 1; epoch <= RECORDS; epoch++) {
+		for (int epoch = from; epoch <= to; epoch++) {
 			double lr = 0.05 * (1 + Math.cos(Math.PI * epoch / RECORDS)) + random.nextGaussian() * 0.001;
 			Double metric = (epoch % 7 == 0) ? null : 1.0 / epoch + random.nextGaussian() * 0.01;
 			// the characters that delimit a tile's text, in an attempt's id
@@ -90,7 +101,9 @@ class HistoryTilesTests {
 			new SchedulerStepRows().insert(statements, records);
 			return true;
 		});
-		return scheduler;
+		this.jdbc.sql("update scheduler set last_epoch = ?, position = ?, updated_at = ? where id = ?")
+			.params(to, to, BatchStatements.timestamp(now()), scheduler)
+			.update();
 	}
 
 	private HistoryTiles tiles(int pageTiles) {
@@ -262,6 +275,53 @@ class HistoryTilesTests {
 		}
 	}
 
+	@Test
+	void theBackfillSummarisesTheHistoriesThatOutgrewTheirTiles() {
+		long longer = this.schedulers
+			.save(new SchedulerEntity("tiles-" + UUID.randomUUID(),
+					new Registered("StepLR", "{}", "{}", "[{\"lr\":0.1}]"), new Snapshot(0, 0, "{}", "[{\"lr\":0.1}]"),
+					now()))
+			.getId();
+		this.created.add(longer);
+		append(longer, 1, 12_000, "");
+		// three tiles per scan: the scans' ends leave no tile out
+		TileBackfill backfill = new TileBackfill(this.jdbc, new HistoryRows(this.jdbc), this.tiles, 3);
+		assertThat(backfill.sweep(System.nanoTime()).complete()).as("past its deadline").isFalse();
+		assertThat(storedTiles(longer)).isEmpty();
+		TileBackfill.Sweep sweep = backfill.sweep(System.nanoTime() + TimeUnit.MINUTES.toNanos(1));
+		assertThat(sweep.complete()).isTrue();
+		assertThat(sweep.tiles()).isGreaterThanOrEqualTo(10);
+		// 5,000 records: three inner tiles, which a read takes from the records at once
+		assertThat(storedTiles()).isEmpty();
+		// tiles 0 and 11 are the history's ends
+		assertThat(storedTiles(longer)).containsExactlyElementsOf(range(1, 10));
+		// fewer than eight new complete tiles: left to the reads
+		append(longer, 12_001, 12_000 + 7 * HistoryTiles.TILE, "");
+		backfill.sweep(System.nanoTime() + TimeUnit.MINUTES.toNanos(1));
+		assertThat(storedTiles(longer)).containsExactlyElementsOf(range(1, 10));
+		append(longer, 12_001 + 7 * HistoryTiles.TILE, 12_000 + 9 * HistoryTiles.TILE, "");
+		backfill.sweep(System.nanoTime() + TimeUnit.MINUTES.toNanos(1));
+		assertThat(storedTiles(longer)).containsExactlyElementsOf(range(1, 19));
+		// the same curve as the records'
+		List<Point> summarised = new ArrayList<>();
+		this.tiles.scan(longer, 1, 12_000 + 9 * HistoryTiles.TILE, 20, summarised::add);
+		this.jdbc.sql("delete from scheduler_step_tile where scheduler_id = ?").param(longer).update();
+		List<Point> records = new ArrayList<>();
+		this.tiles.scan(longer, 1, 12_000 + 9 * HistoryTiles.TILE, 20, records::add);
+		assertThat(positions(select(summarised, 2))).isEqualTo(positions(select(records, 2)));
+		// not updated since the last sweep (beyond the clocks' slack): not looked at
+		this.jdbc.sql("delete from scheduler_step_tile where scheduler_id = ?").param(longer).update();
+		this.jdbc.sql("update scheduler set updated_at = ? where id = ?")
+			.params(BatchStatements.timestamp(now().minus(TileBackfill.CLOCK_SLACK.multipliedBy(2))), longer)
+			.update();
+		backfill.sweep(System.nanoTime() + TimeUnit.MINUTES.toNanos(1));
+		assertThat(storedTiles(longer)).isEmpty();
+	}
+
+	private static List<Long> range(long first, long last) {
+		return LongStream.rangeClosed(first, last).boxed().toList();
+	}
+
 	private void deleteTile(long tile) {
 		this.jdbc.sql("delete from scheduler_step_tile where scheduler_id = ? and tile = ?")
 			.params(this.pk, tile)
@@ -274,15 +334,20 @@ class HistoryTilesTests {
 
 	/** The aligned M4 selection of buckets of {@code tilesPerBucket} tiles. */
 	private static List<Point> select(List<Point> records, int tilesPerBucket) {
+		double last = records.get(records.size() - 1).position();
 		M4Selection<Point> selection = M4Selection.aligned(0, tilesPerBucket * HistoryTiles.TILE,
-				(RECORDS / (tilesPerBucket * HistoryTiles.TILE)) + 1);
+				(int) (last / (tilesPerBucket * HistoryTiles.TILE)) + 1);
 		records.forEach((point) -> selection.add(point.position(), point.lr(), point.metric(), point));
 		return selection.selected();
 	}
 
 	private List<Long> storedTiles() {
+		return storedTiles(this.pk);
+	}
+
+	private List<Long> storedTiles(long scheduler) {
 		return this.jdbc.sql("select tile from scheduler_step_tile where scheduler_id = ? order by tile")
-			.param(this.pk)
+			.param(scheduler)
 			.query(Long.class)
 			.list();
 	}
