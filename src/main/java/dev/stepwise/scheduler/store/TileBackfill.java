@@ -7,6 +7,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import dev.stepwise.system.FatalErrors;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -77,15 +78,18 @@ public class TileBackfill implements SmartLifecycle {
 
 	private final int chunkTiles;
 
+	private final FatalErrors fatal;
+
 	@Autowired
-	TileBackfill(JdbcClient jdbc, HistoryRows rows, HistoryTiles tiles) {
-		this(jdbc, rows, tiles, CHUNK_TILES);
+	TileBackfill(JdbcClient jdbc, HistoryRows rows, HistoryTiles tiles, FatalErrors fatal) {
+		this(jdbc, rows, tiles, fatal, CHUNK_TILES);
 	}
 
-	TileBackfill(JdbcClient jdbc, HistoryRows rows, HistoryTiles tiles, int chunkTiles) {
+	TileBackfill(JdbcClient jdbc, HistoryRows rows, HistoryTiles tiles, FatalErrors fatal, int chunkTiles) {
 		this.jdbc = jdbc;
 		this.rows = rows;
 		this.tiles = tiles;
+		this.fatal = fatal;
 		this.chunkTiles = chunkTiles;
 	}
 
@@ -185,6 +189,12 @@ public class TileBackfill implements SmartLifecycle {
 			}
 			// the database may be unavailable for a while: the next sweep tries again
 			logger.warn("Summarising history tiles failed; the next sweep retries: " + ex);
+		}
+		catch (Error ex) {
+			// a task that throws is never scheduled again, and silently: halt on a fatal
+			// error, otherwise say so and go on
+			this.fatal.check(ex, "tile-backfill");
+			logger.error("Summarising history tiles failed; the next sweep retries", ex);
 		}
 		schedule(delay);
 	}

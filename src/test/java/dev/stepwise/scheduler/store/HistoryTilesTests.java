@@ -16,6 +16,7 @@ import javax.sql.DataSource;
 import dev.stepwise.scheduler.HistoryEntry;
 import dev.stepwise.scheduler.M4Selection;
 import dev.stepwise.scheduler.store.HistoryTiles.Point;
+import dev.stepwise.system.FatalErrors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -285,7 +286,9 @@ class HistoryTilesTests {
 		this.created.add(longer);
 		append(longer, 1, 12_000, "");
 		// three tiles per scan: the scans' ends leave no tile out
-		TileBackfill backfill = new TileBackfill(this.jdbc, new HistoryRows(this.jdbc), this.tiles, 3);
+		TileBackfill backfill = new TileBackfill(this.jdbc, new HistoryRows(this.jdbc), this.tiles,
+				new FatalErrors((status) -> {
+				}), 3);
 		assertThat(backfill.sweep(System.nanoTime()).complete()).as("past its deadline").isFalse();
 		assertThat(storedTiles(longer)).isEmpty();
 		TileBackfill.Sweep sweep = backfill.sweep(System.nanoTime() + TimeUnit.MINUTES.toNanos(1));
