@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
+import dev.stepwise.access.store.TokenLookup;
 import dev.stepwise.access.store.TokenStore;
 import dev.stepwise.scheduler.IdScope;
 import dev.stepwise.scheduler.InvalidRequestException;
@@ -32,6 +33,8 @@ public class TokenService {
 
 	private final TokenStore store;
 
+	private final TokenLookup lookup;
+
 	private final Clock clock = Clock.systemUTC();
 
 	private final byte @Nullable [] adminSha256;
@@ -40,8 +43,9 @@ public class TokenService {
 
 	private final boolean authenticationOn;
 
-	public TokenService(TokenStore store, AuthProperties properties) {
+	public TokenService(TokenStore store, TokenLookup lookup, AuthProperties properties) {
 		this.store = store;
+		this.lookup = lookup;
 		this.authenticationOn = properties.on();
 		this.adminSha256 = hash(properties.adminToken());
 		this.metricsSha256 = hash(properties.metricsToken());
@@ -100,7 +104,7 @@ public class TokenService {
 		if (this.metricsSha256 != null && MessageDigest.isEqual(sha256, this.metricsSha256)) {
 			return new Caller("metrics", Caller.Role.METRICS, null);
 		}
-		AccessToken token = this.store.findBySecretSha256(sha256)
+		AccessToken token = this.lookup.findBySecretSha256(sha256)
 			.orElseThrow(() -> new InvalidTokenException("The bearer token is not known."));
 		if (token.revokedAt() != null) {
 			throw new InvalidTokenException("The bearer token was revoked.");

@@ -1,7 +1,5 @@
 package dev.stepwise.scheduler;
 
-import java.util.regex.Pattern;
-
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,16 +23,36 @@ public record IdScope(String pattern, boolean write) {
 	/** What a scope pattern may be: id characters and {@code *}, 1 to 128 of them. */
 	public static final String PATTERN = "[A-Za-z0-9._*-]{1,128}";
 
-	private static final Pattern VALID = Pattern.compile(PATTERN);
+	/** The longest pattern {@link #PATTERN} allows. */
+	private static final int MAX_LENGTH = 128;
 
 	/** Every id, with write access (the admin token). */
 	public static final IdScope EVERYTHING = new IdScope("*", true);
 
 	public IdScope {
-		if (!VALID.matcher(pattern).matches()) {
+		if (!valid(pattern)) {
 			throw new InvalidRequestException("scope",
 					"must be 1 to 128 of the characters A-Z a-z 0-9 . _ - and the wildcard *");
 		}
+	}
+
+	/**
+	 * Whether {@code pattern} matches {@link #PATTERN}, by a loop: a scope is built on
+	 * every authenticated request, and the regular expression cost it about 3 µs.
+	 */
+	static boolean valid(String pattern) {
+		if (pattern.isEmpty() || pattern.length() > MAX_LENGTH) {
+			return false;
+		}
+		for (int i = 0; i < pattern.length(); i++) {
+			char c = pattern.charAt(i);
+			boolean allowed = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.'
+					|| c == '_' || c == '*' || c == '-';
+			if (!allowed) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	/** The scope of the request, or null when nothing restricts it. */

@@ -1,5 +1,8 @@
 package dev.stepwise.access;
 
+import java.util.Random;
+import java.util.regex.Pattern;
+
 import dev.stepwise.scheduler.IdScope;
 import dev.stepwise.scheduler.InvalidRequestException;
 import org.junit.jupiter.api.Test;
@@ -46,6 +49,37 @@ class IdScopeTests {
 	void aPatternWithOtherCharactersIsRefused(String pattern) {
 		assertThatExceptionOfType(InvalidRequestException.class).isThrownBy(() -> new IdScope(pattern, true))
 			.satisfies((ex) -> assertThat(ex.errors().get(0).field()).isEqualTo("scope"));
+	}
+
+	/** The constructor checks by a loop what {@link IdScope#PATTERN} says, exactly. */
+	@Test
+	void theCheckAcceptsWhatThePatternAllowsAndNothingElse() {
+		Pattern allowed = Pattern.compile(IdScope.PATTERN);
+		String alphabet = "aZz09._*-/ %?\\é\u0000\t+:@AM9";
+		Random random = new Random(17);
+		int accepted = 0;
+		for (int n = 0; n < 20_000; n++) {
+			int length = (n % 50 == 0) ? 120 + random.nextInt(20) : random.nextInt(6);
+			StringBuilder pattern = new StringBuilder();
+			for (int i = 0; i < length; i++) {
+				// mostly allowed characters, so that both answers come up often
+				pattern.append((random.nextInt(8) == 0) ? alphabet.charAt(random.nextInt(alphabet.length()))
+						: alphabet.charAt(random.nextInt(9)));
+			}
+			String candidate = pattern.toString();
+			boolean expected = allowed.matcher(candidate).matches();
+			boolean built;
+			try {
+				new IdScope(candidate, true);
+				built = true;
+			}
+			catch (InvalidRequestException ex) {
+				built = false;
+			}
+			assertThat(built).as(candidate).isEqualTo(expected);
+			accepted += built ? 1 : 0;
+		}
+		assertThat(accepted).isBetween(2_000, 18_000);
 	}
 
 	@Test

@@ -4,6 +4,7 @@ import dev.stepwise.access.AuthProperties;
 import dev.stepwise.access.Caller;
 import dev.stepwise.access.TokenService;
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServletRequest;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -23,7 +24,6 @@ import org.springframework.security.config.annotation.web.configurers.AbstractHt
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.DefaultSecurityFilterChain;
 import org.springframework.security.web.SecurityFilterChain;
-import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.firewall.HttpFirewall;
@@ -60,6 +60,8 @@ class SecurityConfiguration {
 	private static final String TOKEN = Caller.Role.TOKEN.name();
 
 	private static final String METRICS = Caller.Role.METRICS.name();
+
+	private static final String SCHEDULER_API = "/api/v1/schedulers";
 
 	/**
 	 * Unregisters Spring Security's filter (Boot's
@@ -99,8 +101,25 @@ class SecurityConfiguration {
 		if (!auth.on()) {
 			return new DefaultSecurityFilterChain((request) -> false);
 		}
-		return new DefaultSecurityFilterChain(PathPatternRequestMatcher.withDefaults().matcher("/api/v1/schedulers/**"),
+		return new DefaultSecurityFilterChain(SecurityConfiguration::schedulerApi,
 				new BearerTokenFilter(tokens, entryPoint, accessDenied));
+	}
+
+	/**
+	 * Whether a request is for the scheduler API ({@code /api/v1/schedulers} and below),
+	 * by its servlet path, which the container decoded and normalised and the firewall
+	 * checked before any chain is chosen: what a {@code PathPatternRequestMatcher} for
+	 * {@code /api/v1/schedulers/**} matches, without parsing the path on every request (2
+	 * µs of a read). A request it misses goes to the other chain, which needs a token
+	 * too.
+	 */
+	static boolean schedulerApi(HttpServletRequest request) {
+		String path = request.getServletPath();
+		if (request.getPathInfo() != null) {
+			path = path + request.getPathInfo();
+		}
+		return path.startsWith(SCHEDULER_API)
+				&& (path.length() == SCHEDULER_API.length() || path.charAt(SCHEDULER_API.length()) == '/');
 	}
 
 	@Bean
