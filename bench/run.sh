@@ -17,7 +17,10 @@
 #   bench/run.sh --auth --rounds 3   the passes without and with auth alternate three times, each on a
 #                                 fresh service and database: on a shared machine the spread between
 #                                 service starts is wider than auth's cost, and alternating keeps a
-#                                 slow spell from landing on one side only
+#                                 slow spell from landing on one side only. Keep the default warm-up
+#                                 (--warmup-max 240): on 2 cores the JIT needs 180-240 s to empty its
+#                                 queues, longer with auth and meters on (more code to compile), so a
+#                                 shorter cap measures the compiler's progress, not the service
 #   bench/run.sh --auth --observation   a third pass: as the second, plus the http.server.requests
 #                                 observation (a timer per URI template and status), off by default
 #

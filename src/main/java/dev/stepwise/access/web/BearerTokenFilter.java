@@ -117,8 +117,9 @@ final class BearerTokenFilter extends OncePerRequestFilter {
 	 * body there are no parameters, and the headers are checked here, all at once, by the
 	 * firewall's own rule (one that fails keeps the wrapper, which refuses the request as
 	 * before). The scheduler API's handlers then call the container's request directly:
-	 * through the wrapper, its delegating and polymorphic calls cost a read about 6%
-	 * ({@code bench/run.sh --auth}). Any other request keeps the wrapper.
+	 * through the wrapper, their calls were delegating and polymorphic, most of what a
+	 * read lost with auth on beyond the chain itself (README, "Authentication and
+	 * meters"). Any other request keeps the wrapper.
 	 */
 	static HttpServletRequest withoutFirewallWrapper(HttpServletRequest request) {
 		if (!(request instanceof FirewalledRequest firewalled) || request.getQueryString() != null
