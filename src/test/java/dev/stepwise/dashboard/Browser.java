@@ -54,6 +54,9 @@ final class Browser implements AutoCloseable {
 	private final Path profile;
 
 	/** Every request the pages made since the browser started, with its method. */
+	/** The schemes of the URLs that go over the network. */
+	private static final List<String> NETWORK_SCHEMES = List.of("http:", "https:", "ws:", "wss:");
+
 	private final List<Request> requests = new ArrayList<>();
 
 	/** Every console message of level SEVERE since the last check. */
@@ -157,15 +160,16 @@ final class Browser implements AutoCloseable {
 	}
 
 	/**
-	 * Fails when a page sent a request over the network to anything but the service
-	 * (Chromium's own pages, {@code chrome://}, and {@code data:} URLs never leave it).
+	 * Fails when a page sent a request over the network to anything but the service. Only
+	 * {@link #NETWORK_SCHEMES} reach the network: Chromium's own pages ({@code chrome:},
+	 * {@code chrome-untrusted:}, which Chromium 150's new tab page loads), {@code data:},
+	 * {@code blob:} and {@code about:} URLs never leave the browser.
 	 */
 	void assertEveryRequestStayedOn(URI service) {
 		String origin = service.getScheme() + "://" + service.getAuthority() + "/";
 		List<String> network = requests().stream()
 			.map(Request::url)
-			.filter((url) -> !url.startsWith("chrome:") && !url.startsWith("data:") && !url.startsWith("blob:")
-					&& !url.startsWith("about:"))
+			.filter((url) -> NETWORK_SCHEMES.stream().anyMatch(url::startsWith))
 			.toList();
 		assertThat(network).isNotEmpty()
 			.allSatisfy((url) -> assertThat(url).as("a request that left the service").startsWith(origin));
