@@ -33,8 +33,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Debian's headless Chromium driven by its chromedriver, with the network (performance)
- * and console logs on: what the pages requested and what they complained about. A fresh
- * profile per browser, deleted on close.
+ * and console logs on: what the pages requested and what they complained about
+ * ({@link #plain()} has them off, for timing). A fresh profile per browser, deleted on
+ * close.
  */
 final class Browser implements AutoCloseable {
 
@@ -53,9 +54,13 @@ final class Browser implements AutoCloseable {
 
 	private final Path profile;
 
-	/** Every request the pages made since the browser started, with its method. */
 	/** The schemes of the URLs that go over the network. */
 	private static final List<String> NETWORK_SCHEMES = List.of("http:", "https:", "ws:", "wss:");
+
+	/** Whether the network and console logs are on (off only for timing). */
+	private final boolean logged;
+
+	/** Every request the pages made since the browser started, with its method. */
 
 	private final List<Request> requests = new ArrayList<>();
 
@@ -73,9 +78,10 @@ final class Browser implements AutoCloseable {
 
 	}
 
-	private Browser(ChromeDriver driver, Path profile) {
+	private Browser(ChromeDriver driver, Path profile, boolean logged) {
 		this.driver = driver;
 		this.profile = profile;
+		this.logged = logged;
 	}
 
 	/**
@@ -92,7 +98,21 @@ final class Browser implements AutoCloseable {
 		Assumptions.assumeTrue(installed, message);
 	}
 
+	/** A browser with the network and console logs on, as the tests need. */
 	static Browser start() {
+		return start(true);
+	}
+
+	/**
+	 * A browser without the logs, as a person's: for timing only. With the network log
+	 * on, chromedriver receives every network event of the page over the DevTools
+	 * protocol, which on 2 cores delays a cold page by a few hundred milliseconds.
+	 */
+	static Browser plain() {
+		return start(false);
+	}
+
+	private static Browser start(boolean logged) {
 		try {
 			Path profile = Files.createTempDirectory("stepwise-chromium");
 			ChromeOptions options = new ChromeOptions();
@@ -100,10 +120,12 @@ final class Browser implements AutoCloseable {
 			options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
 					"--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
 					"--disable-dev-shm-usage", "--window-size=" + WIDTH + "," + HEIGHT, "--user-data-dir=" + profile);
-			LoggingPreferences logs = new LoggingPreferences();
-			logs.enable(LogType.BROWSER, Level.ALL);
-			logs.enable(LogType.PERFORMANCE, Level.ALL);
-			options.setCapability("goog:loggingPrefs", logs);
+			if (logged) {
+				LoggingPreferences logs = new LoggingPreferences();
+				logs.enable(LogType.BROWSER, Level.ALL);
+				logs.enable(LogType.PERFORMANCE, Level.ALL);
+				options.setCapability("goog:loggingPrefs", logs);
+			}
 			ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
 				.usingAnyFreePort()
 				.build();
@@ -112,7 +134,7 @@ final class Browser implements AutoCloseable {
 			// the page's own size, whatever the window around it takes
 			driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
 					Map.of("width", WIDTH, "height", HEIGHT, "deviceScaleFactor", 1, "mobile", false));
-			return new Browser(driver, profile);
+			return new Browser(driver, profile, logged);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -147,6 +169,7 @@ final class Browser implements AutoCloseable {
 
 	/** The requests made so far, read from the performance log. */
 	List<Request> requests() {
+		assertLogged();
 		for (LogEntry entry : this.driver.manage().logs().get(LogType.PERFORMANCE)) {
 			JsonNode message = JSON.readTree(entry.getMessage()).path("message");
 			if ("Network.requestWillBeSent".equals(message.path("method").asString())) {
@@ -181,6 +204,7 @@ final class Browser implements AutoCloseable {
 	 * a problem on purpose; Chromium logs each non-2xx fetch).
 	 */
 	void assertNoConsoleErrors(int... expectedStatuses) {
+		assertLogged();
 		for (LogEntry entry : this.driver.manage().logs().get(LogType.BROWSER)) {
 			if (entry.getLevel().intValue() >= Level.SEVERE.intValue()) {
 				this.consoleErrors.add(entry.getMessage());
@@ -191,6 +215,12 @@ final class Browser implements AutoCloseable {
 			.toList();
 		this.consoleErrors.clear();
 		assertThat(errors).as("console errors").isEmpty();
+	}
+
+	private void assertLogged() {
+		if (!this.logged) {
+			throw new IllegalStateException("this browser was started without its logs (Browser.plain())");
+		}
 	}
 
 	private static boolean expected(String message, int[] statuses) {

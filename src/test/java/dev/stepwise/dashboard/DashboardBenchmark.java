@@ -12,8 +12,9 @@ import org.openqa.selenium.By;
  * The dashboard's benchmark, run by {@code bench/dashboard.sh} against a running service
  * seeded with a long job and many schedulers (not a test): how long the job page takes
  * from the navigation's start until its charts have drawn the data (the page's
- * {@code performance.mark}), over several loads, and which requests the jobs list makes
- * for one page of a long list.
+ * {@code performance.mark}), over several loads, in browsers without the network and
+ * console logs the tests use (as a person's), and which requests the jobs list makes for
+ * one page of a long list.
  */
 public final class DashboardBenchmark {
 
@@ -28,34 +29,59 @@ public final class DashboardBenchmark {
 		URI base = URI.create(args[0]);
 		String job = args[1];
 		int runs = Integer.parseInt(args[2]);
-		List<Double> warm = new ArrayList<>();
 		StringBuilder firstLoad = new StringBuilder();
 		System.out.println("| load | charts drawn ms | history request ms | records shown | records in the job |");
 		System.out.println("|---|---:|---:|---:|---:|");
-		// a browser's very first navigation: its own start is in it
-		try (Browser fresh = Browser.start()) {
-			load(fresh, base.resolve("/schedulers/" + job), "first, the browser's first page", firstLoad);
+		// each cold load asks for another number of points, so that the service
+		// downsamples anew too; about two per pixel of the window, as the page asks
+		int points = 2 * Browser.WIDTH;
+		List<Double> fresh = new ArrayList<>();
+		List<Double> running = new ArrayList<>();
+		List<Double> logged = new ArrayList<>();
+		for (int run = 1; run <= runs; run++) {
+			// a browser's very first navigation, its caches and renderer cold
+			try (Browser browser = Browser.plain()) {
+				fresh.add(load(browser, base.resolve("/schedulers/" + job + "?points=" + points--),
+						"a fresh browser's first page", (run == 1) ? firstLoad : null));
+			}
+			try (Browser browser = Browser.plain()) {
+				// a person's browser runs already: this one has drawn a page (of no
+				// origin) before its first visit, whose HTTP and code caches are empty
+				browser.driver().get("data:text/html,<p>another page</p>");
+				running.add(load(browser, base.resolve("/schedulers/" + job + "?points=" + points--),
+						"first visit, the browser running", null));
+			}
+			// as the browser tests run it: chromedriver hears every network event
+			try (Browser browser = Browser.start()) {
+				logged.add(load(browser, base.resolve("/schedulers/" + job + "?points=" + points--),
+						"a fresh browser's first page, its network and console logs on", null));
+			}
 		}
-		try (Browser browser = Browser.start()) {
-			// a person's browser runs already: this one has drawn a page (of no origin)
-			// before its first visit, whose HTTP and code caches are empty
-			browser.driver().get("data:text/html,<p>another page</p>");
-			load(browser, base.resolve("/schedulers/" + job + "?points=1500"), "first visit, the browser running",
-					new StringBuilder());
+		List<Double> again = new ArrayList<>();
+		try (Browser browser = Browser.plain()) {
+			load(browser, base.resolve("/schedulers/" + job + "?points=" + points--), "first visit, then:", null);
 			for (int run = 1; run <= runs; run++) {
 				// another number of points each time: the service downsamples anew (from
 				// its tiles), as for a job whose version moved since the last read
-				warm.add(load(browser, base.resolve("/schedulers/" + job + "?points=" + (1000 - run)),
+				again.add(load(browser, base.resolve("/schedulers/" + job + "?points=" + (1000 - run)),
 						"again, not cached", null));
 			}
-			warm.sort(Double::compare);
-			System.out.printf(Locale.ROOT,
-					"%njob page %s, charts drawn after navigation start, %d loads: min %.0f ms,"
-							+ " median %.0f ms, max %.0f ms%n%n",
-					job, warm.size(), warm.get(0), warm.get(warm.size() / 2), warm.get(warm.size() - 1));
-			System.out.printf(Locale.ROOT, "the browser's first page, from the navigation's start:%n%s%n%n", firstLoad);
+		}
+		System.out.printf(Locale.ROOT, "%njob page %s, charts drawn after the navigation's start:%n", job);
+		summary("a fresh browser's first page", fresh);
+		summary("the first visit of a browser already running", running);
+		summary("loads after the first visit", again);
+		summary("a fresh browser's first page, its network and console logs on (as the tests run)", logged);
+		System.out.printf(Locale.ROOT, "%nthe first fresh page, from the navigation's start:%n%s%n%n", firstLoad);
+		try (Browser browser = Browser.start()) {
 			jobsList(browser, base);
 		}
+	}
+
+	private static void summary(String what, List<Double> millis) {
+		List<Double> sorted = millis.stream().sorted().toList();
+		System.out.printf(Locale.ROOT, "  %s, %d loads: min %.0f ms, median %.0f ms, max %.0f ms%n", what,
+				sorted.size(), sorted.get(0), sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1));
 	}
 
 	/** Loads the job page, prints its row and returns when its charts were drawn. */

@@ -57,6 +57,12 @@ class DashboardWarmUpIT {
 					"/api/v1/schedulers/" + longest + "/attempts", "/api/v1/schedulers/" + longest + "/lr")
 			.anySatisfy((path) -> assertThat(path).startsWith("/webjars/uplot/"))
 			.anySatisfy((path) -> assertThat(path).matches("/dashboard/[0-9a-f]+/js/job\\.js"));
+		// downsampled anew each time: another number of points
+		assertThat(reads).extracting(DashboardWarmUp.Read::path)
+			.filteredOn((path) -> path.startsWith("/api/v1/schedulers/" + longest + "/history?points=")
+					&& !path.endsWith("=60"))
+			.doesNotHaveDuplicates()
+			.hasSize(DashboardWarmUp.HISTORY_READS);
 	}
 
 	@Nested
