@@ -14,19 +14,22 @@
 #                                 minted write token scoped bench-*; the rate limit off, as that one
 #                                 token carries the whole load) and the meters on, scraped from
 #                                 /actuator/prometheus every 5 s: the cost of auth + metrics (goal 10%)
-#   bench/run.sh --auth --rounds 3   the passes without and with auth alternate three times, each on a
-#                                 fresh service and database: on a shared machine the spread between
+#   bench/run.sh --auth --rounds 2   the passes without and with auth alternate, off on, on off, ..., each
+#                                 on a fresh service and database: on a shared machine the spread between
 #                                 service starts is wider than auth's cost, and alternating keeps a
-#                                 slow spell from landing on one side only. Keep the default warm-up
-#                                 (--warmup-max 240): on 2 cores the JIT needs 180-240 s to empty its
-#                                 queues, longer with auth and meters on (more code to compile), so a
-#                                 shorter cap measures the compiler's progress, not the service
+#                                 slow spell or a drift from landing on one side only. Keep the default
+#                                 warm-up (--warmup-max 600): on 2 cores, with PostgreSQL and wrk on the
+#                                 same cores, the JIT needs 4-6 minutes to settle, longer with auth and
+#                                 meters on (more code to compile), and until then the throughput still
+#                                 rises (lr reads with auth on PostgreSQL: 2,000 req/s at 200 s, 4,000
+#                                 from 270 s), so a shorter cap measures the compiler's progress
 #   bench/run.sh --auth --observation   a third pass: as the second, plus the http.server.requests
 #                                 observation (a timer per URI template and status), off by default
 #
 # For each database: builds the jar, starts it with the Docker image's JVM flags and malloc settings
-# (STEPWISE_BENCH_JAVA_OPTS replaces the flags), registers the schedulers, warms up (until
-# `jcmd PID Compiler.queue` is empty under load, at most 4 minutes), then measures with wrk
+# (STEPWISE_BENCH_JAVA_OPTS replaces the flags), registers the schedulers, warms up (rounds of 15 s
+# of each endpoint under load until `jcmd PID Compiler.queue` is empty and the round compiled fewer
+# than 60 methods by `jstat -compiler`, at most 10 minutes), then measures with wrk
 # (-t2 -c64 -d30s --latency):
 #   lr      GET  /api/v1/schedulers/{id}/lr       over all ids, round-robin
 #   steps   POST /api/v1/schedulers/{id}/steps    over all ids, body without epoch: each post is a new step
@@ -52,7 +55,11 @@ ACTIVE=1000
 RUNS=3
 DURATION=30s
 BUILD=1
-WARMUP_MAX=240
+WARMUP_MAX=600
+# the JIT has settled when a round (15 s of each endpoint) compiles fewer methods than this: an
+# empty compile queue alone is a moment, after which throughput still rose for a minute or two
+JIT_SETTLED=60
+WARMED_UP=0
 AUTH_MODES=(default)
 ROUNDS=1
 PASS=0
@@ -84,11 +91,19 @@ if [ "$ROUNDS" -gt 1 ]; then
 	[ "${AUTH_MODES[0]}" = off ] || { echo "--rounds needs --auth" >&2; exit 2; }
 	ONE_ROUND=("${AUTH_MODES[@]}")
 	AUTH_MODES=()
-	for _ in $(seq 1 "$ROUNDS"); do AUTH_MODES+=("${ONE_ROUND[@]}"); done
+	# odd rounds off first, even rounds on first (off on, on off, ...): a drift over the run
+	# (the database's files growing, a neighbour's load) lands on both sides alike
+	for round in $(seq 1 "$ROUNDS"); do
+		if [ $((round % 2)) = 1 ]; then
+			AUTH_MODES+=("${ONE_ROUND[@]}")
+		else
+			for ((i = ${#ONE_ROUND[@]} - 1; i >= 0; i--)); do AUTH_MODES+=("${ONE_ROUND[$i]}"); done
+		fi
+	done
 fi
 case "$DBS" in h2) DBS=(h2) ;; postgres) DBS=(postgres) ;; both) DBS=(h2 postgres) ;; *) echo "--db h2|postgres|both" >&2; exit 2 ;; esac
 
-need wrk jcmd curl python3
+need wrk jcmd jstat curl python3
 
 MODE_NAME=$([ "$SCALE" = 1 ] && echo scale || echo small)
 SUMMARY=$RESULTS/$TS-$MODE_NAME-summary.md
@@ -229,24 +244,34 @@ wrk_run() {
 	echo "$peak" >"$WORK/rss"
 }
 
+# How many methods the JIT has compiled so far.
+compiled_methods() {
+	jstat -compiler "$SERVICE_PID" 2>/dev/null | awk 'NR == 2 { print $1 }'
+}
+
 warm_up() {
-	local count=$1 prefix=$2 start=$SECONDS round=0 busy
-	log "warming up (until the JIT's compile queues are empty under load, at most ${WARMUP_MAX}s)"
+	local count=$1 prefix=$2 start=$SECONDS round=0 busy before after
+	log "warming up (until the JIT has settled under load: its compile queues empty and fewer than $JIT_SETTLED methods compiled in a round of 15 s per endpoint; at most ${WARMUP_MAX}s)"
+	after=$(compiled_methods)
 	while [ $((SECONDS - start)) -lt "$WARMUP_MAX" ]; do
 		round=$((round + 1))
 		busy=""
-		for mode in lr steps; do
-			wrk -t2 -c64 -d15s -s "$ROOT/bench/wrk.lua" "$BASE" -- "$mode" "$count" "$prefix" >"$WORK/warmup.txt" 2>&1 &
+		before=$after
+		# every endpoint measured after: health's first run was still compiling its path
+		for mode in lr steps $([ "$SCALE" = 0 ] && echo health); do
+			wrk -t2 -c64 -d15s -s "$ROOT/bench/wrk.lua" "$BASE" -- "$mode" "$count" "$prefix" >"$WORK/warmup-$mode.txt" 2>&1 &
 			local wrk_pid=$!
 			sleep 12
 			compile_queue_empty || busy="$busy $mode"
 			wait "$wrk_pid"
-			grep -q '^BENCH' "$WORK/warmup.txt" || { cat "$WORK/warmup.txt" >&2; exit 1; }
+			grep -q '^BENCH' "$WORK/warmup-$mode.txt" || { cat "$WORK/warmup-$mode.txt" >&2; exit 1; }
 		done
-		log "  round $round: $([ -z "$busy" ] && echo "compile queues empty" || echo "still compiling under:$busy") ($(field rps "$WORK/warmup.txt" | cut -d. -f1) steps/s)"
-		[ -z "$busy" ] && break
+		after=$(compiled_methods)
+		log "  round $round: $([ -z "$busy" ] && echo "compile queues empty" || echo "still compiling under:$busy"), $((after - before)) methods compiled ($(field rps "$WORK/warmup-lr.txt" | cut -d. -f1) lr/s, $(field rps "$WORK/warmup-steps.txt" | cut -d. -f1) steps/s)"
+		[ -z "$busy" ] && [ $((after - before)) -lt "$JIT_SETTLED" ] && break
 	done
-	log "warm-up done after $((SECONDS - start))s"
+	WARMED_UP=$((SECONDS - start))
+	log "warm-up done after ${WARMED_UP}s"
 }
 
 field() { sed -n "s/.*[ ]$1=\([^ ]*\).*/\1/p" "$2" | head -n 1; }

@@ -3,6 +3,7 @@ package dev.stepwise.access.web;
 import dev.stepwise.access.AuthProperties;
 import dev.stepwise.access.Caller;
 import dev.stepwise.access.TokenService;
+import dev.stepwise.scheduler.web.ApiPaths;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.commons.logging.Log;
@@ -61,7 +62,7 @@ class SecurityConfiguration {
 
 	private static final String METRICS = Caller.Role.METRICS.name();
 
-	private static final String SCHEDULER_API = "/api/v1/schedulers";
+	private static final String SCHEDULER_API = ApiPaths.SCHEDULERS;
 
 	/**
 	 * Unregisters Spring Security's filter (Boot's

@@ -22,7 +22,7 @@ import org.springframework.web.bind.annotation.RestController;
  * Amendments: a schedule changed mid-run, anchored to an epoch.
  */
 @RestController
-@RequestMapping(path = "/api/v1/schedulers/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
+@RequestMapping(path = ApiPaths.SCHEDULER, produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "Amendments")
 class AmendmentController {
 

@@ -26,7 +26,7 @@ import org.springframework.web.bind.annotation.RestController;
  * The learning rate finder: what a range test's history says about the lr to train with.
  */
 @RestController
-@RequestMapping(path = "/api/v1/schedulers/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
+@RequestMapping(path = ApiPaths.SCHEDULER, produces = MediaType.APPLICATION_JSON_VALUE)
 class LrFinderController {
 
 	private final LrFinderService finder;

@@ -42,7 +42,7 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
  * Registration, reading, listing and deletion of schedulers.
  */
 @RestController
-@RequestMapping(path = "/api/v1/schedulers", produces = MediaType.APPLICATION_JSON_VALUE)
+@RequestMapping(path = ApiPaths.SCHEDULERS, produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "Schedulers")
 class SchedulerController {
 

@@ -40,7 +40,7 @@ import org.springframework.web.bind.annotation.RestController;
  * every rank must use, and the history, resume and state documents of checkpoints.
  */
 @RestController
-@RequestMapping(path = "/api/v1/schedulers/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
+@RequestMapping(path = ApiPaths.SCHEDULER, produces = MediaType.APPLICATION_JSON_VALUE)
 class TrainingController {
 
 	/** Records of a slice of the history when the request names no limit. */

@@ -55,7 +55,7 @@ class WebConfiguration {
 		return new WebMvcConfigurer() {
 			@Override
 			public void addInterceptors(InterceptorRegistry registry) {
-				registry.addInterceptor(new ScopeInterceptor()).addPathPatterns("/api/v1/schedulers/*/**");
+				registry.addInterceptor(new ScopeInterceptor()).addPathPatterns(ApiPaths.SCHEDULERS + "/*/**");
 			}
 		};
 	}
