@@ -59,7 +59,6 @@ WARMUP_MAX=600
 # the JIT has settled when a round (15 s of each endpoint) compiles fewer methods than this: an
 # empty compile queue alone is a moment, after which throughput still rose for a minute or two
 JIT_SETTLED=60
-WARMED_UP=0
 AUTH_MODES=(default)
 ROUNDS=1
 PASS=0
@@ -270,8 +269,7 @@ warm_up() {
 		log "  round $round: $([ -z "$busy" ] && echo "compile queues empty" || echo "still compiling under:$busy"), $((after - before)) methods compiled ($(field rps "$WORK/warmup-lr.txt" | cut -d. -f1) lr/s, $(field rps "$WORK/warmup-steps.txt" | cut -d. -f1) steps/s)"
 		[ -z "$busy" ] && [ $((after - before)) -lt "$JIT_SETTLED" ] && break
 	done
-	WARMED_UP=$((SECONDS - start))
-	log "warm-up done after ${WARMED_UP}s"
+	log "warm-up done after $((SECONDS - start))s"
 }
 
 field() { sed -n "s/.*[ ]$1=\([^ ]*\).*/\1/p" "$2" | head -n 1; }
