@@ -24,8 +24,10 @@ the crashed attempt that still runs is refused by the service (StaleAttemptError
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import json
 import os
+import signal
 import socket
 import time
 import uuid
@@ -80,7 +82,14 @@ def save_atomically(obj: Any, path: Path) -> None:
     os.replace(tmp, path)  # a kill mid-save leaves the previous checkpoint intact
 
 
+def dump_stacks_on_sigusr1() -> None:
+    """SIGUSR1 prints every thread's stack to stderr: where a hung run waits."""
+    if hasattr(signal, "SIGUSR1"):
+        faulthandler.register(signal.SIGUSR1, all_threads=True)
+
+
 def train(rank: int, args: argparse.Namespace) -> None:
+    dump_stacks_on_sigusr1()
     torch.set_num_threads(1)
     torch.manual_seed(0)
     if args.master_port is None:  # launched by torchrun (or alike): MASTER_ADDR, MASTER_PORT, RANK, WORLD_SIZE
@@ -185,6 +194,7 @@ def main() -> None:
         "--step-delay", type=float, default=0.0, help="seconds to sleep after each step (to watch or interrupt a run)"
     )
     args = parser.parse_args()
+    dump_stacks_on_sigusr1()
     if "RANK" in os.environ and "WORLD_SIZE" in os.environ:
         # torchrun started this process as one rank (env:// rendezvous)
         args.master_port = None

@@ -74,6 +74,10 @@ class Run:
         try:
             code = self.process.wait(timeout=RUN_TIMEOUT)
         except subprocess.TimeoutExpired:
+            # the launcher and each rank print their threads' stacks (train_ddp.py), so the
+            # output shows where a hung run waits
+            os.killpg(self.process.pid, signal.SIGUSR1)
+            time.sleep(2)
             self.kill()
             code = "timeout"
         assert code == 0, f"train_ddp.py ended with {code}:\n{self.output.read_text()[-3000:]}"
