@@ -59,7 +59,7 @@ class DashboardWarmUp implements ApplicationRunner {
 	static final int HISTORY_READS = 5;
 
 	/** The points of a sparkline in the jobs list (jobs.js). */
-	private static final int SPARKLINE_POINTS = 60;
+	static final int SPARKLINE_POINTS = 60;
 
 	/** The assets and WebJars a page names (its scripts, styles, icon, import map). */
 	private static final Pattern ASSET = Pattern.compile("\"(/(?:dashboard|webjars)/[^\"?#]+)\"");

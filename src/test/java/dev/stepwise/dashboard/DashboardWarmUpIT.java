@@ -60,7 +60,7 @@ class DashboardWarmUpIT {
 		// downsampled anew each time: another number of points
 		assertThat(reads).extracting(DashboardWarmUp.Read::path)
 			.filteredOn((path) -> path.startsWith("/api/v1/schedulers/" + longest + "/history?points=")
-					&& !path.endsWith("=60"))
+					&& !path.endsWith("=" + DashboardWarmUp.SPARKLINE_POINTS))
 			.doesNotHaveDuplicates()
 			.hasSize(DashboardWarmUp.HISTORY_READS);
 	}
